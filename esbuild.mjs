@@ -1,0 +1,64 @@
+// Bundles every entry point that exists: extension host, training worker, CLI, webview, bench.
+// The wasm files (TF.js backend, tree-sitter runtime and Python grammar) are copied next to the
+// bundles, because both runtimes locate them on disk at run time.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const nodeEntries = [
+  ['src/extension/extension.ts', 'extension'],
+  ['src/worker/trainWorker.ts', 'worker'],
+  ['src/cli/main.ts', 'cli'],
+  ['bench/bench.ts', 'bench'],
+].filter(([src]) => existsSync(src));
+
+const webEntries = [['webview/main.ts', 'webview']].filter(([src]) => existsSync(src));
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  // Optional/native modules load at run time from node_modules, never bundled.
+  external: ['vscode', '@tensorflow/tfjs-node', '@napi-rs/canvas'],
+};
+
+const builds = [];
+if (nodeEntries.length) {
+  builds.push({
+    ...common,
+    entryPoints: Object.fromEntries(nodeEntries.map(([src, out]) => [out, src])),
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+  });
+}
+if (webEntries.length) {
+  builds.push({
+    ...common,
+    entryPoints: Object.fromEntries(webEntries.map(([src, out]) => [out, src])),
+    outdir: 'dist',
+    platform: 'browser',
+    target: 'chrome120',
+    format: 'iife',
+  });
+}
+
+mkdirSync('dist', { recursive: true });
+const wasm = [
+  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm',
+  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
+  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm',
+  'node_modules/web-tree-sitter/tree-sitter.wasm',
+  'node_modules/tree-sitter-python/tree-sitter-python.wasm',
+];
+for (const f of wasm) copyFileSync(f, `dist/${f.split('/').pop()}`);
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

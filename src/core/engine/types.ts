@@ -1,0 +1,77 @@
+// What a training run records. `RunRecord` is what run.json holds, what the worker streams piece by
+// piece, and what the panel and the HTML report draw.
+import type { RunSpec } from '../experiment/schema';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendChoice = BackendName | 'auto';
+
+export type StopReason = 'completed' | 'early-stopped' | 'diverged' | 'cancelled' | 'failed' | 'interrupted';
+
+export interface EpochRecord {
+  epoch: number; // 1-based
+  trainLoss: number;
+  trainAcc: number;
+  valLoss: number | null; // null when there is no validation split
+  valAcc: number | null;
+  /** Alive units per hidden layer (a unit is alive if it fires on at least one training sample). */
+  alive: number[];
+  ms: number;
+}
+
+/** P(class) over a grid: for 2 classes probs holds P(class 1); for k classes, k values per cell. */
+export interface BoundarySnapshot {
+  epoch: number;
+  probs: number[]; // length gridX*gridY (binary) or gridX*gridY*k, row-major with y outer, x inner
+  /** Distinct hidden activation patterns seen on the grid: linear regions of a ReLU net. */
+  linearRegions?: number;
+}
+
+export interface GridSpec {
+  /** Feature indices on the x and y axes (y = -1 for 1-D data: the grid is a line). */
+  features: [number, number];
+  xMin: number; xMax: number; yMin: number; yMax: number;
+  nx: number; ny: number;
+  classes: number;
+}
+
+export interface ClassReport {
+  confusion: number[][]; // [actual][predicted]
+  perClass: { name: string; precision: number; recall: number; f1: number; support: number }[];
+  accuracy: number;
+}
+
+export interface RunRecord {
+  version: 1;
+  id: string; // directory-safe, unique in an experiment
+  name: string;
+  /** Group key for sweeps/seed studies: the config without its seed. */
+  group: string;
+  kind: 'model' | 'baseline';
+  config: RunSpec;
+  params: number;
+  backend: BackendName;
+  startedAt: string; // ISO
+  status: 'running' | StopReason;
+  stopReason?: StopReason;
+  message?: string; // e.g. "diverged at epoch 12 (lr 3 may be too high)"
+  bestEpoch?: number;
+  history: EpochRecord[];
+  grid?: GridSpec;
+  snapshots: BoundarySnapshot[];
+  /** Per-unit activation maps of the first hidden layer over the grid, at the end. */
+  neuronMaps?: { units: number; values: number[][] };
+  final?: { trainLoss: number; trainAcc: number; valLoss: number | null; valAcc: number | null; testLoss?: number; testAcc?: number };
+  report?: { train: ClassReport; val?: ClassReport; test?: ClassReport };
+  /** Validation labels and P(class 1) (binary) for threshold curves. */
+  valPredictions?: { y: number[]; p: number[] };
+  /** Points to draw: the 2-D slice coordinates of train/val samples. */
+  points?: { train: { x: number[]; y: number[]; label: number[] }; val: { x: number[]; y: number[]; label: number[] } };
+  featureNames: string[];
+  classNames: string[];
+  stuckAtLn2?: boolean;
+  timings: { totalMs: number; msPerEpoch: number; snapshotMs: number };
+}
+
+export interface ExperimentSummary {
+  groups: { group: string; runs: string[]; successRate?: number; stuck: number }[];
+}

@@ -1,0 +1,189 @@
+// The one source of truth for experiment files. TypeScript types are inferred from these zod
+// schemas, and `schema/experiment.schema.json` (shipped for VS Code's jsonValidation) is generated
+// from them by `scripts/gen-schema.ts`; a unit test fails when the two drift apart.
+import { z } from 'zod';
+
+const fraction = z.number().min(0).max(0.9);
+const seed = z.number().int().min(0);
+
+const common = {
+  validation: fraction.default(0.2).describe('Fraction of samples held out for validation (stratified).'),
+  test: fraction.default(0).describe('Fraction of samples held out as a test split (stratified).'),
+};
+
+export const MoonsData = z.object({
+  kind: z.literal('moons'),
+  samples: z.number().int().min(4).default(300),
+  noise: z.number().min(0).default(0.1),
+  ...common,
+}).strict();
+
+export const CirclesData = z.object({
+  kind: z.literal('circles'),
+  samples: z.number().int().min(4).default(300),
+  noise: z.number().min(0).default(0.05),
+  factor: z.number().gt(0).lt(1).default(0.5).describe('Scale of the inner circle relative to the outer one.'),
+  ...common,
+}).strict();
+
+export const BlobsData = z.object({
+  kind: z.literal('blobs'),
+  samples: z.number().int().min(4).default(300),
+  classes: z.number().int().min(2).max(12).default(3),
+  features: z.number().int().min(1).max(64).default(2),
+  std: z.number().gt(0).default(1),
+  centerBox: z.tuple([z.number(), z.number()]).default([-10, 10]),
+  ...common,
+}).strict();
+
+export const ClustersData = z.object({
+  kind: z.literal('clusters'),
+  samples: z.number().int().min(4).default(200),
+  std: z.number().gt(0).default(0.4),
+  ...common,
+}).strict();
+
+export const RingData = z.object({
+  kind: z.literal('ring'),
+  samples: z.number().int().min(4).default(300),
+  ...common,
+}).strict();
+
+export const XorData = z.object({
+  kind: z.literal('xor'),
+  samples: z.number().int().min(4).default(400),
+  noise: z.number().min(0).max(1).default(0),
+  ...common,
+}).strict();
+
+export const SpiralData = z.object({
+  kind: z.literal('spiral'),
+  samples: z.number().int().min(4).default(400),
+  noise: z.number().min(0).max(1).default(0),
+  ...common,
+}).strict();
+
+export const WindowData = z.object({
+  kind: z.literal('window'),
+  from: z.number().int().default(-20),
+  to: z.number().int().default(19).describe('Inclusive upper end of the integer inputs.'),
+  interval: z.tuple([z.number(), z.number()]).default([-4, 4]).describe('Open interval labelled 1.'),
+  ...common,
+}).strict();
+
+export const TabularData = z.object({
+  kind: z.literal('tabular'),
+  samples: z.number().int().min(4).default(1000),
+  features: z.number().int().min(1).max(256).default(10),
+  rule: z.object({
+    linear: z.record(z.string().regex(/^x\d+$/), z.number()).default({ x0: 1.4, x1: -1.0 }),
+    product: z.array(z.tuple([z.string().regex(/^x\d+$/), z.string().regex(/^x\d+$/), z.number()])).default([['x2', 'x3', 0.8]]),
+    square: z.record(z.string().regex(/^x\d+$/), z.number()).default({ x4: -0.5 }),
+    noise: z.number().min(0).default(0.25),
+    bias: z.number().default(0),
+  }).strict().default({ linear: { x0: 1.4, x1: -1.0 }, product: [['x2', 'x3', 0.8]], square: { x4: -0.5 }, noise: 0.25, bias: 0 }),
+  ...common,
+}).strict();
+
+export const IrisData = z.object({
+  kind: z.literal('iris'),
+  ...common,
+}).strict();
+
+export const CsvData = z.object({
+  kind: z.literal('csv'),
+  path: z.string().min(1).describe('CSV file, relative to the experiment file; must stay inside the workspace folder.'),
+  target: z.string().min(1).describe('Column holding the class label.'),
+  numeric: z.array(z.string()).optional().describe('Numeric feature columns (default: every numeric column but the target).'),
+  categorical: z.array(z.string()).optional().describe('Categorical feature columns, one-hot encoded from training values.'),
+  drop: z.array(z.string()).default([]),
+  missing: z.enum(['drop-rows', 'impute', 'error']).default('drop-rows').describe('What to do with rows that have missing values.'),
+  ...common,
+}).strict();
+
+export const DataSpec = z.discriminatedUnion('kind', [
+  MoonsData, CirclesData, BlobsData, ClustersData, RingData, XorData, SpiralData, WindowData,
+  TabularData, IrisData, CsvData,
+]);
+export type DataSpec = z.infer<typeof DataSpec>;
+export type DataKind = DataSpec['kind'];
+
+export const Activation = z.enum(['relu', 'tanh', 'sigmoid', 'leaky-relu', 'gelu', 'linear']);
+export type Activation = z.infer<typeof Activation>;
+
+export const ModelSpec = z.object({
+  hidden: z.array(z.number().int().min(1).max(4096)).default([16]).describe('Hidden layer widths; [] is logistic regression.'),
+  activation: Activation.default('relu'),
+  dropout: z.number().min(0).lt(1).default(0),
+  init: z.enum(['he', 'glorot', 'torch']).default('he').describe('he / glorot, or torch: PyTorch nn.Linear default (uniform ±1/√fan_in).'),
+  outputs: z.number().int().min(1).optional().describe('Output logits; default 1 for binary bce/mse losses, else the number of classes.'),
+}).strict();
+export type ModelSpec = z.infer<typeof ModelSpec>;
+
+export const Loss = z.enum(['bce-with-logits', 'cross-entropy', 'bce', 'mse']);
+export type Loss = z.infer<typeof Loss>;
+
+export const OptimizerSpec = z.object({
+  kind: z.enum(['sgd', 'adam', 'adamw']).default('adam'),
+  lr: z.number().gt(0).default(0.01),
+  momentum: z.number().min(0).lt(1).default(0),
+  nesterov: z.boolean().default(false),
+  weightDecay: z.number().min(0).default(0),
+  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).default([0.9, 0.999]),
+  eps: z.number().gt(0).default(1e-8),
+}).strict();
+export type OptimizerSpec = z.infer<typeof OptimizerSpec>;
+
+export const EarlyStopping = z.object({
+  monitor: z.enum(['valLoss', 'valAcc', 'trainLoss']).default('valLoss'),
+  patience: z.number().int().min(1).default(50),
+  minDelta: z.number().min(0).default(0),
+  restoreBest: z.boolean().default(true),
+}).strict();
+
+export const TrainingSpec = z.object({
+  epochs: z.number().int().min(1).max(1_000_000).default(500),
+  batchSize: z.union([z.literal('full'), z.number().int().min(1)]).default('full'),
+  shuffle: z.boolean().default(true),
+  earlyStopping: EarlyStopping.optional(),
+}).strict();
+export type TrainingSpec = z.infer<typeof TrainingSpec>;
+
+export const RecordSpec = z.object({
+  every: z.number().int().min(1).default(10).describe('Record a boundary snapshot every N epochs (and at the last one).'),
+  grid: z.number().int().min(8).max(400).default(100).describe('Boundary grid resolution per axis.'),
+  features: z.tuple([z.string(), z.string()]).optional().describe('The two features of the 2-D boundary slice when there are more than two.'),
+  margin: z.number().min(0).default(0.5).describe('Margin around the data bounds, in feature units.'),
+}).strict();
+export type RecordSpec = z.infer<typeof RecordSpec>;
+
+/** One fully resolved training run: what the engine trains. */
+export const RunSpec = z.object({
+  name: z.string().min(1).default('experiment'),
+  seed: seed.default(0),
+  data: DataSpec,
+  model: ModelSpec.default({ hidden: [16], activation: 'relu', dropout: 0, init: 'he' }),
+  loss: Loss.default('bce-with-logits'),
+  optimizer: OptimizerSpec.default({ kind: 'adam', lr: 0.01, momentum: 0, nesterov: false, weightDecay: 0, betas: [0.9, 0.999], eps: 1e-8 }),
+  training: TrainingSpec.default({ epochs: 500, batchSize: 'full', shuffle: true }),
+  record: RecordSpec.default({ every: 10, grid: 100, margin: 0.5 }),
+}).strict();
+export type RunSpec = z.infer<typeof RunSpec>;
+
+const Override = z.record(z.string(), z.unknown());
+
+export const ExperimentFile = RunSpec.extend({
+  $schema: z.string().optional(),
+  description: z.string().optional(),
+  baseline: z.enum(['none', 'logistic']).default('none').describe('Also train logistic regression on the same split.'),
+  sweep: z.record(z.string(), z.array(z.unknown()).min(1)).optional()
+    .describe('Grid product over dotted paths, e.g. {"optimizer.lr": [0.1, 0.01], "seed": [0, 1]}.'),
+  variants: z.array(z.object({ name: z.string().min(1) }).catchall(z.unknown())).optional()
+    .describe('Named deep-merged overrides of the base experiment (multiplied by the sweep).'),
+  success: z.object({
+    metric: z.enum(['trainAcc', 'valAcc', 'testAcc']).default('trainAcc'),
+    atLeast: z.number().min(0).max(1),
+  }).strict().optional().describe('Success criterion; seed studies report the success rate per group.'),
+}).strict();
+export type ExperimentFile = z.infer<typeof ExperimentFile>;
+export type Override = z.infer<typeof Override>;

@@ -1,0 +1,54 @@
+// The typed messages between the extension host, the training worker and the webview: the one
+// source of truth. Data flows one way — experiment file → core → worker → these messages → webview —
+// with only commands (train, cancel, explore edits, predictions) flowing back.
+import type { BackendChoice, BackendName, BoundarySnapshot, EpochRecord, ExperimentSummary, GridSpec, RunRecord } from './core/engine/types';
+
+// ---- host → worker -------------------------------------------------------------------------
+export interface TrainRequest {
+  type: 'train';
+  /** Absolute path of the *.experiment.json file. */
+  experimentPath: string;
+  /** The workspace folder data paths must stay inside. */
+  workspaceRoot: string;
+  backend: BackendChoice;
+  /** Directory that receives one sub-directory per run. */
+  outDir: string;
+  /** Overrides of the record settings from user settings. */
+  record?: { every?: number; grid?: number };
+}
+export interface CancelRequest { type: 'cancel' }
+export type ToWorker = TrainRequest | CancelRequest;
+
+// ---- worker → host (and forwarded to the webview) -----------------------------------------
+export interface BackendMsg { type: 'backend'; name: BackendName; fallbackFrom?: string }
+export interface ExperimentStartMsg { type: 'experimentStart'; name: string; runIds: string[]; outDir: string }
+/** A run begins: everything but history and snapshots, which stream after it. */
+export interface RunStartMsg { type: 'runStart'; run: RunRecord; index: number; total: number }
+export interface EpochMsg { type: 'epoch'; runId: string; epoch: EpochRecord; totalEpochs: number }
+export interface SnapshotMsg { type: 'snapshot'; runId: string; grid: GridSpec; snapshot: BoundarySnapshot }
+export interface RunEndMsg { type: 'runEnd'; run: RunRecord; dir: string }
+export interface ExperimentEndMsg { type: 'experimentEnd'; summary: ExperimentSummary; outDir: string; cancelled: boolean }
+export interface ErrorMsg {
+  type: 'error';
+  message: string;
+  /** Where the problem is, when it is in the experiment file. */
+  location?: { file: string; line: number; column: number; path: string };
+}
+export type FromWorker = BackendMsg | ExperimentStartMsg | RunStartMsg | EpochMsg | SnapshotMsg | RunEndMsg | ExperimentEndMsg | ErrorMsg;
+
+// ---- host → webview ------------------------------------------------------------------------
+/** Show finished (or partially recorded) runs; the first one is selected. */
+export interface ShowRunsMsg { type: 'showRuns'; runs: RunRecord[]; title: string }
+export interface LiveMsg { type: 'live'; msg: FromWorker }
+export interface ThemeMsg { type: 'theme'; kind: 'light' | 'dark' | 'high-contrast' }
+export interface PredictionMsg { type: 'prediction'; requestId: number; probs?: Record<string, number>; error?: string }
+export type ToWebview = ShowRunsMsg | LiveMsg | ThemeMsg | PredictionMsg;
+
+// ---- webview → host ------------------------------------------------------------------------
+export interface ReadyMsg { type: 'ready' }
+/** Write a setting into the experiment file (an undoable edit) and retrain. */
+export interface ExploreMsg { type: 'explore'; path: string; value: unknown }
+export interface PredictMsg { type: 'predict'; requestId: number; runDir: string; input: Record<string, string | number> }
+export interface ExportMsg { type: 'export'; format: 'png' | 'csv' | 'json'; name: string; data: string }
+export interface OpenRunMsg { type: 'openRun'; runDir: string }
+export type FromWebview = ReadyMsg | ExploreMsg | PredictMsg | ExportMsg | OpenRunMsg;
