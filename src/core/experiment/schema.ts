@@ -7,6 +7,8 @@ const fraction = z.number().min(0).max(0.9);
 const seed = z.number().int().min(0);
 
 const common = {
+  // The data has its own seed so a seed study varies only the initialisation, on the same points.
+  seed: seed.default(0).describe('Seed of the data generator and the split (the run seed drives init, shuffling and dropout).'),
   validation: fraction.default(0.2).describe('Fraction of samples held out for validation (stratified).'),
   test: fraction.default(0).describe('Fraction of samples held out as a test split (stratified).'),
 };
