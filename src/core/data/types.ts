@@ -25,6 +25,8 @@ export interface Preprocessing {
   /** One entry per model input feature, in order. */
   features: FeatureEncoding[];
   classNames: string[];
+  /** Values that stand in for missing cells (CSV policy `impute`): the training mean or mode per column. */
+  imputed?: Record<string, number | string>;
 }
 
 export type FeatureEncoding =

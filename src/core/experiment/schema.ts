@@ -172,7 +172,8 @@ export const RunSpec = z.object({
 }).strict();
 export type RunSpec = z.infer<typeof RunSpec>;
 
-const Override = z.record(z.string(), z.unknown());
+/** A variant's fields: any subset of a run, checked when the variant is expanded. */
+export const Override = z.record(z.string(), z.unknown());
 
 export const ExperimentFile = RunSpec.extend({
   $schema: z.string().optional(),

@@ -1,0 +1,77 @@
+// `logit-lab train|lint|predict` — the same core as the extension, for terminals and CI.
+import { Command, Option } from 'commander';
+import { trainCommand } from './train';
+import { predictCommand } from './predict';
+import { runLintCommand } from './lint';
+
+const program = new Command();
+program
+  .name('logit-lab')
+  .description('Train and inspect neural-network classifiers from experiment files; lint PyTorch classifier code.')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+program
+  .command('train')
+  .description('Train every run of an *.experiment.json file and write run.json, PNGs and an HTML report.')
+  .argument('<file>', 'experiment file')
+  .option('-o, --out <dir>', 'output directory (default .logit-lab/runs/<time>-<name>/)')
+  .addOption(new Option('-b, --backend <name>', 'TensorFlow.js backend').choices(['auto', 'wasm', 'cpu', 'tensorflow']).default('auto'))
+  .option('--workspace <dir>', 'workspace folder data paths must stay inside (default: the current directory, or the file\'s folder if it is outside)')
+  .option('--epochs <n>', 'cap the epochs of every run (quick previews)', (v) => parsePositiveInt(v, '--epochs'))
+  .option('--json', 'print one JSON document on stdout instead of tables')
+  .option('-q, --quiet', 'no progress output')
+  .option('--no-png', 'do not write PNG pictures')
+  .action(async (file: string, opts) => {
+    process.exitCode = await trainCommand(file, opts);
+  });
+
+program
+  .command('predict')
+  .description('Class probabilities from a trained run, through exactly its training preprocessing.')
+  .argument('<runDir>', 'a run directory written by `train` (holding model/)')
+  .option('-i, --input <json>', 'one row as JSON, e.g. \'{"age": 60, "thal": "fixed"}\', or an array of rows')
+  .option('--csv <file>', 'a CSV file of rows')
+  .option('--json', 'print JSON')
+  .action(async (runDir: string, opts) => {
+    process.exitCode = await predictCommand(runDir, opts);
+  });
+
+program
+  .command('lint')
+  .description('Lint PyTorch classifier code (.py and .ipynb) for classification anti-patterns.')
+  .argument('[paths...]', 'files or directories', ['.'])
+  .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+  .option('--select <codes>', 'comma-separated rule codes or prefixes to enable (e.g. LL1,LL201)')
+  .option('--ignore <codes>', 'comma-separated rule codes or prefixes to disable')
+  .option('--fix', 'apply safe fixes')
+  .action(async (paths: string[], opts) => {
+    process.exitCode = await runLintCommand(paths, {
+      format: opts.format,
+      select: opts.select,
+      ignore: opts.ignore,
+      fix: !!opts.fix,
+      cwd: process.cwd(),
+      stdout: (s) => process.stdout.write(s),
+      stderr: (s) => process.stderr.write(s),
+    });
+  });
+
+function parsePositiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    process.stderr.write(`error: ${flag} expects a whole number ≥ 1, got "${v}"\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+program.exitOverride((err) => {
+  // commander's own usage errors are bad input: exit 2 like every other input error.
+  process.exit(err.exitCode === 0 ? 0 : 2);
+});
+
+program.parseAsync(process.argv).catch((err) => {
+  process.stderr.write(`logit-lab: ${err?.stack ?? err}\n`);
+  process.exit(2);
+});

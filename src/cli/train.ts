@@ -1,0 +1,149 @@
+// `logit-lab train FILE`: trains an experiment headless. Progress goes to stderr (a bar on a TTY,
+// plain lines elsewhere), results to stdout (a table and a small boundary picture, or one JSON
+// document with --json). Exit codes: 0 trained, 1 a run diverged or failed, 2 bad input.
+import { existsSync } from 'node:fs';
+import { dirname, relative, resolve, isAbsolute } from 'node:path';
+import pc from 'picocolors';
+import { runExperiment, type ExperimentResult } from '../core/runner';
+import { LogitLabError } from '../core/errors';
+import type { BackendChoice, RunRecord } from '../core/engine/types';
+import type { FromWorker } from '../protocol';
+import { writeExperimentReport, writeRunPictures } from '../report/artifacts';
+import { renderBoundaryAnsi } from '../report/terminal';
+import { Progress } from './progress';
+import { formatTable } from './table';
+
+export interface TrainCliOptions {
+  out?: string;
+  backend: BackendChoice;
+  workspace?: string;
+  epochs?: number;
+  json?: boolean;
+  quiet?: boolean;
+  png?: boolean;
+}
+
+export async function trainCommand(file: string, opts: TrainCliOptions): Promise<number> {
+  const path = resolve(file);
+  if (!existsSync(path)) {
+    process.stderr.write(`${file}: no such experiment file\n  hint: pass the path of an *.experiment.json file, e.g. examples/moons.experiment.json\n`);
+    return 2;
+  }
+  const workspaceRoot = resolve(opts.workspace ?? defaultWorkspace(path));
+  const progress = opts.quiet ? undefined : new Progress(process.stderr);
+  const bundleDir = __dirname;
+
+  let result: ExperimentResult;
+  const controller = new AbortController();
+  // Ctrl-C stops training but keeps what was recorded; a second Ctrl-C exits at once.
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping — keeping what was recorded (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    result = await runExperiment(path, {
+      workspaceRoot,
+      backend: opts.backend,
+      outDir: opts.out ? resolve(opts.out) : undefined,
+      maxEpochs: opts.epochs,
+      signal: controller.signal,
+      wasmDir: bundleDir,
+      emit: (msg: FromWorker) => progress?.handle(msg),
+      afterRun: opts.png === false ? undefined : (run, dir) => void writeRunPictures(run, dir),
+    });
+  } catch (err) {
+    progress?.clear();
+    if (err instanceof LogitLabError) {
+      process.stderr.write(err.format() + '\n');
+      return 2;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  progress?.clear();
+
+  const report = writeExperimentReport(result, { bundleDir, png: false });
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(jsonDocument(result)) + '\n');
+  } else {
+    process.stdout.write(humanSummary(result, report, process.stdout.isTTY === true));
+  }
+  const bad = result.failures.length > 0 || result.runs.some((r) => r.stopReason === 'diverged' || r.stopReason === 'failed');
+  return bad ? 1 : 0;
+}
+
+/** The CLI's workspace: the current directory when the experiment lives inside it, else its folder. */
+function defaultWorkspace(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return !rel.startsWith('..') && !isAbsolute(rel) ? process.cwd() : dirname(path);
+}
+
+export function jsonDocument(result: ExperimentResult) {
+  return {
+    backend: result.backend,
+    outDir: result.outDir,
+    cancelled: result.cancelled,
+    runs: result.runs.map((r) => ({
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      config: r.config,
+      params: r.params,
+      epochs: r.history.length,
+      stopReason: r.stopReason ?? r.status,
+      message: r.message,
+      final: r.final ?? null,
+      history: r.history,
+      ms: Math.round(r.timings.totalMs),
+    })),
+    failures: result.failures,
+    groups: result.summary.groups,
+  };
+}
+
+function humanSummary(result: ExperimentResult, report: { html: string }, tty: boolean): string {
+  const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
+  const num = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(4));
+  const rows = result.summary.runs.map((r) => [
+    r.name,
+    String(r.params),
+    num(r.trainLoss),
+    pct(r.trainAcc),
+    num(r.valLoss),
+    pct(r.valAcc),
+    String(r.epochs),
+    r.stuckAtLn2 ? `${r.stopReason} (stuck at ln 2)` : r.stopReason,
+    formatMs(r.ms),
+  ]);
+  let out = '\n' + formatTable(['run', 'params', 'train loss', 'train acc', 'val loss', 'val acc', 'epochs', 'stop', 'time'], rows) + '\n';
+  for (const r of result.runs) if (r.message) out += `${tty ? pc.yellow('!') : '!'} ${r.name}: ${r.message}\n`;
+  for (const f of result.failures) out += `${tty ? pc.red('✗') : 'x'} ${f.name}: ${f.message}\n`;
+  const groups = result.summary.groups.filter((g) => g.runs.length > 1 || g.successRate !== undefined);
+  if (result.summary.success && groups.length) {
+    out += `\nsuccess (${result.summary.success.metric} ≥ ${result.summary.success.atLeast}) per configuration:\n`;
+    out += formatTable(['configuration', 'runs', 'success', 'stuck at ln 2'], groups.map((g) => [g.group, String(g.runs.length), pct(g.successRate), String(g.stuck)])) + '\n';
+  }
+  const pictured = pickPictured(result.runs);
+  if (pictured) {
+    out += `\n${pictured.name} — decision boundary (final epoch)\n`;
+    out += renderBoundaryAnsi(pictured, 48, 20, { color: tty && !process.env.NO_COLOR }) + '\n';
+  }
+  out += `\nbackend ${result.backend} · runs in ${relativeOrAbs(result.outDir)} · report ${relativeOrAbs(report.html)}\n`;
+  return out;
+}
+
+function pickPictured(runs: RunRecord[]): RunRecord | undefined {
+  return runs.find((r) => r.kind === 'model' && r.snapshots.length > 0) ?? runs.find((r) => r.snapshots.length > 0);
+}
+
+function relativeOrAbs(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel.startsWith('..') ? p : rel;
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,23 @@
+// scikit-learn's make_circles (shuffle=False): a large circle (class 0) around a smaller one scaled by
+// `factor` (class 1). endpoint=False so the first and last point of a circle do not coincide.
+import type { SpecOf, DatasetDefinition } from '../dataset';
+import { BINARY, linspace, PointSet, XY } from '../builder';
+import { frameFromRaw } from '../frame';
+import type { Rng } from '../../rng';
+import { dataRng } from '../seeds';
+import { addGaussianNoise } from './moons';
+
+export function makeCircles(samples: number, noise: number, factor: number, rng: Rng) {
+  const outer = Math.floor(samples / 2);
+  const inner = samples - outer;
+  const points = new PointSet(XY, BINARY);
+  for (const t of linspace(0, 2 * Math.PI, outer, false)) points.add([Math.cos(t), Math.sin(t)], 0);
+  for (const t of linspace(0, 2 * Math.PI, inner, false)) points.add([factor * Math.cos(t), factor * Math.sin(t)], 1);
+  return addGaussianNoise(points.build(), noise, rng);
+}
+
+export const circles: DatasetDefinition<SpecOf<'circles'>> = {
+  describe: 'A circle inside a circle (scikit-learn make_circles): needs a curved boundary.',
+  load: (spec) => frameFromRaw(makeCircles(spec.samples, spec.noise, spec.factor, dataRng(spec.seed)), false),
+  facts: (spec) => ({ samples: spec.samples, classNames: BINARY, featureNames: XY }),
+};

@@ -1,0 +1,178 @@
+// A CSV file from the workspace: the target column becomes the class, numeric columns are
+// standardised and string columns one-hot encoded (both fitted on the training split, in
+// preprocess.ts), and missing values follow the experiment's policy.
+import { LogitLabError } from '../../errors';
+import type { SpecOf, DatasetDefinition } from '../dataset';
+import type { DataContext } from '../context';
+import type { Column, Frame } from '../frame';
+import { unknownNameHint } from '../didYouMean';
+import { isMissing } from '../preprocess';
+import { readCsv, type CsvText } from '../csv/readCsv';
+import { resolveWorkspaceFile } from '../csv/workspacePath';
+
+type CsvSpec = SpecOf<'csv'>;
+
+interface ColumnRoles {
+  target: number;
+  /** Feature columns in file order. */
+  features: { index: number; kind: 'numeric' | 'categorical' }[];
+  ignored: string[];
+}
+
+const isNumber = (cell: string) => cell.trim() !== '' && Number.isFinite(Number(cell));
+
+function looksNumeric(text: CsvText, column: number): boolean {
+  const present = text.rows.map((row) => row[column]).filter((cell) => !isMissing(cell));
+  return present.length > 0 && present.every(isNumber);
+}
+
+function chooseColumns(spec: CsvSpec, text: CsvText): ColumnRoles {
+  const indexOf = (name: string, jsonPath: (string | number)[]) => {
+    const index = text.header.indexOf(name);
+    if (index < 0) {
+      throw new LogitLabError(`${spec.path} has no column "${name}"`, { jsonPath, hint: unknownNameHint(name, text.header, 'columns') });
+    }
+    return index;
+  };
+  const target = indexOf(spec.target, ['data', 'target']);
+  const listed = (key: 'numeric' | 'categorical' | 'drop') =>
+    (spec[key] ?? []).map((name, i) => {
+      const index = indexOf(name, ['data', key, i]);
+      if (index === target) {
+        throw new LogitLabError(`the target column "${name}" cannot also be listed in data.${key}`, {
+          jsonPath: ['data', key, i],
+          hint: `remove "${name}" from data.${key}.`,
+        });
+      }
+      return index;
+    });
+  const numeric = listed('numeric');
+  const categorical = listed('categorical');
+  const dropped = new Set(listed('drop'));
+  (spec.categorical ?? []).forEach((name, i) => {
+    if (numeric.includes(categorical[i])) {
+      throw new LogitLabError(`column "${name}" is listed as both numeric and categorical`, {
+        jsonPath: ['data', 'categorical', i],
+        hint: 'list it under one of data.numeric and data.categorical only.',
+      });
+    }
+  });
+  const features: ColumnRoles['features'] = [];
+  const ignored: string[] = [];
+  text.header.forEach((name, index) => {
+    if (index === target || dropped.has(index)) return;
+    // Explicit lists win; a column in neither list is detected unless both lists were given.
+    const kind = numeric.includes(index) ? 'numeric'
+      : categorical.includes(index) ? 'categorical'
+        : looksNumeric(text, index) ? (spec.numeric ? undefined : 'numeric')
+          : (spec.categorical ? undefined : 'categorical');
+    if (kind) features.push({ index, kind });
+    else ignored.push(name);
+  });
+  if (features.length === 0) {
+    throw new LogitLabError(`${spec.path}: no feature columns are left besides the target "${spec.target}"`, {
+      jsonPath: ['data'],
+      hint: 'check data.numeric, data.categorical and data.drop.',
+    });
+  }
+  return { target, features, ignored };
+}
+
+/** Rows to keep under the missing-value policy, with the notes saying what happened. */
+function applyMissingPolicy(spec: CsvSpec, text: CsvText, roles: ColumnRoles, file: string): { keep: number[]; notes: string[] } {
+  const used = [roles.target, ...roles.features.map((f) => f.index)];
+  const keep: number[] = [];
+  let droppedForFeatures = 0;
+  let droppedForTarget = 0;
+  let imputed = 0;
+  text.rows.forEach((row, r) => {
+    const missing = used.filter((c) => isMissing(row[c]));
+    if (missing.length === 0) {
+      keep.push(r);
+      return;
+    }
+    if (spec.missing === 'error') {
+      const column = text.header[missing[0]];
+      throw new LogitLabError(`${spec.path}:${text.lines[r]}: missing value in column "${column}"`, {
+        jsonPath: ['data', 'missing'],
+        hint: 'fix the file, or set data.missing to "drop-rows" or "impute".',
+        location: { file, line: text.lines[r], column: missing[0] + 1 },
+      });
+    }
+    // A class label cannot be imputed: such rows are dropped under either policy.
+    if (missing.includes(roles.target)) droppedForTarget++;
+    else if (spec.missing === 'drop-rows') droppedForFeatures++;
+    else {
+      imputed += missing.length;
+      keep.push(r);
+    }
+  });
+  const notes: string[] = [];
+  if (droppedForFeatures > 0) notes.push(`dropped ${droppedForFeatures} of ${text.rows.length} rows with missing values (policy drop-rows)`);
+  if (droppedForTarget > 0) notes.push(`dropped ${droppedForTarget} rows without a value in the target column "${spec.target}"`);
+  if (imputed > 0) notes.push(`imputed ${imputed} missing values with the training mean (numeric) or most frequent value (categorical) (policy impute)`);
+  if (roles.ignored.length > 0) notes.push(`ignored columns not listed in data.numeric / data.categorical: ${roles.ignored.join(', ')}`);
+  return { keep, notes };
+}
+
+/** Integer labels 0..k-1 are class indices as they are; anything else is named by its sorted distinct values. */
+function classLabels(values: string[], spec: CsvSpec): { y: Int32Array; classNames: string[] } {
+  const distinct = [...new Set(values)];
+  const allNumbers = distinct.every(isNumber);
+  const isIndexRange = allNumbers && distinct.every((v) => /^\d+$/.test(v)) &&
+    distinct.map(Number).sort((a, b) => a - b).every((v, i) => v === i);
+  const classNames = isIndexRange
+    ? distinct.map(Number).sort((a, b) => a - b).map(String)
+    : distinct.sort(allNumbers ? (a, b) => Number(a) - Number(b) : undefined);
+  if (classNames.length < 2) {
+    throw new LogitLabError(`the target column "${spec.target}" has ${classNames.length === 0 ? 'no values' : `only one class ("${classNames[0]}")`}`, {
+      jsonPath: ['data', 'target'],
+      hint: 'a classifier needs at least two classes; check data.target.',
+    });
+  }
+  const indexOfValue = new Map(isIndexRange ? distinct.map((v) => [v, Number(v)]) : classNames.map((name, i) => [name, i]));
+  return { y: Int32Array.from(values, (v) => indexOfValue.get(v)!), classNames };
+}
+
+function featureColumn(spec: CsvSpec, text: CsvText, keep: number[], index: number, kind: 'numeric' | 'categorical', file: string): Column {
+  const name = text.header[index];
+  const cells = keep.map((r) => text.rows[r][index]);
+  if (kind === 'categorical') return { kind, name, values: cells.map((cell) => (isMissing(cell) ? null : cell)) };
+  const values = new Float64Array(cells.length);
+  cells.forEach((cell, i) => {
+    if (isMissing(cell)) values[i] = NaN;
+    else if (isNumber(cell)) values[i] = Number(cell);
+    else {
+      const line = text.lines[keep[i]];
+      throw new LogitLabError(`${spec.path}:${line}: column "${name}" is listed as numeric but holds "${cell}"`, {
+        jsonPath: ['data', 'numeric', (spec.numeric ?? []).indexOf(name)],
+        hint: `list "${name}" under data.categorical instead, or fix the value.`,
+        location: { file, line, column: index + 1 },
+      });
+    }
+  });
+  return { kind, name, values };
+}
+
+export function loadCsv(spec: CsvSpec, ctx: DataContext): Frame {
+  const file = resolveWorkspaceFile(spec.path, ctx);
+  const text = readCsv(file, spec.path);
+  const roles = chooseColumns(spec, text);
+  const { keep, notes } = applyMissingPolicy(spec, text, roles, file);
+  const { y, classNames } = classLabels(keep.map((r) => text.rows[r][roles.target]), spec);
+  return {
+    columns: roles.features.map((f) => featureColumn(spec, text, keep, f.index, f.kind, file)),
+    y,
+    n: keep.length,
+    classNames,
+    notes,
+    standardise: true,
+    impute: spec.missing === 'impute',
+    fileColumns: text.header,
+  };
+}
+
+export const csv: DatasetDefinition<CsvSpec> = {
+  describe: 'A CSV file in the workspace: numeric columns standardised, string columns one-hot encoded.',
+  load: loadCsv,
+};

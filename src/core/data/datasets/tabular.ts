@@ -1,0 +1,64 @@
+// The tabular lesson: standard-normal features and a known logit rule with linear, interaction and
+// squared terms plus noise, so a learner's mistakes can be compared against the truth.
+import type { SpecOf, DatasetDefinition } from '../dataset';
+import { BINARY, PointSet } from '../builder';
+import { frameFromRaw } from '../frame';
+import type { Rng } from '../../rng';
+import { LogitLabError } from '../../errors';
+import { dataRng } from '../seeds';
+
+type Rule = SpecOf<'tabular'>['rule'];
+
+const featureNames = (d: number) => Array.from({ length: d }, (_, j) => `x${j}`);
+
+/** The rule as index-based terms, rejecting features the table does not have. */
+export function compileRule(rule: Rule, features: number) {
+  const index = (name: string, jsonPath: (string | number)[]) => {
+    const j = Number(name.slice(1));
+    if (j >= features) {
+      throw new LogitLabError(`the rule uses ${name} but the table has only ${features} features (x0..x${features - 1})`, {
+        jsonPath,
+        hint: `raise data.features to at least ${j + 1} or drop ${name} from the rule.`,
+      });
+    }
+    return j;
+  };
+  return {
+    bias: rule.bias,
+    noise: rule.noise,
+    linear: Object.entries(rule.linear).map(([name, w]) => [index(name, ['data', 'rule', 'linear', name]), w] as const),
+    product: rule.product.map(([a, b, w], i) =>
+      [index(a, ['data', 'rule', 'product', i, 0]), index(b, ['data', 'rule', 'product', i, 1]), w] as const),
+    square: Object.entries(rule.square).map(([name, w]) => [index(name, ['data', 'rule', 'square', name]), w] as const),
+  };
+}
+
+/** The rule's logit without its noise term. */
+export function ruleLogit(rule: ReturnType<typeof compileRule>, x: ArrayLike<number>): number {
+  let logit = rule.bias;
+  for (const [j, w] of rule.linear) logit += w * x[j];
+  for (const [a, b, w] of rule.product) logit += w * x[a] * x[b];
+  for (const [j, w] of rule.square) logit += w * x[j] * x[j];
+  return logit;
+}
+
+export function makeTabular(spec: SpecOf<'tabular'>, rng: Rng) {
+  const rule = compileRule(spec.rule, spec.features);
+  const points = new PointSet(featureNames(spec.features), BINARY);
+  for (let i = 0; i < spec.samples; i++) {
+    // Rounded to float32 first so the label follows the rule exactly on the values the model sees.
+    const x = Array.from({ length: spec.features }, () => Math.fround(rng.normal()));
+    const logit = ruleLogit(rule, x) + rule.noise * rng.normal();
+    points.add(x, logit > 0 ? 1 : 0);
+  }
+  return points.build();
+}
+
+export const tabular: DatasetDefinition<SpecOf<'tabular'>> = {
+  describe: 'Standard-normal features labelled by a known logit rule (linear, product and square terms plus noise).',
+  load: (spec) => frameFromRaw(makeTabular(spec, dataRng(spec.seed)), false),
+  facts: (spec) => {
+    compileRule(spec.rule, spec.features);
+    return { samples: spec.samples, classNames: BINARY, featureNames: featureNames(spec.features) };
+  },
+};

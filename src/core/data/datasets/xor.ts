@@ -1,0 +1,32 @@
+// TensorFlow Playground's XOR data: points in [-5, 5]² pushed 0.3 away from the axes; the label is the
+// sign of x·y at a noisy copy of the point, so noise flips labels near the axes but leaves points put.
+import type { SpecOf, DatasetDefinition } from '../dataset';
+import { BINARY, PointSet, XY } from '../builder';
+import { frameFromRaw } from '../frame';
+import type { Rng } from '../../rng';
+import { dataRng } from '../seeds';
+
+const PADDING = 0.3;
+
+function awayFromAxis(v: number): number {
+  return v + (v > 0 ? PADDING : -PADDING);
+}
+
+export function makeXor(samples: number, noise: number, rng: Rng) {
+  const points = new PointSet(XY, BINARY);
+  for (let i = 0; i < samples; i++) {
+    const x = awayFromAxis(rng.uniform(-5, 5));
+    const y = awayFromAxis(rng.uniform(-5, 5));
+    const noisyX = x + rng.uniform(-5, 5) * noise;
+    const noisyY = y + rng.uniform(-5, 5) * noise;
+    // Playground labels x·y ≥ 0 as +1, which is our class 1.
+    points.add([x, y], noisyX * noisyY >= 0 ? 1 : 0);
+  }
+  return points.build();
+}
+
+export const xor: DatasetDefinition<SpecOf<'xor'>> = {
+  describe: 'TensorFlow Playground XOR: opposite quadrants share a class.',
+  load: (spec) => frameFromRaw(makeXor(spec.samples, spec.noise, dataRng(spec.seed)), false),
+  facts: (spec) => ({ samples: spec.samples, classNames: BINARY, featureNames: XY }),
+};

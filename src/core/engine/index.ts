@@ -1,0 +1,10 @@
+// The training engine's public API.
+export { initBackend, ensureBackend, activeBackend, defaultWasmDir, type BackendInfo } from './backend';
+export { trainRun, type TrainOptions, type TrainResult } from './train';
+export { saveModel, loadPredictor, type Predictor, type ModelInfo } from './save';
+export { Mlp, layerSizes, parameterCount, initialWeights, type LayerWeights } from './model';
+export { lossValue, probabilities, predictedClass, targetTensor } from './losses';
+export { makeOptimizer, type Optimizer } from './optimizers';
+export { gridSpec, gridInputs, slicePoints } from './grid';
+export { accuracy, confusionMatrix, classReport } from './metrics';
+export type * from './types';

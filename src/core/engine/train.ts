@@ -1,0 +1,433 @@
+// The training loop. One run = one MLP trained on one PreparedData, recorded into a RunRecord.
+//
+// Per epoch, like the lessons' PyTorch loops:
+//   for each batch: forward (training mode: dropout on) → loss → backward → optimizer step
+//   then the validation split in eval mode (no dropout), after the epoch's updates.
+// trainLoss/trainAcc are over the epoch's batches as they were seen (sample-weighted mean of the
+// batch losses, before each batch's update), so with full batch they are the loss PyTorch's
+// `loss.item()` prints. `alive` counts hidden units that fired on at least one training sample
+// during the epoch. Everything an epoch reports is read back in one dataSync.
+import * as tf from '@tensorflow/tfjs-core';
+import type { PreparedData, Table } from '../data/types';
+import type { RunSpec } from '../experiment/schema';
+import { LogitLabError } from '../errors';
+import { seedStreams, type Rng } from '../rng';
+import { ensureBackend } from './backend';
+import { gridInputs, gridSpec, slicePoints } from './grid';
+import { lossValue, predictedClass, probabilities, targetTensor } from './losses';
+import { classReport } from './metrics';
+import { outputsFor } from '../experiment/outputs';
+import { initialWeights, layerSizes, Mlp, type LayerWeights } from './model';
+import { makeOptimizer, type Optimizer } from './optimizers';
+import type { BackendName, BoundarySnapshot, EpochRecord, GridSpec, RunRecord, StopReason } from './types';
+
+export interface TrainOptions {
+  id: string;
+  group: string;
+  kind: 'model' | 'baseline';
+  backend?: BackendName;
+  signal?: AbortSignal;
+  /** Start from these weights instead of the seeded init (parity tests inject PyTorch's). */
+  initialWeights?: LayerWeights[];
+  onStart?(run: RunRecord): void;
+  onEpoch?(e: EpochRecord, run: RunRecord): void;
+  onSnapshot?(s: BoundarySnapshot, grid: GridSpec, run: RunRecord): void;
+  /** Epochs between awaits of a macrotask, so aborts and worker messages get through (default 5). */
+  yieldEvery?: number;
+}
+
+export interface TrainResult {
+  record: RunRecord;
+  /** Final weights, or the best ones when early stopping restored them. */
+  weights: LayerWeights[];
+}
+
+const LN2 = Math.log(2);
+/** First-layer activation maps kept in the record (a 256-wide layer would bloat run.json). */
+const MAX_NEURON_MAPS = 64;
+
+export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOptions): Promise<TrainResult> {
+  const backend = await ensureBackend(opts.backend);
+  const t0 = performance.now();
+  const classes = data.classNames.length;
+  const outputs = outputsFor(spec, classes);
+  checkSetup(spec, data, outputs, classes);
+
+  const sizes = layerSizes(data.train.d, spec.model, outputs);
+  const streams = seedStreams(spec.seed);
+  const weights = opts.initialWeights ?? initialWeights(sizes, spec.model.init, streams.init);
+  const grid = gridSpec(data, spec.record, classes);
+  const session = new Session(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout);
+
+  const record: RunRecord = {
+    version: 1, id: opts.id, name: spec.name, group: opts.group, kind: opts.kind, config: spec,
+    params: session.model.params, backend, startedAt: new Date().toISOString(), status: 'running',
+    history: [], grid, snapshots: [], featureNames: data.featureNames, classNames: data.classNames,
+    timings: { totalMs: 0, msPerEpoch: 0, snapshotMs: 0 },
+  };
+  const stopping = spec.training.earlyStopping;
+  const yieldEvery = Math.max(1, opts.yieldEvery ?? 5);
+  let best: { value: number; epoch: number } | undefined;
+  // Allocated once, so the tensor count stays flat while the best weights are tracked.
+  const bestParams = stopping?.restoreBest ? session.model.cloneParameters() : undefined;
+  let stopReason: StopReason = 'completed';
+  let epochMs = 0;
+
+  try {
+    opts.onStart?.(record);
+    const takeSnapshot = (epoch: number) => {
+      const s0 = performance.now();
+      const snapshot = session.snapshot(epoch);
+      record.timings.snapshotMs += performance.now() - s0;
+      record.snapshots.push(snapshot);
+      opts.onSnapshot?.(snapshot, grid, record);
+    };
+
+    for (let epoch = 1; epoch <= spec.training.epochs; epoch++) {
+      if (opts.signal?.aborted) {
+        stopReason = 'cancelled';
+        break;
+      }
+      const e0 = performance.now();
+      const m = session.epoch();
+      const e: EpochRecord = { epoch, ...m, ms: performance.now() - e0 };
+      epochMs += e.ms;
+
+      if (!Number.isFinite(m.trainLoss) || (m.valLoss !== null && !Number.isFinite(m.valLoss))) {
+        stopReason = 'diverged';
+        const lr = spec.optimizer.lr;
+        record.message = `diverged at epoch ${epoch} (lr ${lr} may be too high): the loss became ${m.trainLoss} — try optimizer.lr ${lr / 10}`;
+        break;
+      }
+      record.history.push(e);
+      opts.onEpoch?.(e, record);
+      if (epoch % spec.record.every === 0) takeSnapshot(epoch);
+
+      if (stopping) {
+        const value = stopping.monitor === 'valLoss' ? m.valLoss! : stopping.monitor === 'valAcc' ? m.valAcc! : m.trainLoss;
+        const higherIsBetter = stopping.monitor === 'valAcc';
+        const improved = !best || (higherIsBetter ? value > best.value + stopping.minDelta : value < best.value - stopping.minDelta);
+        if (improved) {
+          best = { value, epoch };
+          if (bestParams) session.model.copyParametersTo(bestParams);
+        } else if (epoch - best!.epoch >= stopping.patience) {
+          stopReason = 'early-stopped';
+          break;
+        }
+      }
+      if (epoch % yieldEvery === 0) {
+        await nextMacrotask();
+      }
+    }
+
+    const lastEpoch = record.history.at(-1)?.epoch ?? 0;
+    if (stopReason !== 'diverged' && record.snapshots.at(-1)?.epoch !== lastEpoch) takeSnapshot(lastEpoch);
+    if (best) {
+      record.bestEpoch = best.epoch;
+      // Restored whenever the run had a better epoch than its last one, stopped early or not.
+      if (bestParams && best.epoch !== lastEpoch) session.model.assignParameters(bestParams);
+    }
+    // A diverged model's weights are NaN: its history and message are the result.
+    if (stopReason !== 'diverged') session.finish(record);
+
+    record.status = stopReason;
+    record.stopReason = stopReason;
+    const total = performance.now() - t0;
+    record.timings.totalMs = total;
+    record.timings.msPerEpoch = record.history.length ? epochMs / record.history.length : 0;
+    return { record, weights: session.model.readWeights() };
+  } finally {
+    disposeAll(bestParams);
+    session.dispose();
+  }
+}
+
+function checkSetup(spec: RunSpec, data: PreparedData, outputs: number, classes: number): void {
+  if ((outputs === 1 || spec.loss === 'bce-with-logits' || spec.loss === 'bce') && classes > 2) {
+    throw new LogitLabError(`the loss ${spec.loss} is for two classes (one output), but the data has ${classes}`, {
+      jsonPath: ['loss'],
+      hint: 'use "loss": "cross-entropy" for more than two classes',
+    });
+  }
+  if ((spec.loss === 'bce-with-logits' || spec.loss === 'bce') && outputs !== 1) {
+    throw new LogitLabError(`the loss ${spec.loss} takes one output logit, but the model has ${outputs}`, {
+      jsonPath: ['model', 'outputs'],
+      hint: 'remove model.outputs, or use "loss": "cross-entropy" with one output per class',
+    });
+  }
+  if (outputs !== 1 && outputs !== classes) {
+    throw new LogitLabError(`the model has ${outputs} outputs but the data has ${classes} classes`, {
+      jsonPath: ['model', 'outputs'],
+      hint: `remove model.outputs or set it to ${classes}`,
+    });
+  }
+  if (spec.loss === 'cross-entropy' && outputs === 1) {
+    throw new LogitLabError('cross-entropy needs one output per class', {
+      jsonPath: ['model', 'outputs'],
+      hint: 'remove model.outputs, or use "loss": "bce-with-logits" for one output',
+    });
+  }
+  const monitor = spec.training.earlyStopping?.monitor;
+  if (monitor && monitor !== 'trainLoss' && data.val.n === 0) {
+    throw new LogitLabError(`early stopping monitors ${monitor} but there is no validation split`, {
+      jsonPath: ['training', 'earlyStopping', 'monitor'],
+      hint: 'set data.validation > 0, or monitor "trainLoss"',
+    });
+  }
+  if (data.train.n === 0) {
+    throw new LogitLabError('the training split is empty', { jsonPath: ['data'], hint: 'use more samples or smaller validation/test fractions' });
+  }
+}
+
+/** Everything a run holds on the backend, and the operations on it. */
+class Session {
+  readonly model: Mlp;
+  private readonly optimizer: Optimizer;
+  private readonly train: SplitTensors;
+  private readonly val: SplitTensors | undefined;
+  private readonly test: SplitTensors | undefined;
+  private readonly gridX: tf.Tensor2D;
+  private readonly outputs: number;
+  private readonly reluLike: boolean;
+
+  constructor(
+    private readonly spec: RunSpec,
+    private readonly data: PreparedData,
+    sizes: number[],
+    weights: LayerWeights[],
+    private readonly grid: GridSpec,
+    private readonly shuffleRng: Rng,
+    private readonly dropoutRng: Rng,
+  ) {
+    this.outputs = sizes[sizes.length - 1];
+    this.model = new Mlp(sizes, spec.model.activation, spec.model.dropout, weights);
+    this.optimizer = makeOptimizer(spec.optimizer, this.model.variables);
+    this.train = splitTensors(data.train, this.outputs);
+    this.val = data.val.n > 0 ? splitTensors(data.val, this.outputs) : undefined;
+    this.test = data.test && data.test.n > 0 ? splitTensors(data.test, this.outputs) : undefined;
+    this.gridX = tf.tensor2d(gridInputs(grid, data.sliceBase), [grid.nx * grid.ny, data.train.d]);
+    this.reluLike = spec.model.activation === 'relu' || spec.model.activation === 'leaky-relu';
+  }
+
+  /** One pass over the training data, then validation; metrics read back in one dataSync. */
+  epoch(): Omit<EpochRecord, 'epoch' | 'ms'> {
+    const { model, train } = this;
+    const n = train.table.n;
+    const hiddenWidths = model.sizes.slice(1, -1);
+    // Running sums over the epoch: [Σ batch loss·size, Σ correct], and per hidden unit
+    // [max over samples, −min over samples] of its output.
+    let sums: tf.Tensor | undefined;
+    let extremes: tf.Tensor | undefined;
+    const batches = this.batches();
+    for (const batch of batches) {
+      const next = tf.tidy(() => {
+        const x = batch ? tf.gather(train.x, batch) : train.x;
+        const targets = batch ? tf.gather(train.targets, batch) : train.targets;
+        const labels = batch ? tf.gather(train.labels, batch) : train.labels;
+        const size = x.shape[0];
+        let stats: tf.Tensor[] = [];
+        const { value, grads } = tf.variableGrads(() => {
+          const out = model.forward(x, this.dropoutRng);
+          const loss = lossValue(this.spec.loss, out.logits, targets);
+          // Kept: variableGrads disposes everything its function creates except the loss.
+          stats = batchStats(out.logits, labels, out.post).map((t) => tf.keep(t));
+          return loss;
+        }, model.variables);
+        this.optimizer.step(model.variables.map((v) => grads[v.name]));
+        const [correct, unitExtremes] = stats;
+        const batchSums = tf.stack([tf.mul(value, size), correct]);
+        const result = {
+          sums: sums ? tf.add(sums, batchSums) : batchSums,
+          extremes: unitExtremes && (extremes ? tf.maximum(extremes, unitExtremes) : tf.clone(unitExtremes)),
+        };
+        disposeAll(stats);
+        return result;
+      });
+      disposeAll([sums, extremes]);
+      sums = next.sums;
+      extremes = next.extremes;
+    }
+    disposeAll(batches.map((b) => b ?? undefined));
+    const values = tf.tidy(() => {
+      const parts: tf.Tensor[] = [tf.div(sums!, n)];
+      if (this.val) {
+        const logits = model.forward(this.val.x).logits;
+        parts.push(tf.stack([lossValue(this.spec.loss, logits, this.val.targets), accuracyOf(logits, this.val.labels)]));
+      }
+      if (extremes) parts.push(this.firing(extremes));
+      return tf.concat(parts);
+    });
+    const v = values.dataSync<'float32'>();
+    disposeAll([values, sums, extremes]);
+    let k = this.val ? 4 : 2;
+    const alive = hiddenWidths.map((w) => {
+      let count = 0;
+      for (let i = 0; i < w; i++) count += v[k + i];
+      k += w;
+      return count;
+    });
+    return {
+      trainLoss: v[0],
+      trainAcc: v[1],
+      valLoss: this.val ? v[2] : null,
+      valAcc: this.val ? v[3] : null,
+      alive,
+    };
+  }
+
+  /** 1 per unit that is alive: ReLU-like units that fired (> 0) at least once, others non-constant. */
+  private firing(extremes: tf.Tensor): tf.Tensor {
+    const units = extremes.shape[0] / 2;
+    const max = tf.slice(extremes, 0, units);
+    const negMin = tf.slice(extremes, units, units);
+    const alive = this.reluLike ? tf.greater(max, 0) : tf.greater(tf.add(max, negMin), 0);
+    return tf.cast(alive, 'float32');
+  }
+
+  /** Index sets of the epoch's batches; [null] means the whole training set at once. */
+  private batches(): (tf.Tensor1D | null)[] {
+    const n = this.train.table.n;
+    const size = this.spec.training.batchSize;
+    if (size === 'full' || size >= n) return [null];
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    if (this.spec.training.shuffle) this.shuffleRng.shuffle(order);
+    const out: tf.Tensor1D[] = [];
+    // The last partial batch is kept, like DataLoader(drop_last=False).
+    for (let start = 0; start < n; start += size) out.push(tf.tensor1d(order.subarray(start, Math.min(n, start + size)), 'int32'));
+    return out;
+  }
+
+  /** P(class) over the grid in one batch and one read-back, plus the ReLU net's linear regions. */
+  snapshot(epoch: number): BoundarySnapshot {
+    const cells = this.grid.nx * this.grid.ny;
+    const countRegions = this.reluLike && this.model.hiddenLayers > 0;
+    const values = tf.tidy(() => {
+      const out = this.model.forward(this.gridX);
+      const parts = [flatProbabilities(out.logits, this.grid.classes)];
+      if (countRegions) parts.push(tf.reshape(tf.cast(tf.greater(tf.concat(out.pre, 1), 0), 'float32'), [-1]));
+      return tf.concat(parts);
+    });
+    const v = values.dataSync<'float32'>();
+    values.dispose();
+    const probsLength = this.grid.classes === 2 ? cells : cells * this.grid.classes;
+    const snapshot: BoundarySnapshot = { epoch, probs: Array.from(v.subarray(0, probsLength), round4) };
+    if (countRegions) snapshot.linearRegions = distinctPatterns(v.subarray(probsLength), cells);
+    return snapshot;
+  }
+
+  /** Final metrics, reports, predictions, neuron maps and points, on the final (or restored) weights. */
+  finish(record: RunRecord): void {
+    const { classNames } = this.data;
+    const train = this.evaluate(this.train);
+    const val = this.val && this.evaluate(this.val);
+    const test = this.test && this.evaluate(this.test);
+    record.final = {
+      trainLoss: train.loss, trainAcc: train.report.accuracy,
+      valLoss: val ? val.loss : null, valAcc: val ? val.report.accuracy : null,
+      ...(test ? { testLoss: test.loss, testAcc: test.report.accuracy } : {}),
+    };
+    record.report = { train: train.report, ...(val ? { val: val.report } : {}), ...(test ? { test: test.report } : {}) };
+    if (classNames.length === 2 && val) record.valPredictions = { y: Array.from(this.val!.table.y), p: val.pClass1 };
+    record.neuronMaps = this.neuronMaps();
+    if (!record.neuronMaps) delete record.neuronMaps;
+    record.points = { train: slicePoints(this.data.train, this.grid), val: slicePoints(this.data.val, this.grid) };
+    record.stuckAtLn2 = classNames.length === 2 && this.spec.loss !== 'mse' && Math.abs(train.loss - LN2) < 0.005;
+  }
+
+  private evaluate(split: SplitTensors): { loss: number; report: ReturnType<typeof classReport>; pClass1: number[] } {
+    const n = split.table.n;
+    const values = tf.tidy(() => {
+      const logits = this.model.forward(split.x).logits;
+      const loss = lossValue(this.spec.loss, logits, split.targets);
+      const predicted = tf.cast(predictedClass(logits), 'float32');
+      return tf.concat([tf.reshape(loss, [1]), predicted, flatProbabilities(logits, this.grid.classes)]);
+    });
+    const v = values.dataSync<'float32'>();
+    values.dispose();
+    const predicted = Array.from(v.subarray(1, 1 + n));
+    const pClass1 = this.grid.classes === 2 ? Array.from(v.subarray(1 + n, 1 + 2 * n)) : [];
+    return { loss: v[0], report: classReport(split.table.y, predicted, this.data.classNames), pClass1 };
+  }
+
+  private neuronMaps(): RunRecord['neuronMaps'] | undefined {
+    if (this.model.hiddenLayers === 0) return undefined;
+    const cells = this.grid.nx * this.grid.ny;
+    const width = this.model.sizes[1];
+    const units = Math.min(width, MAX_NEURON_MAPS);
+    const values = tf.tidy(() => tf.transpose(tf.slice(this.model.forward(this.gridX).post[0], [0, 0], [cells, units])));
+    const v = values.dataSync<'float32'>();
+    values.dispose();
+    const maps: number[][] = [];
+    for (let u = 0; u < units; u++) maps.push(Array.from(v.subarray(u * cells, (u + 1) * cells), round4));
+    return { units, values: maps };
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    this.model.dispose();
+    for (const s of [this.train, this.val, this.test]) if (s) disposeAll([s.x, s.targets, s.labels]);
+    this.gridX.dispose();
+  }
+}
+
+interface SplitTensors {
+  table: Table;
+  x: tf.Tensor2D;
+  /** What the loss compares with: [n,1] y or [n,k] one-hot. */
+  targets: tf.Tensor2D;
+  labels: tf.Tensor1D;
+}
+
+function splitTensors(table: Table, outputs: number): SplitTensors {
+  return {
+    table,
+    x: tf.tensor2d(table.x, [table.n, table.d]),
+    targets: targetTensor(table.y, outputs),
+    labels: tf.tensor1d(table.y, 'int32'),
+  };
+}
+
+function accuracyOf(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.mean(tf.cast(tf.equal(predictedClass(logits), labels), 'float32'));
+}
+
+/** [Σ correct, per-unit (max, −min) of hidden outputs or nothing without hidden layers]. */
+function batchStats(logits: tf.Tensor2D, labels: tf.Tensor1D, hidden: tf.Tensor2D[]): tf.Tensor[] {
+  const correct = tf.sum(tf.cast(tf.equal(predictedClass(logits), labels), 'float32'));
+  if (hidden.length === 0) return [correct];
+  const all = tf.concat(hidden, 1);
+  return [correct, tf.concat([tf.max(all, 0), tf.neg(tf.min(all, 0))])];
+}
+
+/** Binary: P(class 1) per row; k classes: the k probabilities per row, row after row. */
+function flatProbabilities(logits: tf.Tensor2D, classes: number): tf.Tensor1D {
+  const p = probabilities(logits);
+  if (classes === 2 && p.shape[1] === 2) return tf.reshape(tf.slice(p, [0, 1], [-1, 1]), [-1]);
+  return tf.reshape(p, [-1]);
+}
+
+/** Number of distinct on/off patterns (rows of `bits`, `cells` rows) — linear regions of a ReLU net. */
+function distinctPatterns(bits: Float32Array, cells: number): number {
+  const units = bits.length / cells;
+  const seen = new Set<string>();
+  const words = new Uint32Array(Math.ceil(units / 32));
+  for (let c = 0; c < cells; c++) {
+    words.fill(0);
+    for (let u = 0; u < units; u++) if (bits[c * units + u] > 0) words[u >>> 5] |= 1 << (u & 31);
+    seen.add(words.join(','));
+  }
+  return seen.size;
+}
+
+function round4(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+function disposeAll(ts: (tf.Tensor | undefined)[] | undefined): void {
+  if (ts) for (const t of ts) t?.dispose();
+}
+
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,178 @@
+// Checks a schema cannot express because they need the data: does the loss fit the number of
+// classes, does the batch fit the training split, is there a validation split to monitor, do the
+// named CSV columns and boundary features exist. Each finding is placed on the field that causes it,
+// in the base, the variant or the sweep value the run got it from.
+import * as path from 'node:path';
+import { describeData, type DataInfo } from '../data';
+import { LogitLabError, type JsonPath } from '../errors';
+import { sourcePathOf, type ExpandedRun } from './expand';
+import { locatedError } from './parse';
+import type { SourceText } from './positions';
+import type { DataSpec, ExperimentFile, RunSpec } from './schema';
+import { didYouMean } from './suggest';
+
+export interface CheckContext {
+  file: string;
+  workspaceRoot: string;
+  /** The file's text and parse tree, for line:column; without it diagnostics carry only JSON paths. */
+  source?: SourceText;
+  /** The experiment as written, before defaults (see ExpandOptions.raw). */
+  raw?: unknown;
+}
+
+interface Finding {
+  path: JsonPath; // RunSpec path
+  message: string;
+  hint?: string;
+  severity: 'error' | 'warning';
+}
+
+/** Samples left for training after the stratified validation and test splits (approximately). */
+function trainCount(info: DataInfo, data: DataSpec): number {
+  return info.samples - Math.round(info.samples * data.validation) - Math.round(info.samples * data.test);
+}
+
+function classList(info: DataInfo): string {
+  return `${info.classes} classes${info.classNames.length <= 6 ? ` (${info.classNames.join(', ')})` : ''}`;
+}
+
+function lossFindings(spec: RunSpec, info: DataInfo): Finding[] {
+  const { loss, model } = spec;
+  const k = info.classes;
+  const out: Finding[] = [];
+  if (k < 2) {
+    return [{ path: ['data'], severity: 'error', message: `the data has only ${k} class${k === 1 ? '' : 'es'}: a classifier needs at least two` }];
+  }
+  if (loss === 'cross-entropy') {
+    if (model.outputs === 1) {
+      out.push({
+        path: ['model', 'outputs'], severity: 'error',
+        message: `cross-entropy needs class-index targets: this dataset has ${k} classes, use ${k} outputs${k === 2 ? ' or bce-with-logits' : ''}`,
+        hint: k === 2 ? 'remove model.outputs (it defaults to the number of classes), or set "loss": "bce-with-logits" for a single logit' : 'remove model.outputs: it defaults to the number of classes',
+      });
+    } else if (model.outputs !== undefined && model.outputs !== k) {
+      out.push({ path: ['model', 'outputs'], severity: 'error', message: `cross-entropy on ${k} classes needs ${k} outputs, got ${model.outputs}`, hint: 'remove model.outputs: it defaults to the number of classes' });
+    }
+    return out;
+  }
+  if (loss === 'bce-with-logits' || loss === 'bce') {
+    if (k > 2) {
+      out.push({ path: ['loss'], severity: 'error', message: `${loss} is for two classes, but this dataset has ${classList(info)}`, hint: 'use "loss": "cross-entropy" for more than two classes' });
+    } else if (model.outputs !== undefined && model.outputs !== 1) {
+      out.push({
+        path: ['model', 'outputs'], severity: 'error',
+        message: `${loss} on 2 classes uses 1 output (the logit of class ${info.classNames[1] ?? '1'}), got ${model.outputs}`,
+        hint: 'remove model.outputs, or use "loss": "cross-entropy" with 2 outputs',
+      });
+    }
+    return out;
+  }
+  // mse: the contrast lesson. It is allowed, and said plainly what it teaches.
+  if (model.outputs !== undefined && model.outputs !== k && !(k === 2 && model.outputs === 1)) {
+    out.push({ path: ['model', 'outputs'], severity: 'error', message: `mse on ${k} classes needs ${k === 2 ? '1 or 2' : k} outputs, got ${model.outputs}`, hint: 'remove model.outputs to use the default' });
+  } else {
+    out.push({
+      path: ['loss'], severity: 'warning',
+      message: 'mse treats class labels as numbers to regress: it trains, but its gradient fades exactly when a prediction is confidently wrong, so it learns slower than bce-with-logits/cross-entropy',
+      hint: 'fine as a contrast experiment; use bce-with-logits (2 classes) or cross-entropy for real work',
+    });
+  }
+  return out;
+}
+
+function runFindings(exp: ExperimentFile, spec: RunSpec, info: DataInfo): Finding[] {
+  const out: Finding[] = lossFindings(spec, info);
+  const { data, training, record } = spec;
+
+  const train = trainCount(info, data);
+  if (typeof training.batchSize === 'number' && training.batchSize > train) {
+    out.push({
+      path: ['training', 'batchSize'], severity: 'warning',
+      message: `batch size ${training.batchSize} is larger than the ${train} training samples: every batch is the whole training set`,
+      hint: 'write "full" to say so, or pick a smaller batch for mini-batch training',
+    });
+  }
+
+  const monitor = training.earlyStopping?.monitor;
+  if ((monitor === 'valLoss' || monitor === 'valAcc') && data.validation === 0) {
+    out.push({
+      path: ['training', 'earlyStopping', 'monitor'], severity: 'error',
+      message: `early stopping monitors ${monitor}, but data.validation is 0: there is no validation split`,
+      hint: 'set data.validation (e.g. 0.2), or monitor trainLoss',
+    });
+  }
+
+  if (record.features) {
+    record.features.forEach((name, i) => {
+      if (!info.featureNames.includes(name)) {
+        out.push({
+          path: ['record', 'features', i], severity: 'error',
+          message: `unknown feature "${name}"; the features are ${info.featureNames.join(', ')}`,
+          hint: didYouMean(name, info.featureNames),
+        });
+      }
+    });
+    if (record.features[0] === record.features[1]) {
+      out.push({ path: ['record', 'features', 1], severity: 'error', message: 'the two boundary features must differ' });
+    }
+    if (info.features <= 2) {
+      out.push({
+        path: ['record', 'features'], severity: 'warning',
+        message: `record.features picks a 2-D slice, but this dataset has only ${info.features} feature${info.features === 1 ? '' : 's'}: the boundary already shows ${info.features === 1 ? 'it' : 'both'}`,
+        hint: 'remove record.features',
+      });
+    }
+  }
+  return out;
+}
+
+/** Findings about the experiment-level `success` criterion (which is not part of a run). */
+function successFindings(exp: ExperimentFile, spec: RunSpec): { path: JsonPath; message: string; hint: string }[] {
+  const metric = exp.success?.metric;
+  if (metric === 'valAcc' && spec.data.validation === 0) {
+    return [{ path: ['success', 'metric'], message: 'success is measured on valAcc, but data.validation is 0: there is no validation split', hint: 'set data.validation, or measure trainAcc' }];
+  }
+  if (metric === 'testAcc' && spec.data.test === 0) {
+    return [{ path: ['success', 'metric'], message: 'success is measured on testAcc, but data.test is 0: there is no test split', hint: 'set data.test (e.g. 0.2), or measure valAcc / trainAcc' }];
+  }
+  return [];
+}
+
+export function checkExperiment(exp: ExperimentFile, runs: ExpandedRun[], ctx: CheckContext): LogitLabError[] {
+  const out: LogitLabError[] = [];
+  const seen = new Set<string>();
+  const emit = (error: LogitLabError) => {
+    const key = `${error.details.severity}|${error.format()}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(error);
+    }
+  };
+  const place = (filePath: JsonPath, finding: { message: string; hint?: string }, severity: 'error' | 'warning') => {
+    emit(ctx.source
+      ? locatedError(ctx.source, filePath, { message: finding.message, hint: finding.hint, target: 'value' }, severity)
+      : new LogitLabError(finding.message, { jsonPath: filePath, hint: finding.hint, severity }));
+  };
+
+  const dataCtx = { baseDir: path.dirname(path.resolve(ctx.file)), workspaceRoot: ctx.workspaceRoot, file: ctx.file };
+  const infos = new Map<string, DataInfo | LogitLabError>();
+  for (const run of runs) {
+    const where = (p: JsonPath) => sourcePathOf(exp, ctx.raw, run, p);
+    const dataKey = JSON.stringify(run.spec.data);
+    if (!infos.has(dataKey)) {
+      try {
+        infos.set(dataKey, describeData(run.spec.data, dataCtx));
+      } catch (err) {
+        infos.set(dataKey, err instanceof LogitLabError ? err : new LogitLabError(`cannot read the data: ${err instanceof Error ? err.message : String(err)}`, { jsonPath: ['data'] }));
+      }
+    }
+    const info = infos.get(dataKey)!;
+    if (info instanceof LogitLabError) {
+      place(where(info.details.jsonPath ?? ['data']), { message: info.message, hint: info.details.hint }, 'error');
+      continue;
+    }
+    for (const f of runFindings(exp, run.spec, info)) place(where(f.path), f, f.severity);
+    if (run.kind === 'model') for (const f of successFindings(exp, run.spec)) place(f.path, f, 'error');
+  }
+  return out;
+}

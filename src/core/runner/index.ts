@@ -1,0 +1,5 @@
+export { runExperiment, defaultOutDir, safeName } from './runExperiment';
+export type { RunExperimentOptions, ExperimentResult } from './runExperiment';
+export { summarise, runRow } from './summary';
+export type { ExperimentSummaryFile, RunRow, GroupRow } from './summary';
+export { RunWriter } from './runWriter';

@@ -1,0 +1,51 @@
+// Keeps a run's run.json on disk current while it trains. Writes are throttled (a 500-epoch run
+// must not write 500 files) but the first and last writes are forced, so a crash or a window
+// reload leaves a run.json that says "running" with everything recorded up to its last write.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunRecord } from '../engine/types';
+import type { ExpandedRun } from '../experiment';
+
+const MIN_INTERVAL_MS = 1000;
+
+export class RunWriter {
+  private lastWrite = 0;
+
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  write(record: RunRecord, force = false): void {
+    const now = Date.now();
+    if (!force && now - this.lastWrite < MIN_INTERVAL_MS) return;
+    this.lastWrite = now;
+    // Write-then-rename so a reader never sees half a file.
+    const tmp = join(this.dir, 'run.json.tmp');
+    writeFileSync(tmp, JSON.stringify(record));
+    renameSync(tmp, join(this.dir, 'run.json'));
+  }
+
+  /** A run that failed before training started (e.g. its data could not be prepared). */
+  writeFailure(run: ExpandedRun, message: string): void {
+    const record: RunRecord = {
+      version: 1,
+      id: run.id,
+      name: run.name,
+      group: run.group,
+      kind: run.kind,
+      config: run.spec,
+      params: 0,
+      backend: 'cpu',
+      startedAt: new Date().toISOString(),
+      status: 'failed',
+      stopReason: 'failed',
+      message,
+      history: [],
+      snapshots: [],
+      featureNames: [],
+      classNames: [],
+      timings: { totalMs: 0, msPerEpoch: 0, snapshotMs: 0 },
+    };
+    this.write(record, true);
+  }
+}

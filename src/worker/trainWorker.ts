@@ -1,0 +1,54 @@
+// The training worker: runs one experiment off the extension host's thread and streams protocol
+// messages back. TF.js is only ever loaded here, never in the extension host.
+import { parentPort } from 'node:worker_threads';
+import { runExperiment } from '../core/runner';
+import { LogitLabError } from '../core/errors';
+import type { FromWorker, ToWorker } from '../protocol';
+import { writeExperimentReport } from '../report/artifacts';
+
+if (!parentPort) throw new Error('trainWorker must run inside a worker thread');
+const port = parentPort;
+const post = (msg: FromWorker) => port.postMessage(msg);
+let controller: AbortController | undefined;
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'cancel') {
+    controller?.abort();
+    return;
+  }
+  if (msg.type === 'train') void train(msg);
+});
+
+async function train(req: Extract<ToWorker, { type: 'train' }>) {
+  controller = new AbortController();
+  try {
+    const result = await runExperiment(req.experimentPath, {
+      workspaceRoot: req.workspaceRoot,
+      backend: req.backend,
+      outDir: req.outDir,
+      signal: controller.signal,
+      record: req.record,
+      wasmDir: __dirname,
+      emit: post,
+    });
+    try {
+      writeExperimentReport(result, { bundleDir: __dirname, png: false });
+    } catch (err) {
+      post({ type: 'error', message: `could not write the report: ${(err as Error).message}` });
+    }
+  } catch (err) {
+    if (err instanceof LogitLabError) {
+      const loc = err.details.location;
+      post({
+        type: 'error',
+        message: err.format(),
+        location: loc ? { file: loc.file, line: loc.line, column: loc.column, path: (err.details.jsonPath ?? []).join('.') } : undefined,
+      });
+    } else {
+      post({ type: 'error', message: (err as Error)?.stack ?? String(err) });
+    }
+    post({ type: 'experimentEnd', summary: { groups: [] }, outDir: req.outDir, cancelled: controller.signal.aborted });
+  } finally {
+    controller = undefined;
+  }
+}
