@@ -1,0 +1,100 @@
+// Entry points: lint a text (async, initialises the parser) or an already-parsed PythonDocument
+// (sync, the editor's warm path). Applies config, `# noqa` suppression, and maps offsets to
+// 1-based UTF-16 line/column.
+import { initParser, PythonDocument, type LineIndex } from './parser';
+import { RuleContext, type Fix, type Rule, type Severity } from './rule';
+import { SemanticModel } from './semantic';
+import { ALL_RULES } from './rules';
+import { isEnabled, severityOf, type LintConfig } from './config';
+
+export interface Diagnostic {
+  code: string;
+  /** The rule's slug. */
+  name: string;
+  severity: Severity;
+  message: string;
+  /** 1-based; columns in UTF-16 code units (cell-relative for notebooks). */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** UTF-16 offsets into the linted text (for notebooks: into the cell's source). */
+  startIndex: number;
+  endIndex: number;
+  fix?: Fix;
+  /** Notebook code-cell index (into `cells[]`), for .ipynb only. */
+  cell?: number;
+}
+
+export interface LintOptions {
+  config?: LintConfig;
+  /** Rules to run (default: every registered rule). */
+  rules?: readonly Rule[];
+  /** Receives rule crashes (a crashing rule never stops the others). */
+  debug?: (message: string) => void;
+}
+
+export async function lintText(text: string, opts: LintOptions = {}): Promise<Diagnostic[]> {
+  await initParser();
+  const doc = new PythonDocument(text);
+  try {
+    return lintDocument(doc, opts);
+  } finally {
+    doc.dispose();
+  }
+}
+
+/** Synchronous lint of a parsed document (requires `initParser()` to have resolved). */
+export function lintDocument(doc: PythonDocument, opts: LintOptions = {}): Diagnostic[] {
+  const config = opts.config ?? {};
+  const rules = (opts.rules ?? ALL_RULES).filter((r) => isEnabled(r, config));
+  if (!rules.length) return [];
+  const semantic = new SemanticModel(doc.root);
+  const ctx = new RuleContext(doc, semantic);
+  for (const rule of rules) {
+    ctx.rule = rule;
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      opts.debug?.(`${rule.code} ${rule.slug} crashed: ${(e as Error).stack ?? e}`);
+    }
+  }
+  const lines = doc.lineIndex;
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const f of ctx.findings) {
+    const key = `${f.rule.code}:${f.start}:${f.end}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const start = lines.position(f.start);
+    if (isSuppressed(doc.text, lines, start.line, f.rule.code)) continue;
+    const end = lines.position(f.end);
+    diagnostics.push({
+      code: f.rule.code,
+      name: f.rule.slug,
+      severity: severityOf(f.rule, config),
+      message: f.message,
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+      startIndex: f.start,
+      endIndex: f.end,
+      fix: f.fix,
+    });
+  }
+  return diagnostics.sort((a, b) => a.startIndex - b.startIndex || a.code.localeCompare(b.code));
+}
+
+const NOQA = /#\s*noqa(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?/i;
+
+/** Ruff's convention: `# noqa` silences every rule on the line, `# noqa: LL101, LL203` those codes. */
+export function isSuppressed(text: string, lines: LineIndex, line: number, code: string): boolean {
+  const source = text.slice(lines.lineStart(line), lines.lineEnd(line));
+  const hash = source.indexOf('#');
+  if (hash < 0) return false;
+  const m = NOQA.exec(source.slice(hash));
+  if (!m) return false;
+  if (!m[1]) return true;
+  return m[1].split(/[\s,]+/).some((c) => c.toUpperCase() === code);
+}

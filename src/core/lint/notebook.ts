@@ -1,0 +1,85 @@
+// Jupyter notebooks: code cells are joined into one Python module (a model defined in cell 2 and its
+// loss in cell 4 are one program), magics and shell lines are blanked so they parse, and findings
+// are mapped back to the cell and its own line/column.
+import { LogitLabError } from '../errors';
+import { LineIndex } from './parser';
+import type { Diagnostic, LintOptions } from './lint';
+import { lintText } from './lint';
+
+export interface NotebookSource {
+  /** The joined module text. */
+  text: string;
+  /** For each code cell: its index in `cells[]`, its start offset in `text`, and its own source. */
+  cells: { index: number; start: number; source: string }[];
+  lines: LineIndex;
+}
+
+/** Parse .ipynb JSON and join its code cells. */
+export function notebookSource(json: string, file = 'notebook.ipynb'): NotebookSource {
+  let nb: { cells?: { cell_type?: string; source?: string | string[] }[] };
+  try {
+    nb = JSON.parse(json);
+  } catch (e) {
+    throw new LogitLabError(`${file} is not valid notebook JSON: ${(e as Error).message}`, { hint: 'Open and re-save the notebook in Jupyter.' });
+  }
+  const cells: NotebookSource['cells'] = [];
+  let text = '';
+  (nb.cells ?? []).forEach((cell, index) => {
+    if (cell.cell_type !== 'code') return;
+    const raw = Array.isArray(cell.source) ? cell.source.join('') : (cell.source ?? '');
+    const source = blankMagics(raw);
+    cells.push({ index, start: text.length, source: raw });
+    text += source + (source.endsWith('\n') ? '\n' : '\n\n');
+  });
+  return { text, cells, lines: new LineIndex(text) };
+}
+
+/** `%matplotlib inline`, `!pip install …`, `%%time` → spaces of the same length (offsets stay). */
+export function blankMagics(source: string): string {
+  return source.replace(/^([ \t]*)([%!].*)$/gm, (_m, indent: string, rest: string) => indent + ' '.repeat(rest.length));
+}
+
+/** Map a diagnostic on the joined text to its cell. */
+export function mapToCell(d: Diagnostic, nb: NotebookSource): Diagnostic | undefined {
+  let cell: NotebookSource['cells'][number] | undefined;
+  for (const c of nb.cells) if (c.start <= d.startIndex) cell = c;
+  if (!cell) return undefined;
+  const lines = new LineIndex(cell.source);
+  const startIndex = d.startIndex - cell.start;
+  const endIndex = Math.min(d.endIndex - cell.start, cell.source.length);
+  const s = lines.position(startIndex);
+  const e = lines.position(endIndex);
+  const fix = d.fix && {
+    ...d.fix,
+    edits: d.fix.edits.map((ed) => ({ ...ed, start: ed.start - cell!.start, end: ed.end - cell!.start })),
+    // A fix spanning cells cannot be applied to one cell.
+    safe: d.fix.safe && d.fix.edits.every((ed) => ed.start >= cell!.start && ed.end <= cell!.start + cell!.source.length),
+  };
+  const fixInCell = fix && fix.edits.every((ed) => ed.start >= 0 && ed.end <= cell!.source.length) ? fix : undefined;
+  // Messages cite lines of the joined module ("(line 12)"): say which cell and line that is.
+  const message = d.message.replace(/\(line (\d+)\)/g, (m, line: string) => {
+    const offset = nb.lines.lineStart(Number(line));
+    const home = [...nb.cells].reverse().find((c) => c.start <= offset);
+    return home ? `(cell ${home.index}, line ${new LineIndex(home.source).position(offset - home.start).line})` : m;
+  });
+  return { ...d, message, cell: cell.index, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, startIndex, endIndex, fix: fixInCell };
+}
+
+export async function lintNotebook(json: string, opts: LintOptions = {}, file?: string): Promise<Diagnostic[]> {
+  const nb = notebookSource(json, file);
+  const diagnostics = await lintText(nb.text, opts);
+  return diagnostics.map((d) => mapToCell(d, nb)).filter((d): d is Diagnostic => !!d);
+}
+
+/** Apply cell-relative edits back into the notebook JSON (used by `--fix`). */
+export function applyNotebookEdits(json: string, editsByCell: Map<number, (source: string) => string>): string {
+  const nb = JSON.parse(json) as { cells: { source: string | string[] }[] };
+  for (const [index, edit] of editsByCell) {
+    const cell = nb.cells[index];
+    const raw = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+    const next = edit(raw);
+    cell.source = Array.isArray(cell.source) ? next.split(/(?<=\n)/) : next;
+  }
+  const indent = /^\{\s*\n(\s+)"/.exec(json)?.[1]?.length ?? 1;
+  return JSON.stringify(nb, null, indent) + (json.endsWith('\n') ? '\n' : '');
+}

@@ -1,0 +1,173 @@
+// Tree-sitter Python parsing for the linter: one memoised wasm initialisation, and a PythonDocument
+// that keeps its syntax tree up to date incrementally while the user types.
+//
+// Offsets: web-tree-sitter hands a JS string to the parser as UTF-16, so `node.startIndex` and
+// `node.endIndex` are UTF-16 code-unit offsets, exactly like VS Code's document offsets. Line and
+// column are always derived from those offsets by `LineIndex` (never from tree-sitter's Point).
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Node, Tree } from 'web-tree-sitter';
+import type * as WebTreeSitter from 'web-tree-sitter';
+
+// `require`, not `import`: bundlers resolve `import` to web-tree-sitter's ES build, which needs
+// `import.meta.url` and breaks inside our CommonJS bundles; the CommonJS build locates itself fine.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Parser, Language } = require('web-tree-sitter') as typeof WebTreeSitter;
+type Parser = WebTreeSitter.Parser;
+type Language = WebTreeSitter.Language;
+
+export type { Node, Tree };
+
+const RUNTIME_WASM = 'tree-sitter.wasm';
+const PYTHON_WASM = 'tree-sitter-python.wasm';
+
+/** Where a wasm file lives: next to the running bundle (dist/) or in node_modules (tests, tsx). */
+export function locateWasm(file: string): string {
+  const starts = [typeof __dirname !== 'undefined' ? __dirname : undefined, process.cwd()].filter(
+    (d): d is string => !!d,
+  );
+  const pkg = file === RUNTIME_WASM ? 'web-tree-sitter' : 'tree-sitter-python';
+  for (const start of starts) {
+    for (let dir = start; ; dir = dirname(dir)) {
+      for (const candidate of [join(dir, file), join(dir, 'node_modules', pkg, file)]) {
+        if (existsSync(candidate)) return candidate;
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
+  throw new Error(`Logit Lab linter: cannot find ${file} (looked next to the bundle and in node_modules).`);
+}
+
+let ready: Promise<Language> | undefined;
+let python: Language | undefined;
+
+/** Initialise the wasm runtime and load the Python grammar once; every caller awaits the same promise. */
+export function initParser(): Promise<Language> {
+  ready ??= (async () => {
+    await Parser.init({ locateFile: () => locateWasm(RUNTIME_WASM) });
+    python = await Language.load(locateWasm(PYTHON_WASM));
+    return python;
+  })();
+  return ready;
+}
+
+/** The loaded grammar, for synchronous callers that already awaited `initParser()`. */
+export function pythonLanguage(): Language {
+  if (!python) throw new Error('Logit Lab linter: call `await initParser()` before parsing synchronously.');
+  return python;
+}
+
+/** 1-based line/column ⇄ UTF-16 offset conversion for one text. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  /** 1-based line and column (UTF-16 code units) of an offset. */
+  position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+  lineStart(line: number): number {
+    return this.starts[line - 1] ?? this.text.length;
+  }
+  lineEnd(line: number): number {
+    const next = this.starts[line];
+    return next === undefined ? this.text.length : next - 1;
+  }
+  get lineCount(): number {
+    return this.starts.length;
+  }
+}
+
+/**
+ * One Python text and its syntax tree. `edit()` re-parses incrementally; old trees are deleted at
+ * once because they live in wasm memory, which JavaScript's garbage collector never frees.
+ */
+export class PythonDocument {
+  private readonly parser: Parser;
+  private current: Tree;
+  private lines: LineIndex | undefined;
+  /** Bumped on every edit so callers can cache per-version analyses. */
+  version = 0;
+
+  /** Synchronous; requires `await initParser()` first. Use `PythonDocument.create` otherwise. */
+  constructor(private source: string) {
+    this.parser = new Parser();
+    this.parser.setLanguage(pythonLanguage());
+    this.current = this.parseOrThrow(source);
+  }
+
+  static async create(text: string): Promise<PythonDocument> {
+    await initParser();
+    return new PythonDocument(text);
+  }
+
+  get text(): string {
+    return this.source;
+  }
+  get tree(): Tree {
+    return this.current;
+  }
+  get root(): Node {
+    return this.current.rootNode;
+  }
+  get lineIndex(): LineIndex {
+    this.lines ??= new LineIndex(this.source);
+    return this.lines;
+  }
+
+  /** Replace `text[startIndex, oldEndIndex)` with `newText` (UTF-16 offsets) and re-parse incrementally. */
+  edit(startIndex: number, oldEndIndex: number, newText: string): void {
+    const before = this.lineIndex;
+    const updated = this.source.slice(0, startIndex) + newText + this.source.slice(oldEndIndex);
+    const after = new LineIndex(updated);
+    const point = (lines: LineIndex, offset: number) => {
+      const p = lines.position(offset);
+      return { row: p.line - 1, column: p.column - 1 };
+    };
+    const newEndIndex = startIndex + newText.length;
+    this.current.edit({
+      startIndex,
+      oldEndIndex,
+      newEndIndex,
+      startPosition: point(before, startIndex),
+      oldEndPosition: point(before, oldEndIndex),
+      newEndPosition: point(after, newEndIndex),
+    });
+    const next = this.parseOrThrow(updated, this.current);
+    this.current.delete();
+    this.current = next;
+    this.source = updated;
+    this.lines = after;
+    this.version++;
+  }
+
+  /** Replace the whole text (e.g. a notebook re-assembled from its cells). */
+  setText(text: string): void {
+    if (text === this.source) return;
+    const next = this.parseOrThrow(text);
+    this.current.delete();
+    this.current = next;
+    this.source = text;
+    this.lines = undefined;
+    this.version++;
+  }
+
+  dispose(): void {
+    this.current.delete();
+    this.parser.delete();
+  }
+
+  private parseOrThrow(text: string, old?: Tree): Tree {
+    const tree = this.parser.parse(text, old ?? null);
+    if (!tree) throw new Error('Logit Lab linter: tree-sitter returned no tree.');
+    return tree;
+  }
+}

@@ -1,0 +1,50 @@
+import type { Rule } from '../rule';
+import { removeActivationEdits } from '../fix';
+import { describeOrigin, lossInputs } from './shared';
+
+export const sigmoidBeforeBceWithLogits: Rule = {
+  code: 'LL101',
+  slug: 'sigmoid-before-bce-with-logits',
+  name: 'Sigmoid before BCEWithLogitsLoss',
+  severity: 'error',
+  fixable: true,
+  summary: 'BCEWithLogitsLoss applies its own sigmoid: passing it probabilities squashes them twice.',
+  docs: `## What it does
+Flags a sigmoid (\`torch.sigmoid\`, \`F.sigmoid\`, \`x.sigmoid()\`, an \`nn.Sigmoid()\` at the end of an
+\`nn.Sequential\` or applied in \`forward\`) whose output reaches \`nn.BCEWithLogitsLoss\` or
+\`F.binary_cross_entropy_with_logits\`.
+
+## Why is this bad
+\`BCEWithLogitsLoss(z, y)\` computes \`BCE(σ(z), y)\` in one numerically stable step, so it expects raw
+scores (logits) in (−∞, ∞). Given \`σ(z)\` it computes \`BCE(σ(σ(z)), y)\`: every input lies in (0, 1),
+so the predicted probability is stuck in (0.5, 0.73). The loss can never go near zero, the gradient
+\`σ(σ(z)) − y\` is further scaled by \`σ′(z)\` and vanishes when \`z\` saturates, and training stalls
+with accuracy that looks "almost right".
+
+## Example
+\`\`\`python
+criterion = nn.BCEWithLogitsLoss()
+probs = torch.sigmoid(model(x))
+loss = criterion(probs, y)
+\`\`\`
+
+## Use instead
+\`\`\`python
+criterion = nn.BCEWithLogitsLoss()
+logits = model(x)
+loss = criterion(logits, y)
+probs = torch.sigmoid(logits)  # only for predictions and metrics
+\`\`\`
+`,
+  check(ctx) {
+    for (const { call, fact } of lossInputs(ctx, ['BCEWithLogitsLoss'])) {
+      if (fact.kind !== 'sigmoid') continue;
+      const edits = removeActivationEdits(ctx, fact);
+      ctx.report({
+        node: call.input!,
+        message: `${describeOrigin(ctx, fact, 'sigmoid')} reaches BCEWithLogitsLoss, which applies its own sigmoid: pass the logits.`,
+        fix: edits && { title: 'Remove the sigmoid (pass logits)', edits, safe: fact.via === 'inline' },
+      });
+    }
+  },
+};

@@ -1,0 +1,81 @@
+// The vocabulary the semantic layer speaks: what a tensor value is known to be, and what an
+// expression denotes (a loss, a module, an optimizer…). Rules must stay silent on `unknown`.
+import type { Node } from '../parser';
+
+/**
+ * What a tensor value is known to be, as far as classification heads go.
+ * - `logits`: raw output of a model/linear layer with no activation on its path.
+ * - `sigmoid` / `softmax` / `logSoftmax`: that activation was applied last.
+ * - `relu`: a non-negative activation (ReLU, ReLU6, Softplus) was applied last.
+ * - `unknown`: anything else — rules stay silent.
+ */
+export type ValueKind = 'sigmoid' | 'softmax' | 'logSoftmax' | 'relu' | 'logits' | 'unknown';
+
+export interface ValueFact {
+  kind: ValueKind;
+  /**
+   * Where the activation was applied: a call (`torch.sigmoid(z)`, `z.sigmoid()`, `self.act(z)`) or,
+   * inside an `nn.Sequential(...)`, the layer's constructor call (`nn.Sigmoid()`).
+   */
+  origin?: Node;
+  /**
+   * How the value reached the expression asked about: `inline` (the expression itself applies it),
+   * `variable` (through assignments or a helper function in this file), `model` (inside a model's
+   * `forward` or an `nn.Sequential`). Fixes that rewrite the origin are only safe for `inline`.
+   */
+  via: 'inline' | 'variable' | 'model';
+  /** For `via: 'model'`: the model's class name or `nn.Sequential`. */
+  model?: string;
+}
+
+export const UNKNOWN: ValueFact = Object.freeze({ kind: 'unknown', via: 'inline' }) as ValueFact;
+
+export const isProbability = (f: ValueFact): boolean => f.kind === 'sigmoid' || f.kind === 'softmax';
+
+/** Canonical loss names (the `torch.nn` class name; functional forms map onto them). */
+export type LossName = string;
+
+/** An `nn.Module` subclass defined in the analysed file. */
+export interface ModuleClass {
+  name: string;
+  node: Node; // class_definition
+  /** Base classes that are module classes of this file (for inherited forward/attributes). */
+  bases: ModuleClass[];
+  /** `self.<attr> = <value>` in any method, value nodes in source order (own class, then bases). */
+  attributes: Map<string, Node[]>;
+  /** The `forward` function_definition (own or inherited). */
+  forward?: Node;
+  methods: Map<string, Node>;
+}
+
+/** A module instance: a layer (`nn.Linear(...)`), an `nn.Sequential` or a model of a local class. */
+export interface ModuleInfo {
+  /** `torch.nn.Linear`, `torch.nn.Sequential`, or the local class name. */
+  qname: string;
+  /** The constructor call (or the class definition for `self`). */
+  node: Node;
+  /** `nn.Sequential` children, in order; undefined when not a Sequential or not statically known. */
+  children?: ModuleInfo[];
+  cls?: ModuleClass;
+}
+
+/** What an expression denotes. */
+export type TorchObject =
+  | { kind: 'loss'; loss: LossName; functional: boolean; node: Node }
+  | { kind: 'module'; module: ModuleInfo }
+  | { kind: 'optimizer'; qname: string; node: Node }
+  | { kind: 'scaler'; node: Node }
+  | { kind: 'unknown' };
+
+export const UNKNOWN_OBJECT: TorchObject = Object.freeze({ kind: 'unknown' }) as TorchObject;
+
+/** A call of a loss: `criterion(out, y)` or `F.cross_entropy(out, y)`. */
+export interface LossCall {
+  call: Node;
+  loss: LossName;
+  functional: boolean;
+  /** The constructor call `nn.BCELoss(...)` or, for functional losses, the callee reference. */
+  definition: Node;
+  input?: Node;
+  target?: Node;
+}

@@ -1,0 +1,98 @@
+// Import resolution: which local names stand for which Python modules/objects, so that rules match
+// `torch.nn.Sigmoid` however it was spelled (`nn.Sigmoid`, `Sigmoid`, `torch.nn.modules.activation.Sigmoid`).
+import type { Node } from '../parser';
+import { named, walk } from './syntax';
+
+/** Spellings that name the same object; the right side is what rules compare against. */
+const CANONICAL: Record<string, string> = {
+  'torch.nn.functional.sigmoid': 'torch.sigmoid',
+  'torch.special.expit': 'torch.sigmoid',
+  'torch.nn.functional.tanh': 'torch.tanh',
+  'torch.special.softmax': 'torch.softmax',
+  'torch.nn.functional.softmax': 'torch.softmax',
+  'torch.special.log_softmax': 'torch.log_softmax',
+  'torch.nn.functional.log_softmax': 'torch.log_softmax',
+  'torch.nn.functional.relu': 'torch.relu',
+  'torch.nn.modules.module.Module': 'torch.nn.Module',
+  'pytorch_lightning.LightningModule': 'torch.nn.Module',
+  'lightning.pytorch.LightningModule': 'torch.nn.Module',
+  'lightning.LightningModule': 'torch.nn.Module',
+  'torch.cuda.amp.GradScaler': 'torch.amp.GradScaler',
+};
+/** `torch.nn.modules.loss.BCELoss` → `torch.nn.BCELoss`. */
+const NN_SUBMODULE = 'torch.nn.modules.';
+
+export function canonical(qualified: string): string {
+  if (qualified.startsWith(NN_SUBMODULE)) {
+    const rest = qualified.slice(NN_SUBMODULE.length);
+    qualified = 'torch.nn.' + rest.slice(rest.indexOf('.') + 1);
+  }
+  return CANONICAL[qualified] ?? qualified;
+}
+
+const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement']);
+
+export class ImportTable {
+  /** local name → fully qualified name (`nn` → `torch.nn`, `F` → `torch.nn.functional`). */
+  readonly bindings = new Map<string, string>();
+  /** Every module imported anywhere (`torch`, `torch.nn`, `numpy`, …). */
+  readonly modules = new Set<string>();
+
+  constructor(root: Node) {
+    walk(
+      root,
+      (node) => {
+        if (node.type === 'import_statement') this.addImport(node);
+        else this.addFromImport(node);
+        return false;
+      },
+      IMPORT_TYPES,
+    );
+  }
+
+  /** True when the file imports torch (or anything under it): torch rules run only then. */
+  get torchInScope(): boolean {
+    for (const m of this.modules) if (m === 'torch' || m.startsWith('torch.')) return true;
+    return false;
+  }
+
+  resolve(localName: string): string | undefined {
+    return this.bindings.get(localName);
+  }
+
+  private addImport(node: Node): void {
+    for (const item of named(node)) {
+      if (item.type === 'dotted_name') {
+        // `import torch.nn` binds `torch`, and makes `torch.nn.X` resolvable through it.
+        this.modules.add(item.text);
+        const top = item.text.split('.')[0];
+        this.bindings.set(top, top);
+      } else if (item.type === 'aliased_import') {
+        const name = item.childForFieldName('name')?.text;
+        const alias = item.childForFieldName('alias')?.text;
+        if (name && alias) {
+          this.modules.add(name);
+          this.bindings.set(alias, name);
+        }
+      }
+    }
+  }
+
+  private addFromImport(node: Node): void {
+    const moduleNode = node.childForFieldName('module_name');
+    if (!moduleNode || moduleNode.type === 'relative_import') return;
+    const module = moduleNode.text;
+    this.modules.add(module);
+    for (const item of named(node)) {
+      if (item.id === moduleNode.id) continue;
+      if (item.type === 'dotted_name') {
+        this.bindings.set(item.text, `${module}.${item.text}`);
+        this.modules.add(`${module}.${item.text}`);
+      } else if (item.type === 'aliased_import') {
+        const name = item.childForFieldName('name')?.text;
+        const alias = item.childForFieldName('alias')?.text;
+        if (name && alias) this.bindings.set(alias, `${module}.${name}`);
+      }
+    }
+  }
+}

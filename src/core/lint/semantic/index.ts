@@ -1,0 +1,4 @@
+export { SemanticModel, FUNCTIONAL_LOSSES, FUNCTIONAL_NAME, type Binding, type LoopInfo } from './model';
+export * from './facts';
+export { ImportTable, canonical } from './imports';
+export * as syntax from './syntax';

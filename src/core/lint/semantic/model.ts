@@ -1,0 +1,736 @@
+// The semantic model of one Python module: imports, nn.Module classes, bindings per scope, and the
+// approximate value/object analysis every rule shares. Approximate but precise: whenever the
+// analysis is unsure it answers `unknown`, and rules stay silent on unknown.
+import type { Node } from '../parser';
+import { canonical, ImportTable } from './imports';
+import { callArgs, isInside, named, receiver, unparen, walk } from './syntax';
+import {
+  UNKNOWN,
+  UNKNOWN_OBJECT,
+  type LossCall,
+  type ModuleClass,
+  type ModuleInfo,
+  type TorchObject,
+  type ValueFact,
+  type ValueKind,
+} from './facts';
+
+/** Activation functions, by canonical qualified name. */
+const ACTIVATION_FUNCTIONS: Record<string, ValueKind> = {
+  'torch.sigmoid': 'sigmoid',
+  'torch.softmax': 'softmax',
+  'torch.log_softmax': 'logSoftmax',
+  'torch.relu': 'relu',
+  'torch.nn.functional.relu6': 'relu',
+  'torch.nn.functional.softplus': 'relu',
+};
+/** Tensor methods that apply an activation: `z.sigmoid()`. */
+const ACTIVATION_METHODS: Record<string, ValueKind> = {
+  sigmoid: 'sigmoid',
+  softmax: 'softmax',
+  log_softmax: 'logSoftmax',
+  relu: 'relu',
+};
+/** Activation layers. */
+const ACTIVATION_LAYERS: Record<string, ValueKind> = {
+  'torch.nn.Sigmoid': 'sigmoid',
+  'torch.nn.Softmax': 'softmax',
+  'torch.nn.LogSoftmax': 'logSoftmax',
+  'torch.nn.ReLU': 'relu',
+  'torch.nn.ReLU6': 'relu',
+  'torch.nn.Softplus': 'relu',
+};
+/** Layers whose output is a raw affine score. */
+const LOGIT_LAYERS = new Set(['torch.nn.Linear', 'torch.nn.LazyLinear', 'torch.nn.Bilinear', 'torch.nn.Conv1d', 'torch.nn.Conv2d', 'torch.nn.Conv3d']);
+/** Layers that leave the activation of their input unchanged (looked through in a Sequential). */
+const PASSTHROUGH_LAYERS = new Set(['torch.nn.Dropout', 'torch.nn.Dropout1d', 'torch.nn.Dropout2d', 'torch.nn.Flatten', 'torch.nn.Identity', 'torch.nn.Unflatten']);
+/** Tensor methods/functions that keep what a value is (shape/dtype/device changes). */
+const PASSTHROUGH_METHODS = new Set(['squeeze', 'unsqueeze', 'view', 'view_as', 'reshape', 'flatten', 'float', 'double', 'half', 'to', 'cpu', 'cuda', 'contiguous', 'clamp', 'clip', 'type', 'permute', 'transpose', 'detach']);
+const PASSTHROUGH_FUNCTIONS = new Set(['torch.squeeze', 'torch.unsqueeze', 'torch.flatten', 'torch.reshape', 'torch.clamp', 'torch.clip']);
+/** Module methods that return the module itself (`Net().to(device)`). */
+const SELF_RETURNING_METHODS = new Set(['to', 'cuda', 'cpu', 'float', 'double', 'half', 'train', 'eval', 'requires_grad_']);
+
+export const FUNCTIONAL_LOSSES: Record<string, string> = {
+  'torch.nn.functional.binary_cross_entropy_with_logits': 'BCEWithLogitsLoss',
+  'torch.nn.functional.binary_cross_entropy': 'BCELoss',
+  'torch.nn.functional.cross_entropy': 'CrossEntropyLoss',
+  'torch.nn.functional.nll_loss': 'NLLLoss',
+  'torch.nn.functional.mse_loss': 'MSELoss',
+  'torch.nn.functional.l1_loss': 'L1Loss',
+  'torch.nn.functional.smooth_l1_loss': 'SmoothL1Loss',
+  'torch.nn.functional.huber_loss': 'HuberLoss',
+  'torch.nn.functional.kl_div': 'KLDivLoss',
+  'torch.nn.functional.multilabel_soft_margin_loss': 'MultiLabelSoftMarginLoss',
+};
+/** The name a functional loss has in `torch.nn.functional`. */
+export const FUNCTIONAL_NAME: Record<string, string> = Object.fromEntries(
+  Object.entries(FUNCTIONAL_LOSSES).map(([q, loss]) => [loss, q.slice('torch.nn.functional.'.length)]),
+);
+
+const SCOPE_TYPES = ['function_definition', 'lambda', 'class_definition'];
+const ASSIGNMENT = new Set(['assignment']);
+/** Node types the one collecting walk looks at. */
+const COLLECTED_TYPES = new Set([...SCOPE_TYPES, 'call', 'assignment', 'augmented_assignment', 'named_expression', 'for_statement', 'for_in_clause', 'as_pattern', 'while_statement']);
+/** Blocks that may or may not run: a definition inside one does not replace the one before. */
+const CONDITIONAL_TYPES = new Set(['if_statement', 'try_statement', 'for_statement', 'while_statement', 'match_statement']);
+
+/** A name bound in a scope. `value` is the assigned expression when statically known. */
+export interface Binding {
+  name: string;
+  target: Node;
+  value?: Node;
+  /** Offset from which the binding is visible. */
+  visibleFrom: number;
+  /** For a function parameter: its function, positional index (-1 keyword-only) and default. */
+  param?: { fn: Node; index: number; default?: Node };
+}
+
+export interface LoopInfo {
+  node: Node; // for_statement / while_statement
+  body: Node;
+  /** The body's UTF-16 range (cached: `endIndex` is a call into wasm). */
+  bodyStart: number;
+  bodyEnd: number;
+  /** Enclosing loops, outermost first. */
+  outer: Node[];
+}
+
+export class SemanticModel {
+  readonly imports: ImportTable;
+  /** nn.Module subclasses defined in this file, by class name. */
+  readonly moduleClasses = new Map<string, ModuleClass>();
+  /** Every call expression, in source order. */
+  readonly calls: Node[] = [];
+  /** Every loop, in source order. */
+  readonly loops: LoopInfo[] = [];
+  /** Functions defined in the file (not methods), by name. */
+  readonly functions = new Map<string, Node>();
+
+  private readonly bindings = new Map<number, Map<string, Binding[]>>();
+  /** Function/lambda/class scopes in pre-order, with the ranges (parameters, body) that belong to them. */
+  private readonly scopes: { node: Node; start: number; end: number; ranges: [number, number][] }[] = [];
+  /** Indices into `scopes` of the scopes not nested in another one. */
+  private readonly topScopes: number[] = [];
+  private readonly classNodes: Node[] = [];
+  private readonly valueMemo = new Map<number, ValueFact>();
+  private readonly objectMemo = new Map<number, TorchObject>();
+  private readonly visiting = new Set<string>();
+  private lossCallCache?: LossCall[];
+  private methodIndex?: Map<string, Node[]>;
+
+  constructor(readonly root: Node) {
+    this.imports = new ImportTable(root);
+    this.collect();
+    this.collectModuleClasses();
+  }
+
+  private addScope(n: Node): void {
+      const ranges: [number, number][] = [];
+      for (const field of ['parameters', 'body']) {
+        const part = n.childForFieldName(field);
+        if (part) ranges.push([part.startIndex, part.endIndex]);
+      }
+      const last = this.topScopes.length ? this.scopes[this.topScopes[this.topScopes.length - 1]] : undefined;
+      if (!last || n.startIndex >= last.end) this.topScopes.push(this.scopes.length);
+      this.scopes.push({ node: n, start: n.startIndex, end: n.endIndex, ranges });
+  }
+
+  /** True when the file imports torch: torch rules run only then. */
+  get torchInScope(): boolean {
+    return this.imports.torchInScope;
+  }
+
+  // ───────────────────────────── names ─────────────────────────────
+
+  /** The canonical qualified name of a name/attribute expression (`nn.Sigmoid` → `torch.nn.Sigmoid`), or undefined. */
+  qualifiedName(node: Node): string | undefined {
+    const raw = this.rawQualifiedName(unparen(node));
+    return raw === undefined ? undefined : canonical(raw);
+  }
+
+  private rawQualifiedName(node: Node): string | undefined {
+    if (node.type === 'identifier') {
+      // A local assignment shadows an import (`F = my_features`).
+      if (this.bindingsIn(this.scopeOf(node)).get(node.text)?.some((b) => b.value)) return undefined;
+      return this.imports.resolve(node.text);
+    }
+    if (node.type === 'attribute') {
+      const object = node.childForFieldName('object');
+      const attr = node.childForFieldName('attribute');
+      if (!object || !attr) return undefined;
+      const base = this.rawQualifiedName(unparen(object));
+      return base === undefined ? undefined : `${base}.${attr.text}`;
+    }
+    return undefined;
+  }
+
+  /** Canonical qualified name of the function a call calls, if it resolves through imports. */
+  calleeQualifiedName(call: Node): string | undefined {
+    const fn = call.childForFieldName('function');
+    return fn ? this.qualifiedName(fn) : undefined;
+  }
+
+  // ───────────────────────────── scopes and bindings ─────────────────────────────
+
+  /** The function/lambda/class node whose scope `node` is in, or the module root. */
+  scopeOf(node: Node): Node {
+    // Ranges instead of `.parent` chains: in web-tree-sitter 0.25 every `.parent` re-descends from
+    // the root. Binary-search the outermost scope, then scan only the scopes nested in it.
+    const at = node.startIndex;
+    let lo = 0;
+    let hi = this.topScopes.length - 1;
+    let top = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.scopes[this.topScopes[mid]].start <= at) {
+        top = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (top < 0) return this.root;
+    const first = this.topScopes[top];
+    if (this.scopes[first].end < node.endIndex) return this.root;
+    const last = top + 1 < this.topScopes.length ? this.topScopes[top + 1] : this.scopes.length;
+    let found: Node = this.root;
+    for (let i = first; i < last && this.scopes[i].start <= at; i++) {
+      if (this.scopes[i].ranges.some(([a, b]) => at >= a && node.endIndex <= b)) found = this.scopes[i].node;
+    }
+    return found;
+  }
+
+  private bindingsIn(scope: Node): Map<string, Binding[]> {
+    return this.bindings.get(scope.id) ?? new Map();
+  }
+
+  /**
+   * The value expressions that `identifier` may hold at its use: the nearest preceding assignment
+   * in its scope (then enclosing scopes), or — when that one sits in a branch/loop not enclosing the
+   * use — every alternative. `undefined` entries mean "bound to something unknown" (parameter, loop target).
+   */
+  definitions(identifier: Node): (Node | undefined)[] {
+    const name = identifier.text;
+    for (let scope: Node | undefined = this.scopeOf(identifier); scope; scope = scope.id === this.root.id ? undefined : this.scopeOf(scope)) {
+      const all = this.bindingsIn(scope).get(name);
+      if (!all?.length) continue;
+      const local = scope.id === this.scopeOf(identifier).id;
+      const before = all.filter((b) => b.visibleFrom <= identifier.startIndex);
+      // From an inner function, a global is looked up when the function runs: prefer the last one before, else the last.
+      const chosen = before.length ? before : local ? [] : all;
+      if (!chosen.length) return [undefined];
+      const last = chosen[chosen.length - 1];
+      const branch = this.separatingConditional(last.target, identifier, scope);
+      if (!branch) return last.param ? this.argumentsFor(last) : [last.value];
+      const alternatives = chosen.filter((b) => isInside(b.target, branch));
+      const previous = chosen.filter((b) => b.target.endIndex <= branch.startIndex).pop();
+      return [...alternatives, ...(previous ? [previous] : [])].map((b) => b.value).concat(previous ? [] : [undefined]);
+    }
+    return [];
+  }
+
+  /**
+   * What a parameter of a module-level function receives: the argument at every call site in this
+   * file (`train(model, loader)` → `model`'s definition there), else the default; unknown when the
+   * function is never called here or a call passes `*args`/`**kwargs`.
+   */
+  private argumentsFor(b: Binding): (Node | undefined)[] {
+    const fn = b.param!.fn;
+    const name = fn.childForFieldName('name')?.text;
+    if (!name || this.functions.get(name)?.id !== fn.id) return [undefined];
+    const values: (Node | undefined)[] = [];
+    for (const call of this.calls) {
+      const callee = call.childForFieldName('function');
+      if (callee?.type !== 'identifier' || callee.text !== name) continue;
+      const args = callArgs(call);
+      if (args.splat) return [undefined];
+      values.push(args.keywords.get(b.name) ?? (b.param!.index >= 0 ? args.positional[b.param!.index] : undefined) ?? b.param!.default);
+    }
+    return values.length ? values : [undefined];
+  }
+
+  /** The outermost if/try/loop inside `scope` that contains `definition` but not `use`. */
+  private separatingConditional(definition: Node, use: Node, scope: Node): Node | undefined {
+    let found: Node | undefined;
+    for (let p = definition.parent; p && p.id !== scope.id; p = p.parent) {
+      if (CONDITIONAL_TYPES.has(p.type) && !isInside(use, p)) found = p;
+    }
+    return found;
+  }
+
+  private collect(): void {
+    const add = (scope: Node, b: Binding) => {
+      let map = this.bindings.get(scope.id);
+      if (!map) this.bindings.set(scope.id, (map = new Map()));
+      const list = map.get(b.name) ?? [];
+      list.push(b);
+      map.set(b.name, list);
+    };
+    const bindTarget = (target: Node, value: Node | undefined, visibleFrom: number) => {
+      const t = unparen(target);
+      const scope = this.scopeOf(t);
+      if (t.type === 'identifier') add(scope, { name: t.text, target: t, value, visibleFrom });
+      else if (t.type === 'pattern_list' || t.type === 'tuple_pattern' || t.type === 'list_pattern') {
+        const parts = named(t);
+        const v = value ? unparen(value) : undefined;
+        const values = v && (v.type === 'expression_list' || v.type === 'tuple') ? named(v) : undefined;
+        parts.forEach((p, i) => bindTarget(p, values && values.length === parts.length ? values[i] : undefined, visibleFrom));
+      }
+    };
+    walk(this.root, (node) => {
+      if (SCOPE_TYPES.includes(node.type)) this.addScope(node);
+      if (node.type === 'class_definition') this.classNodes.push(node);
+      switch (node.type) {
+        case 'call':
+          this.calls.push(node);
+          break;
+        case 'assignment': {
+          const left = node.childForFieldName('left');
+          const right = node.childForFieldName('right');
+          if (left && right?.type !== 'assignment') bindTarget(left, right ?? undefined, node.endIndex);
+          else if (left && right) {
+            // Chained `a = b = value`.
+            let value: Node = right;
+            while (value.type === 'assignment' && value.childForFieldName('right')) value = value.childForFieldName('right')!;
+            bindTarget(left, value, node.endIndex);
+          }
+          break;
+        }
+        case 'augmented_assignment': {
+          const left = node.childForFieldName('left');
+          if (left) bindTarget(left, undefined, node.endIndex);
+          break;
+        }
+        case 'named_expression': {
+          const name = node.childForFieldName('name');
+          if (name) bindTarget(name, node.childForFieldName('value') ?? undefined, node.endIndex);
+          break;
+        }
+        case 'for_statement':
+        case 'for_in_clause': {
+          const left = node.childForFieldName('left');
+          if (left) bindTarget(left, undefined, left.endIndex);
+          break;
+        }
+        case 'as_pattern': {
+          const alias = node.childForFieldName('alias');
+          const target = alias && named(alias)[0];
+          if (target) bindTarget(target, undefined, target.endIndex);
+          break;
+        }
+        case 'function_definition': {
+          const params = node.childForFieldName('parameters');
+          let index = 0;
+          for (const p of params ? named(params) : []) {
+            if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' || p.type === 'keyword_separator') index = -Infinity;
+            const id = p.type === 'identifier' ? p : p.childForFieldName('name') ?? named(p).find((c) => c.type === 'identifier');
+            if (id?.type !== 'identifier') continue;
+            const param = { fn: node, index: index >= 0 ? index : -1, default: p.childForFieldName('value') ?? undefined };
+            add(node, { name: id.text, target: id, value: undefined, visibleFrom: id.endIndex, param });
+            index++;
+          }
+          const name = node.childForFieldName('name');
+          if (name && this.scopeOf(node).id === this.root.id) this.functions.set(name.text, node);
+          break;
+        }
+      }
+      if (node.type === 'for_statement' || node.type === 'while_statement') {
+        const body = node.childForFieldName('body');
+        // Pre-order: enclosing loops were pushed already.
+        const outer = this.loops.filter((l) => node.startIndex >= l.bodyStart && node.startIndex < l.bodyEnd).map((l) => l.node);
+        if (body) this.loops.push({ node, body, outer, bodyStart: body.startIndex, bodyEnd: body.endIndex });
+      }
+    }, COLLECTED_TYPES);
+  }
+
+  // ───────────────────────────── nn.Module classes ─────────────────────────────
+
+  private collectModuleClasses(): void {
+    const classes = this.classNodes;
+    // Fixpoint: a class is a module if a base is torch.nn.Module or an already-known module class.
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const c of classes) {
+        const name = c.childForFieldName('name')?.text;
+        if (!name || this.moduleClasses.has(name)) continue;
+        const supers = c.childForFieldName('superclasses');
+        const bases = supers ? named(supers).filter((b) => b.type !== 'keyword_argument') : [];
+        const isModule = bases.some((b) => this.qualifiedName(b) === 'torch.nn.Module' || this.moduleClasses.has(b.text));
+        if (!isModule) continue;
+        this.moduleClasses.set(name, {
+          name,
+          node: c,
+          bases: bases.map((b) => this.moduleClasses.get(b.text)).filter((b): b is ModuleClass => !!b),
+          attributes: new Map(),
+          methods: new Map(),
+        });
+        changed = true;
+      }
+    }
+    for (const cls of this.moduleClasses.values()) {
+      const body = cls.node.childForFieldName('body');
+      for (const stmt of body ? named(body) : []) {
+        const fn = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+        if (fn?.type !== 'function_definition') continue;
+        const name = fn.childForFieldName('name')?.text;
+        if (name) cls.methods.set(name, fn);
+        walk(fn, (n) => {
+          const left = n.childForFieldName('left');
+          const right = n.childForFieldName('right');
+          if (left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && right) {
+            const attr = left.childForFieldName('attribute')!.text;
+            cls.attributes.set(attr, [...(cls.attributes.get(attr) ?? []), right]);
+          }
+        }, ASSIGNMENT);
+      }
+    }
+    // Inherit forward and attributes from local base classes.
+    const resolveInheritance = (cls: ModuleClass, seen = new Set<string>()): void => {
+      if (seen.has(cls.name)) return;
+      seen.add(cls.name);
+      cls.forward = cls.methods.get('forward');
+      for (const base of cls.bases) {
+        resolveInheritance(base, seen);
+        cls.forward ??= base.forward;
+        for (const [k, v] of base.attributes) if (!cls.attributes.has(k)) cls.attributes.set(k, v);
+      }
+    };
+    for (const cls of this.moduleClasses.values()) resolveInheritance(cls);
+  }
+
+  /** The module class whose method contains `node`, if any. */
+  enclosingModuleClass(node: Node): ModuleClass | undefined {
+    for (let p = node.parent; p; p = p.parent) {
+      if (p.type === 'class_definition') {
+        const name = p.childForFieldName('name')?.text;
+        return name ? this.moduleClasses.get(name) : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  // ───────────────────────────── objects ─────────────────────────────
+
+  /** What an expression denotes: a loss, a module (layer/Sequential/model), an optimizer, a scaler, or unknown. */
+  objectOf(expr: Node): TorchObject {
+    const node = unparen(expr);
+    const memo = this.objectMemo.get(node.id);
+    if (memo) return memo;
+    const key = `o${node.id}`;
+    if (this.visiting.has(key) || this.visiting.size > 200) return UNKNOWN_OBJECT;
+    this.visiting.add(key);
+    try {
+      const result = this.computeObject(node);
+      this.objectMemo.set(node.id, result);
+      return result;
+    } finally {
+      this.visiting.delete(key);
+    }
+  }
+
+  private computeObject(node: Node): TorchObject {
+    const qn = node.type === 'identifier' || node.type === 'attribute' ? this.qualifiedName(node) : undefined;
+    if (qn && FUNCTIONAL_LOSSES[qn]) return { kind: 'loss', loss: FUNCTIONAL_LOSSES[qn], functional: true, node };
+    if (node.type === 'identifier') {
+      if (node.text === 'self') {
+        const cls = this.enclosingModuleClass(node);
+        if (cls) return { kind: 'module', module: { qname: cls.name, node: cls.node, cls } };
+      }
+      if (qn) return UNKNOWN_OBJECT;
+      return this.combineObjects(this.definitions(node).map((d) => (d ? this.objectOf(d) : UNKNOWN_OBJECT)));
+    }
+    if (node.type === 'attribute') {
+      const object = node.childForFieldName('object');
+      const attr = node.childForFieldName('attribute')?.text;
+      if (object?.text === 'self' && attr) {
+        const cls = this.enclosingModuleClass(node);
+        const values = cls?.attributes.get(attr);
+        if (values?.length) return this.combineObjects(values.map((v) => this.objectOf(v)));
+      }
+      return UNKNOWN_OBJECT;
+    }
+    if (node.type === 'call') return this.objectOfCall(node);
+    if (node.type === 'subscript') {
+      const base = this.objectOf(node.childForFieldName('value')!);
+      const children = base.kind === 'module' ? base.module.children : undefined;
+      const index = node.childForFieldName('subscript');
+      if (!children || !index) return UNKNOWN_OBJECT;
+      if (index.type === 'integer' || (index.type === 'unary_operator' && /^-\s*\d+$/.test(index.text))) {
+        const i = Number(index.text.replace(/\s/g, ''));
+        const child = children[i < 0 ? children.length + i : i];
+        return child ? { kind: 'module', module: child } : UNKNOWN_OBJECT;
+      }
+      if (index.type === 'slice') {
+        const m = /^(-?\d+)?\s*:\s*(-?\d+)?$/.exec(index.text);
+        if (!m) return UNKNOWN_OBJECT;
+        const sliced = children.slice(m[1] ? Number(m[1]) : 0, m[2] ? Number(m[2]) : undefined);
+        return { kind: 'module', module: { qname: 'torch.nn.Sequential', node, children: sliced } };
+      }
+    }
+    return UNKNOWN_OBJECT;
+  }
+
+  private objectOfCall(call: Node): TorchObject {
+    const fn = call.childForFieldName('function');
+    if (!fn) return UNKNOWN_OBJECT;
+    const qn = this.qualifiedName(fn);
+    if (qn) {
+      if (/^torch\.nn\.[A-Za-z0-9]*Loss$/.test(qn)) return { kind: 'loss', loss: qn.slice('torch.nn.'.length), functional: false, node: call };
+      if (qn === 'torch.nn.Sequential') return { kind: 'module', module: { qname: qn, node: call, children: this.sequentialChildren(call) } };
+      if (qn.startsWith('torch.optim.') && /^[A-Z]/.test(qn.split('.').pop()!) && !qn.includes('lr_scheduler')) return { kind: 'optimizer', qname: qn, node: call };
+      if (qn === 'torch.amp.GradScaler') return { kind: 'scaler', node: call };
+      if (/^torch\.nn\.[A-Z]\w*$/.test(qn)) return { kind: 'module', module: { qname: qn, node: call } };
+      return UNKNOWN_OBJECT;
+    }
+    if (fn.type === 'identifier' && this.moduleClasses.has(fn.text)) {
+      const cls = this.moduleClasses.get(fn.text)!;
+      return { kind: 'module', module: { qname: cls.name, node: call, cls } };
+    }
+    const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    const recv = receiver(call);
+    if (method && recv && SELF_RETURNING_METHODS.has(method)) {
+      const inner = this.objectOf(recv);
+      if (inner.kind === 'module') return inner;
+    }
+    return UNKNOWN_OBJECT;
+  }
+
+  /** Children of `nn.Sequential(a, b, c)` or `nn.Sequential(OrderedDict([...]))`; undefined if not static. */
+  private sequentialChildren(call: Node): ModuleInfo[] | undefined {
+    const args = callArgs(call);
+    if (args.splat) return undefined;
+    let items = args.positional;
+    if (items.length === 1 && items[0].type === 'call' && /OrderedDict$/.test(items[0].childForFieldName('function')?.text ?? '')) {
+      const list = callArgs(items[0]).positional[0];
+      if (!list || list.type !== 'list') return undefined;
+      items = named(list).map((t) => (t.type === 'tuple' ? named(t)[1] : t));
+    }
+    const children: ModuleInfo[] = [];
+    for (const item of items) {
+      if (!item) return undefined;
+      const o = this.objectOf(item);
+      if (o.kind !== 'module') return undefined;
+      children.push({ ...o.module, node: item });
+    }
+    return children;
+  }
+
+  private combineObjects(objects: TorchObject[]): TorchObject {
+    if (!objects.length) return UNKNOWN_OBJECT;
+    const first = objects[0];
+    const same = objects.every((o) => {
+      if (o.kind !== first.kind) return false;
+      if (o.kind === 'loss' && first.kind === 'loss') return o.loss === first.loss && o.node.id === first.node.id;
+      if (o.kind === 'module' && first.kind === 'module') return o.module.node.id === first.module.node.id;
+      return o.kind !== 'unknown';
+    });
+    return same ? first : UNKNOWN_OBJECT;
+  }
+
+  // ───────────────────────────── values ─────────────────────────────
+
+  /** What the tensor value of `expr` is known to be (sigmoid output, logits, …) or unknown. */
+  valueOf(expr: Node): ValueFact {
+    const node = unparen(expr);
+    const memo = this.valueMemo.get(node.id);
+    if (memo) return memo;
+    const key = `v${node.id}`;
+    if (this.visiting.has(key) || this.visiting.size > 200) return UNKNOWN;
+    this.visiting.add(key);
+    try {
+      const result = this.computeValue(node);
+      this.valueMemo.set(node.id, result);
+      return result;
+    } finally {
+      this.visiting.delete(key);
+    }
+  }
+
+  private computeValue(node: Node): ValueFact {
+    switch (node.type) {
+      case 'identifier': {
+        if (this.qualifiedName(node)) return UNKNOWN;
+        const facts = this.definitions(node).map((d) => (d ? this.valueOf(d) : UNKNOWN));
+        return viaVariable(combineFacts(facts));
+      }
+      case 'subscript':
+        // Indexing/slicing a tensor keeps what it is: `out[:, 0]`, `logits[0]`.
+        return this.valueOf(node.childForFieldName('value')!);
+      case 'conditional_expression': {
+        const parts = named(node);
+        return combineFacts([this.valueOf(parts[0]), this.valueOf(parts[2])]);
+      }
+      case 'call':
+        return this.valueOfCall(node);
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private valueOfCall(call: Node): ValueFact {
+    const fn = call.childForFieldName('function');
+    if (!fn) return UNKNOWN;
+    const args = callArgs(call);
+    const qn = this.qualifiedName(fn);
+    if (qn) {
+      const kind = ACTIVATION_FUNCTIONS[qn];
+      if (kind) return { kind, origin: call, via: 'inline' };
+      if (PASSTHROUGH_FUNCTIONS.has(qn) && args.positional[0]) return this.valueOf(args.positional[0]);
+      return UNKNOWN;
+    }
+    const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    const recv = receiver(call);
+    if (method && recv && this.torchInScope) {
+      const kind = ACTIVATION_METHODS[method];
+      if (kind && this.objectOf(recv).kind === 'unknown') return { kind, origin: call, via: 'inline' };
+      if (PASSTHROUGH_METHODS.has(method) && this.objectOf(recv).kind === 'unknown') return this.valueOf(recv);
+    }
+    // A helper function of this file: what its returns are.
+    if (fn.type === 'identifier' && this.functions.has(fn.text) && !this.bindingsIn(this.root).has(fn.text)) {
+      return viaVariable(this.returnsOf(this.functions.get(fn.text)!));
+    }
+    const object = this.objectOf(fn);
+    if (object.kind === 'module') return this.moduleOutput(object.module, call);
+    return UNKNOWN;
+  }
+
+  /** What calling `module` returns; `call` is the application site (origin of activation layers). */
+  moduleOutput(module: ModuleInfo, call?: Node): ValueFact {
+    if (module.cls) {
+      const forward = module.cls.forward;
+      if (!forward) return UNKNOWN;
+      const f = this.returnsOf(forward);
+      return f.kind === 'unknown' ? UNKNOWN : { ...f, via: 'model', model: module.cls.name };
+    }
+    const activation = ACTIVATION_LAYERS[module.qname];
+    if (activation) return { kind: activation, origin: call ?? module.node, via: call ? 'inline' : 'model' };
+    if (LOGIT_LAYERS.has(module.qname)) return { kind: 'logits', via: 'model', model: module.qname.split('.').pop() };
+    if (module.qname === 'torch.nn.Sequential' && module.children) {
+      for (let i = module.children.length - 1; i >= 0; i--) {
+        const child = module.children[i];
+        if (PASSTHROUGH_LAYERS.has(child.qname)) continue;
+        const f = this.moduleOutput(child);
+        return f.kind === 'unknown' ? UNKNOWN : { ...f, via: 'model', model: f.model && child.cls ? f.model : 'nn.Sequential' };
+      }
+    }
+    return UNKNOWN;
+  }
+
+  /** Combined fact of a function's `return` expressions (nested functions excluded). */
+  returnsOf(fn: Node): ValueFact {
+    const facts: ValueFact[] = [];
+    const body = fn.childForFieldName('body');
+    if (!body) return UNKNOWN;
+    walk(body, (n) => {
+      if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return false;
+      if (n.type === 'return_statement') {
+        const value = named(n)[0];
+        facts.push(value ? this.valueOf(value) : UNKNOWN);
+        return false;
+      }
+    });
+    return combineFacts(facts);
+  }
+
+  // ───────────────────────────── losses, regions ─────────────────────────────
+
+  /** Every call of a loss in the file, with its input and target arguments. */
+  lossCalls(): LossCall[] {
+    if (this.lossCallCache) return this.lossCallCache;
+    const out: LossCall[] = [];
+    for (const call of this.calls) {
+      const fn = call.childForFieldName('function');
+      if (!fn) continue;
+      const object = this.objectOf(fn);
+      if (object.kind !== 'loss') continue;
+      const args = callArgs(call);
+      out.push({
+        call,
+        loss: object.loss,
+        functional: object.functional,
+        definition: object.node,
+        input: args.keywords.get('input') ?? args.positional[0],
+        target: args.keywords.get('target') ?? args.positional[1],
+      });
+    }
+    this.lossCallCache = out;
+    return out;
+  }
+
+  /** Method calls `<receiver>.<name>(...)` (e.g. `step`, `backward`, `zero_grad`), in source order. */
+  methodCalls(name: string): Node[] {
+    if (!this.methodIndex) {
+      this.methodIndex = new Map();
+      for (const call of this.calls) {
+        const fn = call.childForFieldName('function');
+        if (fn?.type !== 'attribute') continue;
+        const method = fn.childForFieldName('attribute')?.text;
+        if (!method) continue;
+        const list = this.methodIndex.get(method) ?? [];
+        list.push(call);
+        this.methodIndex.set(method, list);
+      }
+    }
+    return this.methodIndex.get(name) ?? [];
+  }
+
+  /** All loss calls that use the same loss definition as `lossCall` (for fix safety). */
+  usesOfLoss(definition: Node): LossCall[] {
+    return this.lossCalls().filter((c) => c.definition.id === definition.id);
+  }
+
+  /** Loops enclosing `node`, innermost first. */
+  enclosingLoops(node: Node): LoopInfo[] {
+    const at = node.startIndex;
+    return this.loops.filter((l) => at >= l.bodyStart && at < l.bodyEnd).reverse();
+  }
+
+  /** True inside `with torch.no_grad()` / `torch.inference_mode()` / `set_grad_enabled(False)` or a function decorated with them. */
+  inNoGrad(node: Node): boolean {
+    const isNoGrad = (expr: Node | null | undefined): boolean => {
+      if (!expr) return false;
+      const e = unparen(expr);
+      const target = e.type === 'call' ? e.childForFieldName('function') : e;
+      const qn = target ? this.qualifiedName(target) : undefined;
+      if (qn === 'torch.no_grad' || qn === 'torch.inference_mode') return true;
+      return qn === 'torch.set_grad_enabled' && e.type === 'call' && callArgs(e).positional[0]?.text === 'False';
+    };
+    for (let p = node.parent; p; p = p.parent) {
+      if (p.type === 'with_statement') {
+        const clause = named(p).find((c) => c.type === 'with_clause');
+        for (const item of clause ? named(clause) : []) {
+          const value = item.childForFieldName('value');
+          if (isNoGrad(value?.type === 'as_pattern' ? named(value)[0] : value)) return true;
+        }
+      }
+      if (p.type === 'decorated_definition') {
+        for (const d of named(p).filter((c) => c.type === 'decorator')) if (isNoGrad(named(d)[0])) return true;
+      }
+    }
+    return false;
+  }
+
+  /** `x.train()` / `x.eval()` / `x.train(False)` calls on modules: mode is what they switch to. */
+  modeToggles(): { call: Node; receiver: Node; mode: 'train' | 'eval' }[] {
+    const out: { call: Node; receiver: Node; mode: 'train' | 'eval' }[] = [];
+    for (const call of this.calls) {
+      const fn = call.childForFieldName('function');
+      const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      const recv = receiver(call);
+      if (!recv || (method !== 'train' && method !== 'eval')) continue;
+      if (this.objectOf(recv).kind !== 'module') continue;
+      const off = method === 'train' && callArgs(call).positional[0]?.text === 'False';
+      out.push({ call, receiver: recv, mode: method === 'eval' || off ? 'eval' : 'train' });
+    }
+    return out;
+  }
+}
+
+function combineFacts(facts: ValueFact[]): ValueFact {
+  if (!facts.length) return UNKNOWN;
+  const first = facts[0];
+  return facts.every((f) => f.kind === first.kind) ? first : UNKNOWN;
+}
+
+function viaVariable(f: ValueFact): ValueFact {
+  return f.via === 'inline' && f.kind !== 'unknown' ? { ...f, via: 'variable' } : f;
+}
