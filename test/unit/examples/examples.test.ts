@@ -1,0 +1,146 @@
+// Every lesson example trains, and the lesson's point holds on the numbers it produces.
+// Some runs are shortened with maxEpochs to keep the suite quick; the point still has to show.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runExperiment, type ExperimentResult } from '../../../src/core/runner';
+import type { RunRecord } from '../../../src/core/engine/types';
+
+const root = resolve(__dirname, '../../..');
+const examples = join(root, 'examples');
+const heartCsv = resolve(root, '../shared/data/heart.csv');
+
+async function train(name: string, maxEpochs?: number, workspace = root, file = join(examples, `${name}.experiment.json`)): Promise<ExperimentResult> {
+  const result = await runExperiment(file, {
+    workspaceRoot: workspace,
+    backend: 'auto',
+    outDir: mkdtempSync(join(tmpdir(), `logit-lab-example-${name}-`)),
+    maxEpochs,
+  });
+  assert.equal(result.failures.length, 0, JSON.stringify(result.failures));
+  for (const r of result.runs) assert.notEqual(r.stopReason, 'diverged', `${r.name}: ${r.message}`);
+  return result;
+}
+
+const byName = (result: ExperimentResult, suffix: string): RunRecord => {
+  const run = result.runs.find((r) => r.name.endsWith(suffix));
+  assert.ok(run, `no run named …${suffix} in ${result.runs.map((r) => r.name).join(', ')}`);
+  return run;
+};
+const valAcc = (r: RunRecord) => r.final!.valAcc!;
+const trainAcc = (r: RunRecord) => r.final!.trainAcc;
+
+test('every example file is covered by this suite', () => {
+  const files = readdirSync(examples).filter((f) => f.endsWith('.experiment.json')).map((f) => f.replace('.experiment.json', '')).sort();
+  assert.deepEqual(files, ['blobs', 'capstone', 'circles', 'clusters', 'heart', 'iris', 'moons', 'moons-width-depth', 'ring-seeds', 'tabular', 'window', 'window-activations', 'window-lr-sweep']);
+});
+
+test('moons: the MLP bends around the moons, logistic regression cannot', async () => {
+  const r = await train('moons');
+  const mlp = byName(r, 'moons-mlp');
+  const logistic = byName(r, '(logistic)');
+  assert.ok(valAcc(mlp) >= 0.95, `MLP val acc ${valAcc(mlp)}`);
+  assert.ok(valAcc(logistic) < 0.9, `logistic val acc ${valAcc(logistic)}`);
+  assert.equal(mlp.snapshots.length, 50, 'a boundary snapshot every 10 of 500 epochs');
+});
+
+test('window: an MLP fits the window that logistic regression cannot', async () => {
+  const r = await train('window');
+  const mlp = byName(r, 'window');
+  const logistic = byName(r, '(logistic)');
+  assert.equal(trainAcc(mlp), 1);
+  // A single threshold can at best say "always 0": 33 of 40 points.
+  assert.ok(trainAcc(logistic) <= 33 / 40 + 1e-9, `logistic train acc ${trainAcc(logistic)}`);
+  assert.equal(mlp.grid?.ny, 1, '1-D data gets a line, not a grid');
+});
+
+test('window lr sweep: lr 0.001 has barely moved when 0.1 and 0.01 have fitted', async () => {
+  const r = await train('window-lr-sweep');
+  assert.equal(r.runs.length, 3);
+  const loss = (suffix: string) => byName(r, suffix).final!.trainLoss;
+  assert.ok(loss('lr=0.001') > 2 * loss('lr=0.01'), `${loss('lr=0.001')} vs ${loss('lr=0.01')}`);
+  assert.ok(loss('lr=0.1') < 0.1);
+});
+
+test('window activations: relu and tanh both fit the window', async () => {
+  const r = await train('window-activations');
+  assert.equal(trainAcc(byName(r, '/relu')), 1);
+  assert.ok(trainAcc(byName(r, '/tanh')) >= 0.95);
+});
+
+test('moons width/depth table: five shapes, parameter counts as in the lesson', async () => {
+  const r = await train('moons-width-depth', 200);
+  const params = Object.fromEntries(r.runs.map((x) => [x.name.split('/')[1], x.params]));
+  assert.deepEqual(params, { '2-4-1': 17, '2-16-1': 65, '2-32-1': 129, '2-8-8-1': 105, '2-16-16-1': 337 });
+  for (const run of r.runs) assert.ok(trainAcc(run) > 0.85, `${run.name} ${trainAcc(run)}`);
+});
+
+test('blobs: four classes, four logits, a 4×4 confusion matrix', async () => {
+  const r = await train('blobs', 150);
+  const run = r.runs[0];
+  assert.equal(run.classNames.length, 4);
+  assert.equal(run.report!.val!.confusion.length, 4);
+  assert.ok(valAcc(run) > 0.85, `val acc ${valAcc(run)}`);
+  assert.equal(run.snapshots.at(-1)!.probs.length, 100 * 100 * 4, 'k probabilities per cell');
+});
+
+test('circles: a closed boundary for the MLP, a coin flip for logistic regression', async () => {
+  const r = await train('circles', 300);
+  assert.ok(valAcc(byName(r, 'circles')) >= 0.95);
+  assert.ok(valAcc(byName(r, '(logistic)')) < 0.7);
+});
+
+test('clusters: a straight line separates two Gaussian clusters', async () => {
+  const r = await train('clusters');
+  assert.equal(r.runs[0].params, 3);
+  assert.ok(valAcc(r.runs[0]) >= 0.85);
+});
+
+test('ring seed study: the wide network succeeds at least as often as the narrow one', async () => {
+  const r = await train('ring-seeds');
+  assert.equal(r.runs.length, 40);
+  const groups = r.summary.groups;
+  assert.equal(groups.length, 2);
+  const rate = (name: string) => groups.find((g) => g.group.includes(name))!.successRate!;
+  assert.ok(rate('2-8-8-2') >= rate('2-4-4-2'), `wide ${rate('2-8-8-2')} narrow ${rate('2-4-4-2')}`);
+  assert.ok(rate('2-8-8-2') >= 0.8, `wide success ${rate('2-8-8-2')}`);
+  // Runs stuck at ln 2 are flagged, and only those with a dead network.
+  for (const run of r.runs) if (run.stuckAtLn2) assert.ok(Math.abs(run.final!.trainLoss - Math.LN2) < 0.01);
+});
+
+test('tabular: a hidden layer captures the product and square terms that logistic regression misses', async () => {
+  const r = await train('tabular');
+  const mlp = byName(r, 'tabular');
+  assert.ok(valAcc(mlp) > valAcc(byName(r, '(logistic)')) + 0.03, `${valAcc(mlp)} vs logistic`);
+  assert.deepEqual(mlp.grid!.features.map((i) => mlp.featureNames[i]), ['x2', 'x3']);
+});
+
+test('capstone: tiny underfits, big memorises, good generalises', async () => {
+  const r = await train('capstone', 300);
+  const [tiny, big, good] = ['/tiny', '/big', '/good'].map((s) => byName(r, s));
+  assert.ok(trainAcc(big) > trainAcc(tiny), 'big fits the training set better than tiny');
+  assert.ok(big.final!.trainLoss < good.final!.trainLoss, 'big drives the training loss lower');
+  assert.ok(good.final!.valLoss! < big.final!.valLoss!, 'good has the lower validation loss');
+  assert.ok(big.params > 100_000 && tiny.params < 20);
+});
+
+test('iris: three species from a slice through the petals', async () => {
+  const r = await train('iris', 150);
+  const run = r.runs[0];
+  assert.deepEqual(run.classNames.length, 3);
+  assert.ok(valAcc(run) >= 0.9, `val acc ${valAcc(run)}`);
+  assert.deepEqual(run.grid!.features.map((i) => run.featureNames[i]), ['petal_length', 'petal_width']);
+});
+
+test('heart: the real CSV trains through the categorical pipeline', { skip: !existsSync(heartCsv) && `no ${heartCsv}` }, async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'logit-lab-heart-ws-'));
+  mkdirSync(join(ws, 'data'));
+  copyFileSync(heartCsv, join(ws, 'data', 'heart.csv'));
+  copyFileSync(join(examples, 'heart.experiment.json'), join(ws, 'heart.experiment.json'));
+  const r = await train('heart', 60, ws, join(ws, 'heart.experiment.json'));
+  const mlp = byName(r, 'heart');
+  assert.ok(valAcc(mlp) > 0.7, `val acc ${valAcc(mlp)}`);
+  assert.ok(mlp.featureNames.some((f) => f.startsWith('thal=')), 'thal is one-hot encoded');
+});
