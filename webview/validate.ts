@@ -1,0 +1,77 @@
+// Type guards for everything that crosses into the webview. The host is trusted, but the panel must
+// never crash on (or draw nonsense from) a malformed message: a message that fails these checks is
+// reported and dropped.
+import type { BoundarySnapshot, EpochRecord, GridSpec, RunRecord } from '../src/core/engine/types';
+import type { FromWorker, ToWebview } from '../src/protocol';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === 'number';
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isNumOrNull = (v: unknown) => v === null || isNum(v);
+const isNumArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNum);
+const isStrArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
+
+const STATUSES = ['running', 'completed', 'early-stopped', 'diverged', 'cancelled', 'failed', 'interrupted'];
+
+export function isEpochRecord(v: unknown): v is EpochRecord {
+  return isObj(v) && isNum(v.epoch) && isNum(v.trainLoss) && isNum(v.trainAcc) && isNumOrNull(v.valLoss) && isNumOrNull(v.valAcc) && isNumArray(v.alive) && isNum(v.ms);
+}
+
+export function isGridSpec(v: unknown): v is GridSpec {
+  return isObj(v) && Array.isArray(v.features) && v.features.length === 2 && isNumArray(v.features)
+    && [v.xMin, v.xMax, v.yMin, v.yMax].every(isNum) && Number.isInteger(v.nx) && Number.isInteger(v.ny) && (v.nx as number) >= 1 && (v.ny as number) >= 1
+    && Number.isInteger(v.classes) && (v.classes as number) >= 2 && (v.xMax as number) > (v.xMin as number);
+}
+
+export function isSnapshot(v: unknown, grid?: GridSpec): v is BoundarySnapshot {
+  if (!isObj(v) || !isNum(v.epoch) || !isNumArray(v.probs)) return false;
+  if (v.linearRegions !== undefined && !isNum(v.linearRegions)) return false;
+  if (!grid) return true;
+  const k = grid.classes <= 2 ? 1 : grid.classes;
+  return v.probs.length === grid.nx * grid.ny * k;
+}
+
+const isPointSet = (v: unknown) => isObj(v) && isNumArray(v.x) && isNumArray(v.y) && isNumArray(v.label) && v.x.length === v.y.length && v.y.length === v.label.length;
+
+export function isRunRecord(v: unknown): v is RunRecord {
+  if (!isObj(v)) return false;
+  if (v.version !== 1 || !isStr(v.id) || !isStr(v.name) || !isStr(v.group) || !isObj(v.config) || !isNum(v.params)) return false;
+  if (!isStr(v.status) || !STATUSES.includes(v.status)) return false;
+  if (!Array.isArray(v.history) || !v.history.every(isEpochRecord)) return false;
+  if (v.grid !== undefined && !isGridSpec(v.grid)) return false;
+  const grid = v.grid as GridSpec | undefined;
+  if (!Array.isArray(v.snapshots) || !v.snapshots.every((s) => isSnapshot(s, grid))) return false;
+  if (!isStrArray(v.featureNames) || !isStrArray(v.classNames)) return false;
+  if (v.points !== undefined && !(isObj(v.points) && isPointSet(v.points.train) && isPointSet(v.points.val))) return false;
+  if (v.valPredictions !== undefined && !(isObj(v.valPredictions) && isNumArray(v.valPredictions.y) && isNumArray(v.valPredictions.p))) return false;
+  if (v.neuronMaps !== undefined && !(isObj(v.neuronMaps) && isNum(v.neuronMaps.units) && Array.isArray(v.neuronMaps.values) && v.neuronMaps.values.every(isNumArray))) return false;
+  if (!isObj(v.timings)) return false;
+  return true;
+}
+
+export function isFromWorker(v: unknown): v is FromWorker {
+  if (!isObj(v) || !isStr(v.type)) return false;
+  switch (v.type) {
+    case 'backend': return isStr(v.name);
+    case 'experimentStart': return isStr(v.name) && isStrArray(v.runIds) && isStr(v.outDir);
+    case 'runStart': return isRunRecord(v.run) && isNum(v.index) && isNum(v.total);
+    case 'epoch': return isStr(v.runId) && isEpochRecord(v.epoch) && isNum(v.totalEpochs);
+    case 'snapshot': return isStr(v.runId) && isGridSpec(v.grid) && isSnapshot(v.snapshot, v.grid);
+    case 'runEnd': return isRunRecord(v.run) && isStr(v.dir);
+    case 'experimentEnd': return isObj(v.summary) && Array.isArray(v.summary.groups) && isStr(v.outDir) && typeof v.cancelled === 'boolean';
+    case 'error': return isStr(v.message);
+    default: return false;
+  }
+}
+
+export function isToWebview(v: unknown): v is ToWebview {
+  if (!isObj(v) || !isStr(v.type)) return false;
+  switch (v.type) {
+    case 'showRuns': return Array.isArray(v.runs) && v.runs.every(isRunRecord) && isStr(v.title);
+    case 'live': return isFromWorker(v.msg);
+    case 'theme': return v.kind === 'light' || v.kind === 'dark' || v.kind === 'high-contrast';
+    case 'prediction': return isNum(v.requestId);
+    default: return false;
+  }
+}
