@@ -13,6 +13,12 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI's launcher is plain CommonJS that loads the bundle.
+    files: ['bin/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The core must stay free of the editor so it runs in the CLI, the worker and tests.
     files: ['src/core/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core must not depend on the VS Code API.' }] }] },
