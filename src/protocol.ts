@@ -17,7 +17,9 @@ export interface TrainRequest {
   record?: { every?: number; grid?: number };
 }
 export interface CancelRequest { type: 'cancel' }
-export type ToWorker = TrainRequest | CancelRequest;
+/** Class probabilities of one input row from a saved run (the panel's "try a sample" form). */
+export interface PredictRequest { type: 'predict'; requestId: number; modelDir: string; input: Record<string, string | number> }
+export type ToWorker = TrainRequest | CancelRequest | PredictRequest;
 
 // ---- worker → host (and forwarded to the webview) -----------------------------------------
 export interface BackendMsg { type: 'backend'; name: BackendName; fallbackFrom?: string }
@@ -34,21 +36,21 @@ export interface ErrorMsg {
   /** Where the problem is, when it is in the experiment file. */
   location?: { file: string; line: number; column: number; path: string };
 }
-export type FromWorker = BackendMsg | ExperimentStartMsg | RunStartMsg | EpochMsg | SnapshotMsg | RunEndMsg | ExperimentEndMsg | ErrorMsg;
+export interface PredictionResultMsg { type: 'prediction'; requestId: number; probs?: Record<string, number>; error?: string }
+export type FromWorker = BackendMsg | ExperimentStartMsg | RunStartMsg | EpochMsg | SnapshotMsg | RunEndMsg | ExperimentEndMsg | ErrorMsg | PredictionResultMsg;
 
 // ---- host → webview ------------------------------------------------------------------------
 /** Show finished (or partially recorded) runs; the first one is selected. */
 export interface ShowRunsMsg { type: 'showRuns'; runs: RunRecord[]; title: string }
 export interface LiveMsg { type: 'live'; msg: FromWorker }
 export interface ThemeMsg { type: 'theme'; kind: 'light' | 'dark' | 'high-contrast' }
-export interface PredictionMsg { type: 'prediction'; requestId: number; probs?: Record<string, number>; error?: string }
-export type ToWebview = ShowRunsMsg | LiveMsg | ThemeMsg | PredictionMsg;
+export type ToWebview = ShowRunsMsg | LiveMsg | ThemeMsg | PredictionResultMsg;
 
 // ---- webview → host ------------------------------------------------------------------------
 export interface ReadyMsg { type: 'ready' }
 /** Write a setting into the experiment file (an undoable edit) and retrain. */
 export interface ExploreMsg { type: 'explore'; path: string; value: unknown }
-export interface PredictMsg { type: 'predict'; requestId: number; runDir: string; input: Record<string, string | number> }
+export interface PredictMsg { type: 'predict'; requestId: number; modelDir: string; input: Record<string, string | number> }
 export interface ExportMsg { type: 'export'; format: 'png' | 'csv' | 'json'; name: string; data: string }
 export interface OpenRunMsg { type: 'openRun'; runDir: string }
 export type FromWebview = ReadyMsg | ExploreMsg | PredictMsg | ExportMsg | OpenRunMsg;

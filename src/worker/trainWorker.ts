@@ -5,6 +5,8 @@ import { runExperiment } from '../core/runner';
 import { LogitLabError } from '../core/errors';
 import type { FromWorker, ToWorker } from '../protocol';
 import { writeExperimentReport } from '../report/artifacts';
+import { activeBackend, initBackend, loadPredictor } from '../core/engine';
+import { encodeRows } from '../core/data';
 
 if (!parentPort) throw new Error('trainWorker must run inside a worker thread');
 const port = parentPort;
@@ -17,7 +19,24 @@ port.on('message', (msg: ToWorker) => {
     return;
   }
   if (msg.type === 'train') void train(msg);
+  if (msg.type === 'predict') void predict(msg);
 });
+
+async function predict(req: Extract<ToWorker, { type: 'predict' }>) {
+  try {
+    // Whatever backend the last training used will do; only a fresh worker needs one chosen.
+    if (!activeBackend()) await initBackend('auto', { wasmDir: __dirname });
+    const predictor = await loadPredictor(req.modelDir);
+    try {
+      const [row] = predictor.predict(encodeRows(predictor.preprocessing, [req.input]), 1);
+      post({ type: 'prediction', requestId: req.requestId, probs: Object.fromEntries(predictor.classNames.map((c, i) => [c, row[i]])) });
+    } finally {
+      predictor.dispose();
+    }
+  } catch (err) {
+    post({ type: 'prediction', requestId: req.requestId, error: err instanceof LogitLabError ? err.format() : (err as Error).message });
+  }
+}
 
 async function train(req: Extract<ToWorker, { type: 'train' }>) {
   controller = new AbortController();
@@ -32,7 +51,7 @@ async function train(req: Extract<ToWorker, { type: 'train' }>) {
       emit: post,
     });
     try {
-      writeExperimentReport(result, { bundleDir: __dirname, png: false });
+      writeExperimentReport(result, { bundleDir: __dirname });
     } catch (err) {
       post({ type: 'error', message: `could not write the report: ${(err as Error).message}` });
     }

@@ -1,9 +1,12 @@
 // What a training run records. `RunRecord` is what run.json holds, what the worker streams piece by
 // piece, and what the panel and the HTML report draw.
 import type { RunSpec } from '../experiment/schema';
+import type { Preprocessing } from '../data/types';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
+/** 'js': the plain typed-array loops (small models); 'tfjs': the backend's kernels. */
+export type KernelName = 'js' | 'tfjs';
 
 export type StopReason = 'completed' | 'early-stopped' | 'diverged' | 'cancelled' | 'failed' | 'interrupted';
 
@@ -50,6 +53,8 @@ export interface RunRecord {
   config: RunSpec;
   params: number;
   backend: BackendName;
+  /** Which implementation trained (absent in records from before there was a choice). */
+  kernel?: KernelName;
   startedAt: string; // ISO
   status: 'running' | StopReason;
   stopReason?: StopReason;
@@ -69,6 +74,10 @@ export interface RunRecord {
   featureNames: string[];
   classNames: string[];
   stuckAtLn2?: boolean;
+  /** The fitted input pipeline: what a "try a sample" form asks for (columns, categories, means). */
+  preprocessing?: Preprocessing;
+  /** Directory of the saved model (set by the runner once saved), for predictions. */
+  modelDir?: string;
   timings: { totalMs: number; msPerEpoch: number; snapshotMs: number };
 }
 

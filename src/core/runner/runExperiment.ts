@@ -99,11 +99,12 @@ export async function runExperiment(file: string, opts: RunExperimentOptions): P
         },
         onSnapshot: (s, grid) => emit({ type: 'snapshot', runId: run.id, grid, snapshot: s }),
       });
-      record = result.record;
-      writer.write(record, true);
-      if (record.stopReason !== 'cancelled' && result.weights.length > 0) {
+      record = { ...result.record, preprocessing: data.preprocessing };
+      if (record.stopReason !== 'cancelled' && record.stopReason !== 'diverged' && result.weights.length > 0) {
         await saveModel(join(dir, 'model'), result.weights, spec, data.preprocessing, data.classNames);
+        record.modelDir = join(dir, 'model');
       }
+      writer.write(record, true);
       if (record.stopReason === 'cancelled') cancelled = true;
     } catch (err) {
       // A failed run keeps what it recorded; the experiment goes on with the next run.
