@@ -2,7 +2,7 @@
 // The wasm files (TF.js backend, tree-sitter runtime and Python grammar) are copied next to the
 // bundles, because both runtimes locate them on disk at run time.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -23,6 +23,11 @@ const common = {
   logLevel: 'warning',
   // Optional/native modules load at run time from node_modules, never bundled.
   external: ['vscode', '@tensorflow/tfjs-node', '@napi-rs/canvas'],
+  // jsonc-parser's "main" is a UMD build whose inner requires esbuild cannot see (at run time:
+  // "Cannot find module './impl/format'"); its ESM build bundles cleanly.
+  // web-tree-sitter's ESM build locates itself through import.meta.url, which a CJS bundle lacks
+  // (at run time: "The argument 'filename' must be a file URL…"); its CJS build uses __dirname.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js', 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
 };
 
 const builds = [];
@@ -44,6 +49,22 @@ if (webEntries.length) {
     platform: 'browser',
     target: 'chrome120',
     format: 'iife',
+  });
+}
+
+// The VS Code integration suite (run inside a real extension host; mocha loads from node_modules).
+const suiteDir = 'test/vscode/suite';
+const suiteEntries = existsSync(suiteDir) ? readdirSync(suiteDir).filter((f) => f.endsWith('.ts')).map((f) => `${suiteDir}/${f}`) : [];
+if (suiteEntries.length && !production) {
+  builds.push({
+    ...common,
+    sourcemap: 'inline',
+    entryPoints: suiteEntries,
+    outdir: 'out/test/suite',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: [...common.external, 'mocha'],
   });
 }
 

@@ -1,4 +1,5 @@
-export { runExperiment, defaultOutDir, safeName } from './runExperiment';
+export { runExperiment } from './runExperiment';
+export { defaultOutDir, safeName, runsRoot } from './paths';
 export type { RunExperimentOptions, ExperimentResult } from './runExperiment';
 export { summarise, runRow } from './summary';
 export type { ExperimentSummaryFile, RunRow, GroupRow } from './summary';

@@ -7,12 +7,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { loadExperiment, type ExpandedRun } from '../experiment';
 import { prepare } from '../data';
 import type { PreparedData } from '../data/types';
-import { initBackend, trainRun, saveModel } from '../engine';
+import { canTrainTogether, initBackend, trainEnsemble, trainRun, saveModel, type TrainOptions, type TrainResult } from '../engine';
 import type { BackendChoice, BackendName, RunRecord } from '../engine/types';
 import { LogitLabError } from '../errors';
 import type { FromWorker } from '../../protocol';
 import { summarise, type ExperimentSummaryFile } from './summary';
 import { RunWriter } from './runWriter';
+import { defaultOutDir } from './paths';
 
 export interface RunExperimentOptions {
   workspaceRoot: string;
@@ -43,15 +44,6 @@ export interface ExperimentResult {
   failures: { id: string; name: string; message: string }[];
 }
 
-export function defaultOutDir(workspaceRoot: string, experimentName: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
-  return join(workspaceRoot, '.logit-lab', 'runs', `${stamp}-${safeName(experimentName)}`);
-}
-
-export function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'run';
-}
-
 export async function runExperiment(file: string, opts: RunExperimentOptions): Promise<ExperimentResult> {
   const emit = opts.emit ?? (() => {});
   const experimentPath = resolve(file);
@@ -69,65 +61,93 @@ export async function runExperiment(file: string, opts: RunExperimentOptions): P
   const failures: ExperimentResult['failures'] = [];
   let cancelled = false;
 
-  for (const [index, run] of runs.entries()) {
+  // Runs that differ only in their seed (a seed study, or the seeds of each sweep point) are
+  // trained together when the engine can (trainEnsemble); their messages still go out run by
+  // run: the first run's live, the others' replayed in order as soon as the group is done.
+  for (let index = 0; index < runs.length; ) {
     if (opts.signal?.aborted) {
       cancelled = true;
       break;
     }
-    const spec = applyOverrides(run, opts);
-    const dir = join(outDir, run.id);
-    const writer = new RunWriter(dir);
-    runDirs.push(dir);
-    let record: RunRecord | undefined;
+    const group = seedGroup(runs, index, opts, dataCache, experimentPath);
+    const members = group.map((run, i) => {
+      const spec = applyOverrides(run, opts);
+      const dir = join(outDir, run.id);
+      runDirs.push(dir);
+      const queued: FromWorker[] = [];
+      const member = {
+        run, spec, dir, index: index + i, writer: new RunWriter(dir), record: undefined as RunRecord | undefined,
+        send: (msg: FromWorker) => (i === 0 ? emit(msg) : queued.push(msg)),
+        flush: () => { for (const msg of queued.splice(0)) emit(msg); },
+      };
+      return member;
+    });
+    index += group.length;
+    let results: (TrainResult | Error)[];
+    let data: PreparedData | undefined;
     try {
-      const data = prepareCached(dataCache, spec, experimentPath, opts.workspaceRoot);
-      const result = await trainRun(spec, data, {
-        id: run.id,
-        group: run.group,
-        kind: run.kind,
+      data = prepareCached(dataCache, members[0].spec, experimentPath, opts.workspaceRoot);
+      const trainOpts = members.map((m): TrainOptions => ({
+        id: m.run.id,
+        group: m.run.group,
+        kind: m.run.kind,
         backend: backend.name,
         signal: opts.signal,
         onStart: (r) => {
-          record = r;
-          writer.write(r, true);
-          emit({ type: 'runStart', run: r, index, total: runs.length });
+          m.record = r;
+          m.writer.write(r, true);
+          m.send({ type: 'runStart', run: r, index: m.index, total: runs.length });
         },
         onEpoch: (e, r) => {
-          record = r;
-          writer.write(r);
-          emit({ type: 'epoch', runId: run.id, epoch: e, totalEpochs: spec.training.epochs });
+          m.record = r;
+          m.writer.write(r);
+          m.send({ type: 'epoch', runId: m.run.id, epoch: e, totalEpochs: m.spec.training.epochs });
         },
-        onSnapshot: (s, grid) => emit({ type: 'snapshot', runId: run.id, grid, snapshot: s }),
-      });
-      record = { ...result.record, preprocessing: data.preprocessing };
-      if (record.stopReason !== 'cancelled' && record.stopReason !== 'diverged' && result.weights.length > 0) {
-        await saveModel(join(dir, 'model'), result.weights, spec, data.preprocessing, data.classNames);
-        record.modelDir = join(dir, 'model');
-      }
-      writer.write(record, true);
-      if (record.stopReason === 'cancelled') cancelled = true;
+        onSnapshot: (snap, grid) => m.send({ type: 'snapshot', runId: m.run.id, grid, snapshot: snap }),
+      }));
+      results = members.length > 1
+        ? await trainEnsemble(members.map((m) => m.spec), data, trainOpts)
+        : [await trainRun(members[0].spec, data, trainOpts[0])];
     } catch (err) {
-      // A failed run keeps what it recorded; the experiment goes on with the next run.
-      const message = err instanceof LogitLabError ? err.format() : err instanceof Error ? err.message : String(err);
-      emit({ type: 'error', message: `${run.name}: ${message}` });
-      if (record) {
-        record = { ...record, status: 'failed', stopReason: 'failed', message };
-        writer.write(record, true);
-      } else {
-        writer.writeFailure(run, message);
-        failures.push({ id: run.id, name: run.name, message });
-        continue;
-      }
+      results = members.map(() => (err instanceof Error ? err : new Error(String(err))));
     }
-    records.push(record);
-    if (opts.afterRun) {
+    for (const [i, m] of members.entries()) {
+      m.flush();
+      const { run, spec, dir, writer } = m;
+      let record = m.record;
       try {
-        await opts.afterRun(record, dir);
+        const result = results[i];
+        if (result instanceof Error) throw result;
+        record = { ...result.record, preprocessing: data!.preprocessing };
+        if (record.stopReason !== 'cancelled' && record.stopReason !== 'diverged' && result.weights.length > 0) {
+          await saveModel(join(dir, 'model'), result.weights, spec, data!.preprocessing, data!.classNames);
+          record.modelDir = join(dir, 'model');
+        }
+        writer.write(record, true);
+        if (record.stopReason === 'cancelled') cancelled = true;
       } catch (err) {
-        emit({ type: 'error', message: `${run.name}: could not write pictures: ${(err as Error).message}` });
+        // A failed run keeps what it recorded; the experiment goes on with the next run.
+        const message = err instanceof LogitLabError ? err.format() : err instanceof Error ? err.message : String(err);
+        emit({ type: 'error', message: `${run.name}: ${message}` });
+        if (record) {
+          record = { ...record, status: 'failed', stopReason: 'failed', message };
+          writer.write(record, true);
+        } else {
+          writer.writeFailure(run, message);
+          failures.push({ id: run.id, name: run.name, message });
+          continue;
+        }
       }
+      records.push(record);
+      if (opts.afterRun) {
+        try {
+          await opts.afterRun(record, dir);
+        } catch (err) {
+          emit({ type: 'error', message: `${run.name}: could not write pictures: ${(err as Error).message}` });
+        }
+      }
+      emit({ type: 'runEnd', run: record, dir });
     }
-    emit({ type: 'runEnd', run: record, dir });
     if (cancelled) break;
   }
 
@@ -135,6 +155,27 @@ export async function runExperiment(file: string, opts: RunExperimentOptions): P
   writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2));
   emit({ type: 'experimentEnd', summary: { groups: summary.groups }, outDir, cancelled });
   return { name: experiment.name, outDir, backend: backend.name, runs: records, runDirs, summary, cancelled, failures };
+}
+
+/** The runs from `start` on that can train together with runs[start]: consecutive, same data, same spec but the seed. */
+function seedGroup(runs: ExpandedRun[], start: number, opts: RunExperimentOptions, cache: Map<string, PreparedData>, experimentPath: string): ExpandedRun[] {
+  const first = applyOverrides(runs[start], opts);
+  let end = start + 1;
+  while (end < runs.length && runs[end].kind === runs[start].kind && sameButSeed(applyOverrides(runs[end], opts), first)) end++;
+  if (end - start < 2) return [runs[start]];
+  const group = runs.slice(start, end);
+  try {
+    const data = prepareCached(cache, first, experimentPath, opts.workspaceRoot);
+    const specs = group.map((r) => applyOverrides(r, opts));
+    const o = { id: '', group: '', kind: runs[start].kind };
+    return canTrainTogether(specs, data, specs.map(() => o)) ? group : [runs[start]];
+  } catch {
+    return [runs[start]]; // the single run reports the error
+  }
+}
+
+function sameButSeed(a: ExpandedRun['spec'], b: ExpandedRun['spec']): boolean {
+  return JSON.stringify({ ...a, seed: 0, name: '' }) === JSON.stringify({ ...b, seed: 0, name: '' });
 }
 
 function applyOverrides(run: ExpandedRun, opts: RunExperimentOptions) {

@@ -1,0 +1,235 @@
+// The PyTorch linter as editor diagnostics: Python files and Jupyter notebooks (linted as one module,
+// so a loss defined in one cell and misused in another is still found), quick fixes from the rules'
+// fixes, "# noqa" suppression, and "Lint Workspace". It only parses code: nothing is executed, so it
+// also runs in Restricted Mode. The linter (tree-sitter wasm) loads on first use, not at activation.
+import * as vscode from 'vscode';
+import { promises as fs } from 'node:fs';
+import type { Diagnostic as LintDiagnostic, LintConfig, Fix } from '../core/lint';
+import { settings, type LintSeverity } from './config';
+import { errorText, log } from './log';
+
+type LintModule = typeof import('../core/lint/index.js');
+let lintModule: Promise<LintModule> | undefined;
+const loadLint = () => (lintModule ??= import('../core/lint/index.js'));
+
+const DEBOUNCE_MS = 300;
+const EXCLUDE = '**/{node_modules,.venv,venv,.git,.logit-lab,site-packages,__pycache__}/**';
+
+export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvider {
+  static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
+  readonly collection = vscode.languages.createDiagnosticCollection('logit-lab-lint');
+  private readonly fixes = new WeakMap<vscode.Diagnostic, Fix>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor() {
+    this.disposables.push(
+      this.collection,
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
+      // A closed file keeps its problems as saved on disk (what Lint Workspace reports too).
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d.uri.scheme === 'file' && d.languageId === 'python') this.debounce(d.uri.toString(), 0, () => this.lintFile(d.uri));
+      }),
+      vscode.workspace.onDidOpenNotebookDocument((nb) => this.scheduleNotebook(nb, 0)),
+      vscode.workspace.onDidChangeNotebookDocument((e) => this.scheduleNotebook(e.notebook, DEBOUNCE_MS)),
+      vscode.workspace.onDidCloseNotebookDocument((nb) => nb.getCells().forEach((c) => this.collection.delete(c.document.uri))),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('logitLab.lint')) this.relintOpen();
+      }),
+      vscode.languages.registerCodeActionsProvider([{ language: 'python' }, { notebookType: 'jupyter-notebook', language: 'python' }], this, {
+        providedCodeActionKinds: PythonLinter.providedCodeActionKinds,
+      }),
+    );
+    this.relintOpen();
+  }
+
+  relintOpen(): void {
+    for (const d of vscode.workspace.textDocuments) if (d.uri.scheme === 'file') this.schedule(d, 0);
+    for (const nb of vscode.workspace.notebookDocuments) this.scheduleNotebook(nb, 0);
+  }
+
+  private schedule(doc: vscode.TextDocument, ms: number): void {
+    if (doc.languageId !== 'python') return;
+    if (doc.uri.scheme === 'vscode-notebook-cell') {
+      const nb = vscode.workspace.notebookDocuments.find((n) => n.getCells().some((c) => c.document === doc));
+      if (nb) this.scheduleNotebook(nb, ms);
+      return;
+    }
+    if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return;
+    this.debounce(doc.uri.toString(), ms, () => this.lintDocument(doc));
+  }
+
+  private scheduleNotebook(nb: vscode.NotebookDocument, ms: number): void {
+    if (nb.notebookType !== 'jupyter-notebook') return;
+    this.debounce(nb.uri.toString(), ms, () => this.lintNotebook(nb));
+  }
+
+  private debounce(key: string, ms: number, fn: () => Promise<unknown>): void {
+    const old = this.timers.get(key);
+    if (old) clearTimeout(old);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        fn().catch((err) => log().warn(`Lint failed: ${errorText(err)}`));
+      }, ms),
+    );
+  }
+
+  /** Lint configuration: pyproject.toml's [tool.logit-lab.lint], then the logitLab.lint.* settings. */
+  private async config(uri: vscode.Uri): Promise<{ config: LintConfig; overrides: Record<string, LintSeverity>; enabled: boolean }> {
+    const s = settings(uri).lint;
+    const lint = await loadLint();
+    let project: LintConfig = {};
+    if (uri.scheme === 'file') {
+      try {
+        project = lint.loadPyprojectConfig(uri.fsPath).config;
+      } catch (err) {
+        log().warn(errorText(err));
+      }
+    }
+    const fromSettings: LintConfig = {};
+    if (s.select.length) fromSettings.select = s.select;
+    if (s.ignore.length) fromSettings.ignore = s.ignore;
+    return { config: lint.mergeConfig(project, fromSettings), overrides: s.severity, enabled: s.enable };
+  }
+
+  async lintDocument(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]> {
+    return this.lintFile(doc.uri, doc.getText());
+  }
+
+  /** Lints a Python file (its editor text when given, else the file on disk) and publishes the result. */
+  async lintFile(uri: vscode.Uri, text?: string): Promise<vscode.Diagnostic[]> {
+    const { config, overrides, enabled } = await this.config(uri);
+    if (!enabled) {
+      this.collection.delete(uri);
+      return [];
+    }
+    const lint = await loadLint();
+    const source = text ?? (await fs.readFile(uri.fsPath, 'utf8'));
+    const found = await lint.lintText(source, { config, debug: (m) => log().debug(m) });
+    const diagnostics = found.map((d) => this.toDiagnostic(d, overrides, lint));
+    this.collection.set(uri, diagnostics);
+    return diagnostics;
+  }
+
+  async lintNotebook(nb: vscode.NotebookDocument): Promise<void> {
+    const { config, overrides, enabled } = await this.config(nb.uri);
+    const cells = nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
+    for (const c of nb.getCells()) this.collection.delete(c.document.uri);
+    if (!enabled || cells.length === 0) return;
+    const lint = await loadLint();
+    // The notebook's cells as the .ipynb the core lints; diagnostics come back cell-relative.
+    const json = JSON.stringify({ cells: cells.map((c) => ({ cell_type: 'code', source: c.document.getText() })) });
+    const found = await lint.lintNotebook(json, { config, debug: (m) => log().debug(m) }, nb.uri.fsPath);
+    const byCell = new Map<number, vscode.Diagnostic[]>();
+    for (const d of found) {
+      const cell = cells[d.cell ?? -1];
+      if (!cell) continue;
+      const list = byCell.get(d.cell!) ?? [];
+      list.push(this.toDiagnostic(d, overrides, lint));
+      byCell.set(d.cell!, list);
+    }
+    for (const [i, list] of byCell) this.collection.set(cells[i].document.uri, list);
+  }
+
+  private toDiagnostic(d: LintDiagnostic, overrides: Record<string, LintSeverity>, lint: LintModule): vscode.Diagnostic {
+    // 1-based lines and UTF-16 columns, as VS Code counts them.
+    const range = new vscode.Range(d.line - 1, d.column - 1, d.endLine - 1, d.endColumn - 1);
+    const override = Object.entries(overrides)
+      .filter(([k]) => d.code.startsWith(k.toUpperCase()))
+      .sort((a, b) => b[0].length - a[0].length)[0]?.[1];
+    const diag = new vscode.Diagnostic(range, d.message, toSeverity(override ?? d.severity));
+    diag.source = 'logit-lab';
+    const rule = lint.ruleByCode(d.code);
+    diag.code = rule ? { value: `${d.code} ${d.name}`, target: vscode.Uri.parse(lint.ruleDocUrl(rule)) } : d.code;
+    if (d.fix) this.fixes.set(diag, d.fix);
+    return diag;
+  }
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    for (const diag of context.diagnostics) {
+      if (diag.source !== 'logit-lab') continue;
+      const fix = this.fixes.get(diag);
+      if (fix) {
+        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        action.edit = new vscode.WorkspaceEdit();
+        for (const e of fix.edits) action.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
+        action.diagnostics = [diag];
+        action.isPreferred = fix.safe;
+        actions.push(action);
+      }
+      const code = typeof diag.code === 'object' ? String(diag.code.value).split(' ')[0] : String(diag.code);
+      const line = doc.lineAt(diag.range.start.line);
+      const noqa = new vscode.CodeAction(`Suppress ${code} on this line (# noqa)`, vscode.CodeActionKind.QuickFix);
+      noqa.edit = new vscode.WorkspaceEdit();
+      const m = /#\s*noqa:\s*([A-Z0-9,\s]+)$/i.exec(line.text);
+      if (m) noqa.edit.insert(doc.uri, line.range.end, `, ${code}`);
+      else noqa.edit.insert(doc.uri, line.range.end, `  # noqa: ${code}`);
+      noqa.diagnostics = [diag];
+      actions.push(noqa);
+    }
+    return actions;
+  }
+
+  /** Lints every Python file and notebook of the workspace; returns [problems, files with problems, files]. */
+  async lintWorkspace(): Promise<{ problems: number; filesWithProblems: number; files: number }> {
+    const uris = await vscode.workspace.findFiles('**/*.{py,ipynb}', EXCLUDE, 5000);
+    const lint = await loadLint();
+    let problems = 0;
+    let filesWithProblems = 0;
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Logit Lab: linting', cancellable: true }, async (progress, token) => {
+      for (const [i, uri] of uris.entries()) {
+        if (token.isCancellationRequested) break;
+        progress.report({ message: `${vscode.workspace.asRelativePath(uri)} (${i + 1}/${uris.length})`, increment: 100 / uris.length });
+        const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+        let n = 0;
+        try {
+          if (uri.path.endsWith('.ipynb')) {
+            const { config, overrides, enabled } = await this.config(uri);
+            if (!enabled) continue;
+            const found = await lint.lintNotebook(await fs.readFile(uri.fsPath, 'utf8'), { config }, uri.fsPath);
+            // Closed notebooks: report on the file, at the cell and line the problem is in.
+            const diags = found.map((d) => {
+              const diag = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `cell ${(d.cell ?? 0) + 1}, line ${d.line}: ${d.message}`, toSeverity(overrides[d.code] ?? d.severity));
+              diag.source = 'logit-lab';
+              diag.code = d.code;
+              return diag;
+            });
+            const opened = vscode.workspace.notebookDocuments.find((nb) => nb.uri.toString() === uri.toString());
+            if (opened) await this.lintNotebook(opened);
+            else this.collection.set(uri, diags);
+            n = diags.length;
+          } else {
+            n = (await this.lintFile(uri, open?.getText())).length;
+          }
+        } catch (err) {
+          log().warn(`Lint ${uri.fsPath}: ${errorText(err)}`);
+        }
+        problems += n;
+        if (n) filesWithProblems++;
+      }
+    });
+    return { problems, filesWithProblems, files: uris.length };
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function toSeverity(s: string): vscode.DiagnosticSeverity {
+  switch (s) {
+    case 'error':
+      return vscode.DiagnosticSeverity.Error;
+    case 'warning':
+      return vscode.DiagnosticSeverity.Warning;
+    case 'hint':
+      return vscode.DiagnosticSeverity.Hint;
+    default:
+      return vscode.DiagnosticSeverity.Information;
+  }
+}

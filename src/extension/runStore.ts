@@ -1,0 +1,144 @@
+// Run history on disk, in the CLI's format: `<root>/.logit-lab/runs/<time>-<name>/<run-id>/run.json`
+// (+ summary.json per experiment). Reads are tolerant: a half-written or foreign directory is skipped,
+// never fatal. A run whose run.json still says "running" while no worker of ours is writing it was cut
+// off by a reload or a crash: it is shown as interrupted, with what it had recorded.
+import { promises as fs } from 'node:fs';
+import { join, basename } from 'node:path';
+import type { RunRecord } from '../core/engine/types';
+import { runsRoot } from '../core/runner/paths';
+
+export interface StoredRun {
+  dir: string;
+  record: RunRecord;
+  interrupted: boolean;
+}
+
+export interface StoredExperiment {
+  dir: string;
+  /** The experiment's name (from its runs, else from the directory name). */
+  name: string;
+  startedAt: Date;
+  runs: StoredRun[];
+  cancelled: boolean;
+  /** Relative file name of the experiment, from summary.json. */
+  file?: string;
+}
+
+const STAMP = /^(\d{4}-\d{2}-\d{2})_(\d{2})-(\d{2})-(\d{2})-(.*)$/;
+
+export { runsRoot };
+
+const parsedRuns = new Map<string, { mtimeMs: number; size: number; record: RunRecord }>();
+
+export class RunStore {
+  constructor(
+    readonly workspaceRoot: string,
+    /** Directories a live worker of this window is writing. */
+    private readonly isLive: (dir: string) => boolean = () => false,
+  ) {}
+
+  get root(): string {
+    return runsRoot(this.workspaceRoot);
+  }
+
+  /** All recorded experiments, newest first. */
+  async list(): Promise<StoredExperiment[]> {
+    let entries: string[];
+    try {
+      entries = (await fs.readdir(this.root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch {
+      return [];
+    }
+    const experiments = await Promise.all(entries.map((name) => this.readExperiment(join(this.root, name))));
+    return experiments
+      .filter((e): e is StoredExperiment => !!e)
+      .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || b.dir.localeCompare(a.dir));
+  }
+
+  async readExperiment(dir: string): Promise<StoredExperiment | undefined> {
+    let children: string[];
+    try {
+      children = (await fs.readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch {
+      return undefined;
+    }
+    const runs = (await Promise.all(children.map((c) => this.readRun(join(dir, c))))).filter((r): r is StoredRun => !!r);
+    if (runs.length === 0) return undefined;
+    runs.sort((a, b) => a.record.startedAt.localeCompare(b.record.startedAt) || a.record.id.localeCompare(b.record.id));
+    let summary: { name?: string; file?: string; cancelled?: boolean } = {};
+    try {
+      summary = JSON.parse(await fs.readFile(join(dir, 'summary.json'), 'utf8'));
+    } catch {
+      // Still running, or interrupted before the summary was written.
+    }
+    const m = STAMP.exec(basename(dir));
+    const startedAt = m ? new Date(`${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`) : new Date(runs[0].record.startedAt);
+    return {
+      dir,
+      name: summary.name ?? (m ? m[5] : basename(dir)),
+      startedAt: isNaN(startedAt.getTime()) ? new Date(0) : startedAt,
+      runs,
+      cancelled: summary.cancelled ?? runs.some((r) => r.record.status === 'cancelled'),
+      file: summary.file,
+    };
+  }
+
+  async readRun(dir: string): Promise<StoredRun | undefined> {
+    let record: RunRecord;
+    const file = join(dir, 'run.json');
+    try {
+      // A run.json with history and snapshots is megabytes: parse it again only when it changed.
+      const stat = await fs.stat(file);
+      const cached = parsedRuns.get(file);
+      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) record = cached.record;
+      else {
+        record = JSON.parse(await fs.readFile(file, 'utf8'));
+        parsedRuns.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, record });
+      }
+    } catch {
+      return undefined;
+    }
+    if (!record || typeof record !== 'object' || !Array.isArray(record.history)) return undefined;
+    record.snapshots ??= [];
+    const interrupted = record.status === 'running' && !this.isLive(dir);
+    if (interrupted) {
+      const epochs = record.history.length;
+      record = {
+        ...record,
+        status: 'interrupted',
+        stopReason: 'interrupted',
+        message: record.message ?? `interrupted (window reload or crash) after ${epochs} epoch${epochs === 1 ? '' : 's'}`,
+      };
+    }
+    return { dir, record, interrupted };
+  }
+
+  /** Deletes all but the newest `keep` experiments; never one that is being written. Returns what went. */
+  async prune(keep: number): Promise<string[]> {
+    const all = await this.list();
+    const doomed = all.slice(keep).filter((e) => !e.runs.some((r) => this.isLive(r.dir)) && !this.isLive(e.dir));
+    for (const e of doomed) {
+      await fs.rm(e.dir, { recursive: true, force: true });
+      for (const r of e.runs) parsedRuns.delete(join(r.dir, 'run.json'));
+    }
+    return doomed.map((e) => e.dir);
+  }
+}
+
+/** "val acc 98.3%" (or train acc when there is no validation split), for lists and notifications. */
+export function accuracyText(record: RunRecord): string {
+  const last = record.history[record.history.length - 1];
+  const val = record.final?.valAcc ?? last?.valAcc ?? null;
+  if (val !== null && val !== undefined) return `val acc ${(val * 100).toFixed(1)}%`;
+  const train = record.final?.trainAcc ?? last?.trainAcc;
+  return train === undefined ? 'no epochs' : `train acc ${(train * 100).toFixed(1)}%`;
+}
+
+export function accuracyOf(record: RunRecord): number {
+  const last = record.history[record.history.length - 1];
+  return record.final?.valAcc ?? last?.valAcc ?? record.final?.trainAcc ?? last?.trainAcc ?? -1;
+}
+
+export function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 60_000).toFixed(1)} min`;
+}

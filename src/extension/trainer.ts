@@ -1,0 +1,363 @@
+// Runs experiments in a worker_threads Worker (dist/worker.js) so the extension host never blocks:
+// one training at a time, others queued; a cancellable progress notification, the status bar and the
+// output channel follow it; partial runs survive a stop because the worker writes them as it goes.
+import * as vscode from 'vscode';
+import { Worker } from 'node:worker_threads';
+import { dirname, join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import type { BackendName, RunRecord } from '../core/engine/types';
+import type { FromWorker, TrainRequest } from '../protocol';
+import { settings } from './config';
+import { log } from './log';
+import { headline } from './headline';
+import { experimentNameOfFile, newOutDir } from './outDir';
+import type { StatusBar } from './status';
+
+export interface TrainResult {
+  experiment: vscode.Uri;
+  name: string;
+  outDir: string;
+  runs: RunRecord[];
+  runDirs: string[];
+  cancelled: boolean;
+  /** The worker failed before recording anything (bad file, crash). */
+  failed: boolean;
+  errors: string[];
+  backend?: BackendName;
+  wallMs: number;
+  headline: string;
+}
+
+export interface TrainOptions {
+  /** Ask before stopping or queueing behind a running training (false: queue silently). */
+  interactive?: boolean;
+}
+
+interface Job {
+  uri: vscode.Uri;
+  workspaceRoot: string;
+  options: TrainOptions;
+  resolve: (r: TrainResult | undefined) => void;
+}
+
+/** Progress updates are throttled: a fast run emits thousands of epochs a second. */
+const UI_INTERVAL_MS = 100;
+
+export class Trainer implements vscode.Disposable {
+  private readonly messageEmitter = new vscode.EventEmitter<{ job: vscode.Uri; msg: FromWorker }>();
+  private readonly startEmitter = new vscode.EventEmitter<{ experiment: vscode.Uri; outDir: string }>();
+  private readonly finishEmitter = new vscode.EventEmitter<TrainResult>();
+  readonly onMessage = this.messageEmitter.event;
+  readonly onDidStart = this.startEmitter.event;
+  readonly onDidFinish = this.finishEmitter.event;
+
+  private current?: Session;
+  private readonly queue: Job[] = [];
+  /** Run directories a worker of this window is writing right now. */
+  readonly liveDirs = new Set<string>();
+
+  constructor(
+    private readonly extensionPath: string,
+    private readonly status: StatusBar,
+  ) {}
+
+  get running(): vscode.Uri | undefined {
+    return this.current?.job.uri;
+  }
+
+  get queued(): readonly vscode.Uri[] {
+    return this.queue.map((j) => j.uri);
+  }
+
+  /** Trains `uri`; resolves when it ends (undefined when the user chose not to). */
+  async train(uri: vscode.Uri, workspaceRoot: string, options: TrainOptions = {}): Promise<TrainResult | undefined> {
+    if (this.current) {
+      const interactive = options.interactive ?? true;
+      const running = vscode.workspace.asRelativePath(this.current.job.uri);
+      const choice = interactive
+        ? await vscode.window.showWarningMessage(
+            `Logit Lab is training ${running}. Stop it and train ${vscode.workspace.asRelativePath(uri)}, or queue this one to start after it?`,
+            { modal: true },
+            'Stop and Train',
+            'Queue',
+          )
+        : 'Queue';
+      if (!choice) return undefined;
+      if (choice === 'Stop and Train') {
+        this.clearQueue();
+        const p = new Promise<TrainResult | undefined>((resolve) => this.queue.unshift({ uri, workspaceRoot, options, resolve }));
+        this.current?.cancel();
+        return p;
+      }
+      log().info(`Queued ${vscode.workspace.asRelativePath(uri)} behind ${running}.`);
+      return new Promise((resolve) => this.queue.push({ uri, workspaceRoot, options, resolve }));
+    }
+    return new Promise((resolve) => this.start({ uri, workspaceRoot, options, resolve }));
+  }
+
+  /** Stops the running training (it keeps its partial runs) and drops the queue. */
+  async stop(): Promise<boolean> {
+    this.clearQueue();
+    if (!this.current) return false;
+    await this.current.cancel();
+    return true;
+  }
+
+  private clearQueue(): void {
+    for (const job of this.queue.splice(0)) {
+      log().info(`Dropped queued training of ${vscode.workspace.asRelativePath(job.uri)}.`);
+      job.resolve(undefined);
+    }
+  }
+
+  private start(job: Job): void {
+    const session = new Session(job, join(this.extensionPath, 'dist', 'worker.js'), this.status, {
+      message: (msg) => {
+        if (msg.type === 'experimentStart') for (const id of msg.runIds) this.liveDirs.add(join(msg.outDir, id));
+        this.messageEmitter.fire({ job: job.uri, msg });
+      },
+      started: (outDir) => this.startEmitter.fire({ experiment: job.uri, outDir }),
+    });
+    this.current = session;
+    void vscode.commands.executeCommand('setContext', 'logitLab.training', true);
+    session.run().then((result) => {
+      for (const d of [...this.liveDirs]) if (d.startsWith(result.outDir)) this.liveDirs.delete(d);
+      this.current = undefined;
+      void vscode.commands.executeCommand('setContext', 'logitLab.training', false);
+      this.status.idle();
+      this.finishEmitter.fire(result);
+      job.resolve(result);
+      const next = this.queue.shift();
+      if (next) this.start(next);
+    });
+  }
+
+  dispose(): void {
+    this.clearQueue();
+    void this.current?.cancel();
+    this.messageEmitter.dispose();
+    this.startEmitter.dispose();
+    this.finishEmitter.dispose();
+  }
+}
+
+class Session {
+  private worker?: Worker;
+  private readonly runs = new Map<string, RunRecord>();
+  private readonly runDirs = new Map<string, string>();
+  private readonly errors: string[] = [];
+  private cancelRequested = false;
+  private ended?: () => void;
+  private outDir = '';
+  private name = '';
+  private backend?: BackendName;
+  private runIndex = 0;
+  private runTotal = 1;
+  private runName = '';
+  private lastUi = 0;
+  private progress?: vscode.Progress<{ message?: string; increment?: number }>;
+  private reportedPct = 0;
+
+  constructor(
+    readonly job: Job,
+    private readonly workerPath: string,
+    private readonly status: StatusBar,
+    private readonly hooks: { message: (m: FromWorker) => void; started: (outDir: string) => void },
+  ) {}
+
+  async run(): Promise<TrainResult> {
+    const { uri } = this.job;
+    const rel = vscode.workspace.asRelativePath(uri);
+    const t0 = Date.now();
+    this.name = experimentNameOfFile(uri.fsPath);
+    this.outDir = newOutDir(this.job.workspaceRoot, this.name);
+    const s = settings(uri);
+    const request: TrainRequest = {
+      type: 'train',
+      experimentPath: uri.fsPath,
+      workspaceRoot: this.job.workspaceRoot,
+      backend: s.backend,
+      outDir: this.outDir,
+      record: { every: s.boundaryEvery, grid: s.boundaryResolution },
+    };
+    log().info(`Training ${rel} (backend setting: ${s.backend}) → ${vscode.workspace.asRelativePath(this.outDir)}`);
+    this.status.training(`Logit Lab: ${this.name} starting…`, `Training ${rel}`);
+    this.hooks.started(this.outDir);
+
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Training ${this.name}`, cancellable: true },
+      (progress, token) => {
+        this.progress = progress;
+        token.onCancellationRequested(() => void this.cancel());
+        return new Promise<void>((resolve) => {
+          this.ended = resolve;
+          this.spawn(request);
+        });
+      },
+    );
+    const runs = [...this.runs.values()];
+    const cancelled = this.cancelRequested || runs.some((r) => r.status === 'cancelled');
+    const failed = runs.length === 0;
+    const wallMs = Date.now() - t0;
+    const result: TrainResult = {
+      experiment: uri,
+      name: this.name,
+      outDir: this.outDir,
+      runs,
+      runDirs: runs.map((r) => this.runDirs.get(r.id) ?? join(this.outDir, r.id)),
+      cancelled,
+      failed,
+      errors: this.errors,
+      backend: this.backend,
+      wallMs,
+      headline: failed ? `${this.name}: ${this.errors[0] ?? 'training failed'}` : headline(this.name, runs, wallMs, cancelled),
+    };
+    log().info(`${result.headline} (${runs.length} run${runs.length === 1 ? '' : 's'}, ${wallMs} ms wall, outDir ${this.outDir})`);
+    return result;
+  }
+
+  private spawn(request: TrainRequest): void {
+    let worker: Worker;
+    const threadsBefore = threadIds();
+    try {
+      worker = new Worker(this.workerPath, { stdout: true, stderr: true, workerData: { extension: true } });
+      // The worker's thread exists once the constructor returns: lower it before it loads TF.js.
+      lowerPriority(threadsBefore);
+      worker.once('online', () => lowerPriority(threadsBefore));
+    } catch (err) {
+      this.fail(`could not start the training worker: ${(err as Error).message}`);
+      return;
+    }
+    this.worker = worker;
+    worker.stdout.on('data', (b: Buffer) => log().info(`[worker] ${b.toString().trimEnd()}`));
+    worker.stderr.on('data', (b: Buffer) => log().warn(`[worker] ${b.toString().trimEnd()}`));
+    worker.on('message', (msg: FromWorker) => this.onMessage(msg));
+    worker.on('error', (err) => this.fail(`the training worker crashed: ${err.stack ?? err.message}`));
+    worker.on('exit', (code) => {
+      if (this.ended) this.fail(code === 0 || this.cancelRequested ? 'the training worker stopped before finishing' : `the training worker exited with code ${code}`);
+    });
+    worker.postMessage(request);
+  }
+
+  private onMessage(msg: FromWorker): void {
+    this.hooks.message(msg);
+    switch (msg.type) {
+      case 'backend':
+        this.backend = msg.name;
+        this.status.backend = msg.name;
+        this.status.fallbackFrom = msg.fallbackFrom;
+        log().info(`Backend: ${msg.name}${msg.fallbackFrom ? ` (${msg.fallbackFrom} unavailable, fell back)` : ''}`);
+        break;
+      case 'experimentStart':
+        this.outDir = msg.outDir;
+        this.name = msg.name;
+        this.runTotal = Math.max(1, msg.runIds.length);
+        for (const id of msg.runIds) this.runDirs.set(id, join(msg.outDir, id));
+        log().info(`Experiment ${msg.name}: ${msg.runIds.length} run${msg.runIds.length === 1 ? '' : 's'} (${msg.runIds.join(', ')})`);
+        break;
+      case 'runStart':
+        this.runIndex = msg.index;
+        this.runTotal = msg.total;
+        this.runName = msg.run.name;
+        this.runs.set(msg.run.id, msg.run);
+        log().info(`Run ${msg.index + 1}/${msg.total} ${msg.run.name}: ${msg.run.params} parameters, ${msg.run.config.training.epochs} epochs`);
+        this.ui(0, msg.run.config.training.epochs, undefined, true);
+        break;
+      case 'epoch':
+        this.ui(msg.epoch.epoch, msg.totalEpochs, msg.epoch.trainLoss);
+        break;
+      case 'runEnd': {
+        this.runs.set(msg.run.id, msg.run);
+        this.runDirs.set(msg.run.id, msg.dir);
+        const last = msg.run.history[msg.run.history.length - 1];
+        log().info(
+          `Run ${msg.run.name} ${msg.run.stopReason ?? msg.run.status}${msg.run.message ? ` — ${msg.run.message}` : ''}: ` +
+            `${msg.run.history.length} epochs, loss ${last ? last.trainLoss.toFixed(4) : 'n/a'}, ${msg.run.timings.totalMs.toFixed(0)} ms → ${msg.dir}`,
+        );
+        break;
+      }
+      case 'error':
+        this.errors.push(msg.message);
+        log().error(msg.location ? `${msg.location.file}:${msg.location.line}:${msg.location.column}: ${msg.message}` : msg.message);
+        break;
+      case 'experimentEnd':
+        log().info(`Experiment ${this.name} ended${msg.cancelled ? ' (cancelled)' : ''}.`);
+        if (msg.cancelled) this.cancelRequested = true;
+        this.finish();
+        break;
+    }
+  }
+
+  private ui(epoch: number, total: number, loss: number | undefined, force = false): void {
+    const now = Date.now();
+    if (!force && now - this.lastUi < UI_INTERVAL_MS && epoch !== total) return;
+    this.lastUi = now;
+    const runPart = this.runTotal > 1 ? `run ${this.runIndex + 1}/${this.runTotal} ${this.runName} · ` : '';
+    const lossPart = loss === undefined ? '' : ` · loss ${Number.isFinite(loss) ? loss.toFixed(4) : String(loss)}`;
+    const pct = Math.min(100, ((this.runIndex + (total ? epoch / total : 0)) / this.runTotal) * 100);
+    this.progress?.report({ message: `${runPart}epoch ${epoch}/${total}${lossPart}`, increment: Math.max(0, pct - this.reportedPct) });
+    this.reportedPct = Math.max(this.reportedPct, pct);
+    const shortRun = this.runTotal > 1 ? `${this.runName} (${this.runIndex + 1}/${this.runTotal})` : this.name;
+    this.status.training(`${shortRun} ${epoch}/${total}`, `Training ${this.name}: ${runPart}epoch ${epoch}/${total}${lossPart}`);
+  }
+
+  /** Asks the worker to stop; it saves partial runs and ends. Terminates it if it does not. */
+  async cancel(): Promise<void> {
+    if (!this.ended) return;
+    if (!this.cancelRequested) log().info(`Stopping ${this.name}…`);
+    this.cancelRequested = true;
+    this.worker?.postMessage({ type: 'cancel' });
+    const worker = this.worker;
+    setTimeout(() => {
+      if (this.ended && this.worker === worker) {
+        log().warn('The worker did not stop within 15 s; terminating it.');
+        void worker?.terminate();
+      }
+    }, 15_000);
+  }
+
+  private fail(message: string): void {
+    if (!this.ended) return;
+    this.errors.push(message);
+    log().error(message);
+    this.finish();
+  }
+
+  private finish(): void {
+    const end = this.ended;
+    this.ended = undefined;
+    void this.worker?.terminate();
+    end?.();
+  }
+}
+
+export function workspaceRootFor(uri: vscode.Uri): string {
+  return vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? dirname(uri.fsPath);
+}
+
+/** Kernel thread ids of this process (Linux), for telling the worker's new thread(s) apart. */
+function threadIds(): Set<string> {
+  try {
+    return new Set(readdirSync('/proc/self/task'));
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * Training is CPU-bound and can wait; the editor cannot. On Linux each thread has its own nice
+ * value, so the worker's thread(s) — those that appeared since `before` — run at nice 10 and yield
+ * the CPU to the extension host (and everything else) on a busy machine. Elsewhere: a no-op.
+ */
+function lowerPriority(before: Set<string>): void {
+  if (process.platform !== 'linux' || before.size === 0) return;
+  for (const tid of threadIds()) {
+    if (before.has(tid)) continue;
+    try {
+      setPriority(Number(tid), 10);
+    } catch {
+      // Not permitted or already gone: training simply runs at normal priority.
+    }
+  }
+}

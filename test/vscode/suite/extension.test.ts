@@ -1,0 +1,237 @@
+// The extension in a real VS Code extension host (code-server 1.100.3 here, Electron with
+// test:desktop): commands, training through the worker, cancel, run history, diagnostics and
+// extension-host responsiveness during training.
+import * as assert from 'node:assert/strict';
+import { existsSync, promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import type { LogitLabApi } from '../../../src/extension/extension';
+import type { TrainResult } from '../../../src/extension/trainer';
+import type { RunRecord } from '../../../src/core/engine/types';
+
+const EXTENSION_ID = 'logit-lab.logit-lab';
+let api: LogitLabApi;
+let ws: vscode.Uri;
+
+function file(name: string): vscode.Uri {
+  return vscode.Uri.joinPath(ws, name);
+}
+
+async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Results are reported with a prefix run-suite.mjs collects into its summary. */
+function metric(name: string, value: string): void {
+  console.log(`LOGIT-LAB-METRIC ${name}=${value}`);
+}
+
+describe('Logit Lab in VS Code', function () {
+  before(async function () {
+    ws = vscode.workspace.workspaceFolders![0].uri;
+    const ext = vscode.extensions.getExtension<LogitLabApi>(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
+    api = await ext.activate();
+    await fs.rm(join(ws.fsPath, '.logit-lab'), { recursive: true, force: true });
+  });
+
+  it('records its activation time', function () {
+    assert.ok(typeof api.activationMs === 'number' && api.activationMs > 0 && api.activationMs < 10_000, `activationMs = ${api.activationMs}`);
+    metric('activationMs', api.activationMs.toFixed(1));
+  });
+
+  it('registers its commands', async function () {
+    const all = new Set(await vscode.commands.getCommands(true));
+    for (const id of ['train', 'stop', 'openPanel', 'newExperiment', 'showHistory', 'compareRuns', 'lintWorkspace', 'openLastRun']) {
+      assert.ok(all.has(`logitLab.${id}`), `logitLab.${id} is not registered`);
+    }
+  });
+
+  it('opens experiment files as JSON with comments', async function () {
+    const doc = await vscode.workspace.openTextDocument(file('w1.experiment.json'));
+    assert.equal(doc.languageId, 'jsonc');
+  });
+
+  it('reports a broken experiment file as a diagnostic at the offending field', async function () {
+    const uri = file('broken.experiment.json');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const ours = await waitFor('logit-lab diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'logit-lab');
+      return d.length ? d : undefined;
+    }, 20_000);
+    const lrLine = doc.getText().split('\n').findIndex((l) => l.includes('"lr"'));
+    const hit = ours.find((d) => d.range.start.line === lrLine);
+    assert.ok(hit, `no diagnostic on line ${lrLine + 1} ("lr"); got ${ours.map((d) => `${d.range.start.line + 1}: ${d.message}`).join(' | ')}`);
+    assert.equal(hit.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(hit.message, /lr|greater|positive|> ?0/i);
+
+    // Fixing it while typing clears the diagnostic (debounced).
+    const editor = vscode.window.activeTextEditor!;
+    const at = doc.getText().indexOf('-0.5');
+    await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + 4)), '0.05'));
+    await waitFor('the diagnostic to clear', () => (vscode.languages.getDiagnostics(uri).some((x) => x.source === 'logit-lab' && x.range.start.line === lrLine) ? undefined : true), 10_000);
+    // Put the error back (the later tests train this file and expect the refusal).
+    const fixed = doc.getText().indexOf('0.05');
+    await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(fixed), doc.positionAt(fixed + 4)), '-0.5'));
+    await doc.save();
+  });
+
+  it('lints PyTorch code: softmax before cross_entropy is reported with its rule, and Lint Workspace counts it', async function () {
+    const uri = file('train_bad.py');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const ours = await waitFor('lint diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'logit-lab');
+      return d.length ? d : undefined;
+    }, 30_000);
+    const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+    const hit = ours.find((d) => codeOf(d).startsWith('LL102'));
+    assert.ok(hit, `no LL102 diagnostic; got ${ours.map(codeOf).join(', ')}`);
+    assert.equal(hit.range.start.line, 6);
+    const r = (await vscode.commands.executeCommand('logitLab.lintWorkspace')) as { problems: number; files: number };
+    assert.ok(r.files >= 1 && r.problems >= 1, `lint workspace: ${JSON.stringify(r)}`);
+  });
+
+  it('trains W1 end to end through the worker, without blocking the extension host (p99 ≤ 20 ms)', async function () {
+    // Sampled every 1 ms: a sample is the time between two timer turns, so it includes the sampling
+    // interval itself (with the default 10 ms resolution an idle loop already reads ~10-14 ms).
+    // The idle baseline first, for context: on a loaded machine it is not zero.
+    const idle = monitorEventLoopDelay({ resolution: 1 });
+    idle.enable();
+    await new Promise((r) => setTimeout(r, 2000));
+    idle.disable();
+    metric('eventLoopIdleP99Ms', (idle.percentile(99) / 1e6).toFixed(2));
+
+    // W1 trains in about a second, so a burst of load from other processes on a shared machine can
+    // decide the percentile: one retry, and both measurements are reported.
+    let p99 = Infinity;
+    for (let attempt = 1; attempt <= 2 && p99 > 20; attempt++) {
+      const histogram = monitorEventLoopDelay({ resolution: 1 });
+      const notified = new Promise<string>((resolve) => {
+        const sub = api.onDidNotify((n) => {
+          sub.dispose();
+          resolve(n.text);
+        });
+      });
+      histogram.enable();
+      const t0 = Date.now();
+      const result = (await vscode.commands.executeCommand('logitLab.train', file('w1.experiment.json'))) as TrainResult | undefined;
+      const wall = Date.now() - t0;
+      histogram.disable();
+      assert.ok(result, 'the train command returned nothing');
+      assert.equal(result.failed, false, `training failed: ${result.errors.join('; ')}`);
+      assert.equal(result.runs.length, 1);
+      const run = result.runs[0];
+      assert.equal(run.status, 'completed', `status ${run.status}: ${run.message ?? ''}`);
+      assert.equal(run.history.length, 500);
+
+      const onDisk = JSON.parse(await fs.readFile(join(result.runDirs[0], 'run.json'), 'utf8')) as RunRecord;
+      assert.equal(onDisk.status, 'completed');
+      assert.equal(onDisk.history.length, 500);
+      assert.ok(result.runDirs[0].startsWith(join(ws.fsPath, '.logit-lab', 'runs')), `run dir ${result.runDirs[0]} is not under .logit-lab/runs`);
+      const acc = onDisk.final?.valAcc ?? 0;
+      assert.ok(acc > 0.9, `W1 should separate the moons; val acc ${acc}`);
+
+      const text = await notified;
+      assert.match(text, /^w1-moons: val acc \d+\.\d% in \d/);
+      assert.equal(text, result.headline);
+
+      p99 = histogram.percentile(99) / 1e6;
+      const tag = attempt === 1 ? '' : `.retry`;
+      metric(`w1WallMs${tag}`, String(wall));
+      metric(`w1TrainMs${tag}`, run.timings.totalMs.toFixed(0));
+      metric(`eventLoopP99Ms${tag}`, p99.toFixed(2));
+      metric(`eventLoopMaxMs${tag}`, (histogram.max / 1e6).toFixed(2));
+      metric(`backend${tag}`, run.backend);
+    }
+    assert.ok(p99 <= 20, `extension-host event-loop delay p99 ${p99.toFixed(1)} ms > 20 ms during training (twice)`);
+  });
+
+  it('keeps a partial run when training is stopped mid-run', async function () {
+    let epochs = 0;
+    const sub = api.trainer.onMessage(({ msg }) => {
+      if (msg.type === 'epoch') epochs = msg.epoch.epoch;
+    });
+    const pending = vscode.commands.executeCommand('logitLab.train', file('long.experiment.json')) as Thenable<TrainResult | undefined>;
+    let ended: TrainResult | undefined | null = null;
+    void Promise.resolve(pending).then((r) => (ended = r));
+    await waitFor('30 epochs', () => {
+      if (ended !== null) throw new Error(`training ended before it could be stopped: ${ended?.headline ?? 'no result'}`);
+      return epochs >= 30;
+    }, 90_000);
+    await vscode.commands.executeCommand('logitLab.stop');
+    const result = await pending;
+    sub.dispose();
+    assert.ok(result, 'no result');
+    assert.equal(result.cancelled, true);
+    const run = result.runs[0];
+    assert.equal(run.status, 'cancelled');
+    assert.ok(run.history.length >= 30 && run.history.length < 200_000, `history ${run.history.length}`);
+    const onDisk = JSON.parse(await fs.readFile(join(result.runDirs[0], 'run.json'), 'utf8')) as RunRecord;
+    assert.equal(onDisk.status, 'cancelled');
+    assert.ok(onDisk.history.length >= 30, `run.json keeps ${onDisk.history.length} epochs`);
+    assert.match(result.headline, /stopped after \d+ epochs/);
+  });
+
+  it('refuses to train a file with errors and says where', async function () {
+    const before = api.notifications.length;
+    const result = await vscode.commands.executeCommand('logitLab.train', file('broken.experiment.json'));
+    assert.equal(result, undefined);
+    const n = api.notifications.slice(before).find((x) => x.severity === 'error');
+    assert.ok(n, 'no error notification');
+    assert.match(n.text, /broken\.experiment\.json:5: /);
+    assert.ok(n.actions.includes('Show Problems'));
+  });
+
+  it('says why a diverged run diverged and what to try', async function () {
+    const result = (await vscode.commands.executeCommand('logitLab.train', file('diverge.experiment.json'))) as TrainResult | undefined;
+    assert.ok(result && !result.failed, `training failed: ${result?.errors.join('; ')}`);
+    const run = result.runs[0];
+    assert.equal(run.status, 'diverged', `status ${run.status} after ${run.history.length} epochs`);
+    const n = await waitFor('the divergence notification', () => api.notifications.find((x) => x.text.startsWith('diverge diverged')), 5000);
+    assert.equal(n.severity, 'warning');
+    assert.match(n.text, /diverged at epoch \d+/);
+    assert.match(n.text, /optimizer\.lr (10000000|1e\+?7)/);
+    assert.match(n.text, /reduce optimizer\.momentum/);
+  });
+
+  it('reloads run history from disk, marking runs cut off by a reload as interrupted', async function () {
+    const [store] = api.runStores();
+    // A run a crashed window left behind: status "running", nobody writing it.
+    const ghostDir = join(store.root, '2001-01-01_00-00-00-ghost', 'ghost');
+    await fs.mkdir(ghostDir, { recursive: true });
+    const w1 = (await store.list()).find((e) => e.name === 'w1-moons');
+    assert.ok(w1, 'the W1 run is not in the history');
+    const template = w1.runs[0].record;
+    await fs.writeFile(join(ghostDir, 'run.json'), JSON.stringify({ ...template, id: 'ghost', name: 'ghost', status: 'running', stopReason: undefined, message: undefined, final: undefined, history: template.history.slice(0, 42) }));
+
+    const list = await store.list();
+    const names = list.map((e) => e.name);
+    assert.ok(names.includes('w1-moons') && names.includes('long-moons') && names.includes('ghost'), `history: ${names.join(', ')}`);
+    assert.deepEqual(names.slice(0, 3), ['diverge', 'long-moons', 'w1-moons'], 'newest first');
+    const ghost = list.find((e) => e.name === 'ghost')!.runs[0];
+    assert.equal(ghost.interrupted, true);
+    assert.equal(ghost.record.status, 'interrupted');
+    assert.equal(ghost.record.history.length, 42);
+    assert.match(ghost.record.message ?? '', /interrupted.*42 epochs/);
+    // The panel can show it (what "Show Run History" does on pick).
+    await vscode.commands.executeCommand('logitLab.openRuns', { kind: 'experiment', folder: ws.fsPath, experiment: list[0] });
+    assert.ok(existsSync(join(list[0].dir, 'summary.json')));
+  });
+
+  it('applies the run retention setting', async function () {
+    const [store] = api.runStores();
+    const before = (await store.list()).length;
+    assert.ok(before >= 3);
+    const gone = await store.prune(2);
+    assert.equal(gone.length, before - 2);
+    assert.deepEqual((await store.list()).map((e) => e.name), ['diverge', 'long-moons']);
+  });
+});

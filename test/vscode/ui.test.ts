@@ -1,0 +1,194 @@
+// End to end through the UI of a real VS Code (code-server 1.100.3 + Debian Chromium): package the
+// VSIX, install it, open examples/ (a copy) as the workspace, run "Logit Lab: Train Experiment" from the
+// palette on moons, wait for the completion notification, check the panel's webview draws a boundary
+// (pixels of both class colours) and a loss chart, then open a broken experiment and find it in the
+// Problems panel. Screenshots go to test-artifacts/vscode/*.png.
+// Run: npm run build && node --import tsx --test test/vscode/ui.test.ts
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { ARTIFACTS, CODE_SERVER, REPO, launchChromium, startCodeServer, tempHome } from './codeServer';
+
+const VSIX = join(REPO, 'logit-lab.vsix');
+const shot = (name: string) => join(ARTIFACTS, `${name}.png`);
+
+async function palette(page: Page, command: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(`>${command}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+async function quickOpen(page: Page, file: string): Promise<void> {
+  // One retry: the file index of a fresh window can answer late.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      await input.fill(file);
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.tab.active', { hasText: file }).waitFor({ timeout: 15_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 2) {
+        await page.screenshot({ path: shot(`ui-quick-open-${file}-failed`) });
+        throw new Error(`could not open ${file} with Quick Open: ${(err as Error).message.split('\n')[0]}; see ${shot(`ui-quick-open-${file}-failed`)}`);
+      }
+    }
+  }
+}
+
+/** Counts reddish and bluish pixels over the canvases of the panel (binary classes: RdBu map). */
+async function classPixels(frame: FrameLocator): Promise<{ canvases: number; red: number; blue: number; total: number; text: string }> {
+  return frame.locator('body').evaluate(() => {
+    let red = 0, blue = 0, total = 0, canvases = 0;
+    for (const c of Array.from(document.querySelectorAll('canvas'))) {
+      if (c.width * c.height < 2500) continue;
+      canvases++;
+      const ctx = c.getContext('2d');
+      if (!ctx) continue;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      for (let i = 0; i < d.length; i += 16) {
+        const [r, g, b, a] = [d[i], d[i + 1], d[i + 2], d[i + 3]];
+        if (a < 128) continue;
+        total++;
+        if (r > b + 40 && r > g + 10) red++;
+        else if (b > r + 40) blue++;
+      }
+    }
+    return { canvases, red, blue, total, text: document.body.innerText.slice(0, 2000) };
+  });
+}
+
+test('Logit Lab in code-server: palette → train moons → boundary and loss chart → Problems', { timeout: 600_000 }, async () => {
+  const t0 = Date.now();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of readdirSync(ARTIFACTS)) if (f.startsWith('ui-') && f.endsWith('.png')) rmSync(join(ARTIFACTS, f));
+  // 1. Package and install the VSIX, as a user would.
+  // LOGIT_LAB_VSIX: test an already packaged VSIX (CI packages once) instead of packaging here.
+  const vsix = process.env.LOGIT_LAB_VSIX ?? VSIX;
+  if (!process.env.LOGIT_LAB_VSIX) execFileSync('npm', ['run', 'package'], { cwd: REPO, stdio: 'inherit' });
+  assert.ok(existsSync(vsix), `no VSIX at ${vsix}`);
+  const mb = statSync(vsix).size / 1024 / 1024;
+  console.log(`VSIX: ${vsix} ${mb.toFixed(2)} MB`);
+  assert.ok(mb <= 12, `the VSIX is ${mb.toFixed(2)} MB, over the 12 MB budget`);
+  const home = tempHome('ui');
+  execFileSync(CODE_SERVER, ['--user-data-dir', home.userData, '--extensions-dir', home.extensions, '--install-extension', vsix], {
+    stdio: 'inherit',
+    env: { ...process.env, XDG_CONFIG_HOME: home.xdg },
+  });
+
+  // 2. The workspace: a copy of examples/ (so runs do not land in the repository) plus a broken file.
+  const folder = join(home.home, 'examples');
+  cpSync(join(REPO, 'examples'), folder, { recursive: true });
+  // The examples' "$schema": "../schema/experiment.schema.json" resolves as it does in the repository.
+  cpSync(join(REPO, 'schema'), join(home.home, 'schema'), { recursive: true });
+  writeFileSync(
+    join(folder, 'broken.experiment.json'),
+    '{\n  "name": "broken",\n  "data": { "kind": "moons" },\n  "optimizer": { "kind": "adam", "lr": -1 }\n}\n',
+  );
+
+  const server = await startCodeServer({ label: 'ui', folder, home });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: shot('ui-1-workbench') });
+
+    // 3. Train the moons example from the palette.
+    await quickOpen(page, 'moons.experiment.json');
+    await palette(page, 'Logit Lab: Train Experiment');
+    const toast = page.locator('.notifications-toasts .notification-list-item-message', { hasText: /val acc \d/ });
+    try {
+      await toast.first().waitFor({ timeout: 180_000 });
+    } catch {
+      await page.screenshot({ path: shot('ui-2-train-failed') });
+      assert.fail(`no "val acc" completion notification within 180 s; see ${shot('ui-2-train-failed')} and ${server.logFile}`);
+    }
+    await page.screenshot({ path: shot('ui-2-trained') });
+    const headline = await toast.first().innerText();
+    console.log(`notification: ${headline}`);
+    assert.match(headline, /^moons[\w-]*: val acc \d+\.\d% in \d/);
+    const item = page.locator('.notifications-toasts .notification-list-item', { hasText: /val acc \d/ }).first();
+    for (const action of ['Open Panel', 'Open Report']) {
+      assert.ok(await item.locator('.monaco-button', { hasText: action }).count(), `the notification has no "${action}" button; see ${shot('ui-2-trained')}`);
+    }
+    assert.match(await page.locator('.statusbar').innerText(), /Logit Lab · (wasm|cpu|tensorflow)/, 'the status bar does not show the backend');
+
+    // 4. The panel (opened beside the editor on train) draws the boundary and the loss chart.
+    const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+    let pixels = { canvases: 0, red: 0, blue: 0, total: 0, text: '' };
+    for (let attempt = 0; attempt < 60; attempt++) {
+      pixels = await classPixels(frame).catch(() => pixels);
+      if (pixels.total > 0 && pixels.red / pixels.total > 0.02 && pixels.blue / pixels.total > 0.02) break;
+      await page.waitForTimeout(1000);
+    }
+    await page.screenshot({ path: shot('ui-3-boundary') });
+    console.log(`boundary: ${pixels.canvases} canvases, ${pixels.red} red / ${pixels.blue} blue of ${pixels.total} sampled pixels`);
+    assert.ok(pixels.total > 0, `the panel shows no boundary canvas; see ${shot('ui-3-boundary')}`);
+    assert.ok(pixels.red / pixels.total > 0.02 && pixels.blue / pixels.total > 0.02, `the boundary lacks a class colour (red ${pixels.red}, blue ${pixels.blue} of ${pixels.total}); see ${shot('ui-3-boundary')}`);
+
+    // The loss chart lives on the Curves tab.
+    await frame.getByRole('tab', { name: 'Curves' }).or(frame.locator('button', { hasText: /^Curves$/ })).first().click();
+    const loss = frame.locator('canvas#chart-loss, canvas[aria-label*="Loss" i]').first();
+    await loss.waitFor({ timeout: 30_000 }).catch(() => undefined);
+    let inked = 0;
+    for (let attempt = 0; attempt < 20 && inked < 200; attempt++) {
+      inked = await loss
+        .evaluate((c: HTMLCanvasElement) => {
+          const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let i = 3; i < d.length; i += 4) if (d[i] > 128) n++;
+          return n;
+        })
+        .catch(() => 0);
+      if (inked < 200) await page.waitForTimeout(500);
+    }
+    await page.screenshot({ path: shot('ui-4-loss-chart') });
+    console.log(`loss chart: ${inked} drawn pixels`);
+    assert.ok(inked >= 200, `no loss chart drawn on the Curves tab; see ${shot('ui-4-loss-chart')}`);
+
+    // 5. The run is in the Runs view of the Logit Lab side bar.
+    await page.locator('.activitybar .action-item a[aria-label^="Logit Lab"], .activitybar .action-item[aria-label^="Logit Lab"]').first().click();
+    const runRow = page.locator('.sidebar .monaco-list-row', { hasText: 'moons-mlp' }).first();
+    try {
+      await runRow.waitFor({ timeout: 30_000 });
+    } catch {
+      await page.screenshot({ path: shot('ui-5-runs-failed') });
+      assert.fail(`the Runs view does not list moons-mlp; see ${shot('ui-5-runs-failed')}`);
+    }
+    await runRow.click();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: shot('ui-5-runs-view') });
+
+    // 6. A broken experiment shows up in the Problems panel.
+    await quickOpen(page, 'broken.experiment.json');
+    await page.keyboard.press('Control+Shift+M'); // View: Problems
+    await page.locator('.markers-panel').waitFor({ timeout: 15_000 }).catch(async () => palette(page, 'Focus on Problems View'));
+    // Our diagnostic (source logit-lab, code = the JSON path), not only the JSON schema's.
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: /logit-lab[\s(]*optimizer\.lr/ });
+    try {
+      await row.first().waitFor({ timeout: 30_000 });
+    } catch {
+      await page.screenshot({ path: shot('ui-6-problems-failed') });
+      assert.fail(`no Problems entry for broken.experiment.json; see ${shot('ui-6-problems-failed')}`);
+    }
+    await page.screenshot({ path: shot('ui-6-problems') });
+    console.log(`problems: ${(await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).join(' | ')}`);
+    console.log(`ui test took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } finally {
+    await browser.close().catch(() => {});
+    await server.stop();
+  }
+});
