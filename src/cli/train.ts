@@ -34,6 +34,7 @@ export async function trainCommand(file: string, opts: TrainCliOptions): Promise
   const bundleDir = __dirname;
 
   let result: ExperimentResult;
+  let report: { html: string } | undefined;
   const controller = new AbortController();
   // Ctrl-C stops training but keeps what was recorded; a second Ctrl-C exits at once.
   const onSigint = () => {
@@ -51,7 +52,10 @@ export async function trainCommand(file: string, opts: TrainCliOptions): Promise
       signal: controller.signal,
       wasmDir: bundleDir,
       emit: (msg: FromWorker) => progress?.handle(msg),
-      afterRun: opts.png === false ? undefined : (run, dir) => void writeRunPictures(run, dir),
+      afterExperiment: (r) => {
+        report = writeExperimentReport(r, { bundleDir });
+      },
+      afterRun: opts.png === false ? undefined : async (run, dir) => { await writeRunPictures(run, dir); },
     });
   } catch (err) {
     progress?.clear();
@@ -65,7 +69,6 @@ export async function trainCommand(file: string, opts: TrainCliOptions): Promise
   }
   progress?.clear();
 
-  const report = writeExperimentReport(result, { bundleDir, png: false });
   if (opts.json) {
     process.stdout.write(JSON.stringify(jsonDocument(result)) + '\n');
   } else {
@@ -104,7 +107,7 @@ export function jsonDocument(result: ExperimentResult) {
   };
 }
 
-function humanSummary(result: ExperimentResult, report: { html: string }, tty: boolean): string {
+function humanSummary(result: ExperimentResult, report: { html: string } | undefined, tty: boolean): string {
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
   const num = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(4));
   const rows = result.summary.runs.map((r) => [
@@ -131,7 +134,7 @@ function humanSummary(result: ExperimentResult, report: { html: string }, tty: b
     out += `\n${pictured.name} — decision boundary (final epoch)\n`;
     out += renderBoundaryAnsi(pictured, 48, 20, { color: tty && !process.env.NO_COLOR }) + '\n';
   }
-  out += `\nbackend ${result.backend} · runs in ${relativeOrAbs(result.outDir)} · report ${relativeOrAbs(report.html)}\n`;
+  out += `\nbackend ${result.backend} · runs in ${relativeOrAbs(result.outDir)}${report ? ` · report ${relativeOrAbs(report.html)}` : ''}\n`;
   return out;
 }
 

@@ -22,6 +22,7 @@ import { offerGitignore } from './gitignore';
 import { divergenceAdvice } from './headline';
 import { safeName, experimentNameOfFile } from './outDir';
 import { PythonLinter } from './lint';
+import { Predictor } from './predictor';
 
 const moduleLoadedAt = performance.now();
 
@@ -49,6 +50,8 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
   const out = log();
   const status = new StatusBar();
   const trainer = new Trainer(context.extensionPath, status);
+  const predictor = new Predictor(join(context.extensionPath, 'dist', 'worker.js'));
+  context.subscriptions.push(predictor);
   const notifyEmitter = new vscode.EventEmitter<Notification>();
   const notifications: Notification[] = [];
   const lastRuns = context.workspaceState;
@@ -257,8 +260,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
         return;
       }
       case 'predict':
-        // Inference needs TF.js, which only the training worker loads; the CLI has `logit-lab predict`.
-        panel.post({ type: 'prediction', requestId: msg.requestId, error: 'Predictions are not available in the VS Code panel yet; use `logit-lab predict`.' });
+        panel.post(await predictor.predict(msg.requestId, msg.modelDir, msg.input));
         return;
       case 'export': {
         const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(experiment ? workspaceRootFor(experiment) : '', msg.name)), filters: { [msg.format.toUpperCase()]: [msg.format] } });

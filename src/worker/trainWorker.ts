@@ -41,7 +41,7 @@ async function predict(req: Extract<ToWorker, { type: 'predict' }>) {
 async function train(req: Extract<ToWorker, { type: 'train' }>) {
   controller = new AbortController();
   try {
-    const result = await runExperiment(req.experimentPath, {
+    await runExperiment(req.experimentPath, {
       workspaceRoot: req.workspaceRoot,
       backend: req.backend,
       outDir: req.outDir,
@@ -49,12 +49,8 @@ async function train(req: Extract<ToWorker, { type: 'train' }>) {
       record: req.record,
       wasmDir: __dirname,
       emit: post,
+      afterExperiment: (result) => void writeExperimentReport(result, { bundleDir: __dirname }),
     });
-    try {
-      writeExperimentReport(result, { bundleDir: __dirname });
-    } catch (err) {
-      post({ type: 'error', message: `could not write the report: ${(err as Error).message}` });
-    }
   } catch (err) {
     if (err instanceof LogitLabError) {
       const loc = err.details.location;

@@ -28,6 +28,8 @@ export interface RunExperimentOptions {
   maxEpochs?: number;
   /** Extra files per finished run (the CLI's PNGs); failures are reported, never fatal. */
   afterRun?: (run: RunRecord, dir: string) => Promise<void> | void;
+  /** Experiment-level files (the HTML report), written before experimentEnd announces the result. */
+  afterExperiment?: (result: ExperimentResult) => Promise<void> | void;
   /** Where the wasm files live when running from a bundle. */
   wasmDir?: string;
 }
@@ -153,8 +155,16 @@ export async function runExperiment(file: string, opts: RunExperimentOptions): P
 
   const summary = summarise(experiment, records, { backend: backend.name, cancelled, file: basename(experimentPath) });
   writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2));
+  const result: ExperimentResult = { name: experiment.name, outDir, backend: backend.name, runs: records, runDirs, summary, cancelled, failures };
+  if (opts.afterExperiment) {
+    try {
+      await opts.afterExperiment(result);
+    } catch (err) {
+      emit({ type: 'error', message: `could not write the report: ${(err as Error).message}` });
+    }
+  }
   emit({ type: 'experimentEnd', summary: { groups: summary.groups }, outDir, cancelled });
-  return { name: experiment.name, outDir, backend: backend.name, runs: records, runDirs, summary, cancelled, failures };
+  return result;
 }
 
 /** The runs from `start` on that can train together with runs[start]: consecutive, same data, same spec but the seed. */
