@@ -7,6 +7,7 @@
 //   --repeats N     samples per median (default 15; first lint: N/3 child processes)
 //   --edits N       edits for the memory check (default 1000; compared with the heap after 10)
 //   --write-inputs DIR  write the generated inputs (lint2000.py, lint5000.py, notebook50.ipynb) and exit
+//   --select LL1,LL2  lint with only these rule prefixes (e.g. to compare copies with different rule sets)
 //   --against DIR   also measure another copy of src/core/lint (e.g. a snapshot before a change),
 //                   interleaved with this one in the same process so machine load cancels out.
 //                   DIR must contain its own node_modules/web-tree-sitter (a second wasm instance).
@@ -39,6 +40,8 @@ const json = args.includes('--json');
 const repeats = Number(flag('--repeats') ?? 15);
 const editCount = Number(flag('--edits') ?? 1000);
 const against = flag('--against');
+const select = flag('--select')?.split(',');
+const OPTS = select ? { config: { select } } : {};
 const FIXTURES = 'test/fixtures/lint';
 
 // ───────────────────────────── inputs ─────────────────────────────
@@ -333,7 +336,8 @@ interface Figures {
 /** First lint (parser init included) of the 2,000-line file in a fresh process. */
 function firstLint(suite: Suite): number {
   const extra = suite.dir ? ['--child-module', suite.dir] : [];
-  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--child-first', ...extra], { encoding: 'utf8' });
+  const sel = select ? ['--select', select.join(',')] : [];
+  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--child-first', ...extra, ...sel], { encoding: 'utf8' });
   const m = /FIRST (\S+)/.exec(r.stdout);
   if (!m) throw new Error(`first-lint child failed:\n${r.stdout}\n${r.stderr}`);
   return Number(m[1]);
@@ -344,7 +348,7 @@ async function childFirst(): Promise<void> {
   const lint: LintModule = dir ? await import(resolve(dir, 'src/core/lint')) : current;
   const text = buildPython(2000);
   const t = performance.now();
-  await lint.lintText(text);
+  await lint.lintText(text, OPTS);
   console.log(`FIRST ${performance.now() - t}`);
 }
 
@@ -358,18 +362,18 @@ async function measure(suites: Suite[]): Promise<Map<string, Figures>> {
 
   for (const s of suites) {
     await s.lint.initParser();
-    diagCount.set(s.name, (await s.lint.lintText(py2000)).length);
+    diagCount.set(s.name, (await s.lint.lintText(py2000, OPTS)).length);
   }
   // First lint: fresh processes, interleaved.
   for (let i = 0; i < Math.max(3, Math.round(repeats / 3)); i++) for (const s of suites) add(s, 'first_ms', firstLint(s));
 
   // Warm full lints (a fresh parse each time, as the CLI and a newly opened editor do).
   const docs = suites.map((s) => ({ s, d2000: new s.lint.PythonDocument(py2000), d5000: new s.lint.PythonDocument(py5000) }));
-  for (let i = 0; i < 2; i++) for (const { s, d2000 } of docs) s.lint.lintDocument(d2000);
+  for (let i = 0; i < 2; i++) for (const { s, d2000 } of docs) s.lint.lintDocument(d2000, OPTS);
   for (let i = 0; i < repeats; i++) {
-    for (const { s } of docs) add(s, 'warm_2000_ms', await timeAsync(() => s.lint.lintText(py2000)));
-    for (const { s } of docs) add(s, 'warm_5000_ms', await timeAsync(() => s.lint.lintText(py5000)));
-    for (const { s } of docs) add(s, 'notebook_50_ms', await timeAsync(() => s.lint.lintNotebook(notebook)));
+    for (const { s } of docs) add(s, 'warm_2000_ms', await timeAsync(() => s.lint.lintText(py2000, OPTS)));
+    for (const { s } of docs) add(s, 'warm_5000_ms', await timeAsync(() => s.lint.lintText(py5000, OPTS)));
+    for (const { s } of docs) add(s, 'notebook_50_ms', await timeAsync(() => s.lint.lintNotebook(notebook, OPTS)));
   }
   for (const { d5000 } of docs) d5000.dispose();
 
@@ -379,7 +383,7 @@ async function measure(suites: Suite[]): Promise<Map<string, Figures>> {
     for (const { s, doc, next } of editors) {
       const [a, b, t] = next.next().value as [number, number, string];
       const parse = time(() => doc.edit(a, b, t));
-      const lint = time(() => s.lint.lintDocument(doc));
+      const lint = time(() => s.lint.lintDocument(doc, OPTS));
       add(s, 'edit_parse_ms', parse);
       add(s, 'edit_ms', parse + lint);
     }
@@ -394,7 +398,7 @@ async function measure(suites: Suite[]): Promise<Map<string, Figures>> {
     const round = () => {
       const [a, b, t] = next.next().value as [number, number, string];
       doc.edit(a, b, t);
-      s.lint.lintDocument(doc);
+      s.lint.lintDocument(doc, OPTS);
     };
     for (let i = 0; i < 10; i++) round();
     gc();

@@ -8,14 +8,15 @@ import { drawBoundary, probabilitiesAt, type BoundaryLayout, type Ctx2D } from '
 import { curvesConfig } from './render/curves';
 import { classColor, divergingColor, paletteFromCss, withAlpha, type Palette } from './render/palette';
 import { RunStore } from './store';
+import { canTrySample, receivePrediction, sampleSection, settingsSection } from './explore';
 import { isRunRecord, isToWebview } from './validate';
 
 interface VsCodeApi { postMessage(msg: FromWebview): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const TABS = ['boundary', 'animation', 'curves', 'compare', 'seeds', 'report', 'network'] as const;
+const TABS = ['boundary', 'animation', 'curves', 'compare', 'seeds', 'report', 'network', 'explore'] as const;
 type Tab = (typeof TABS)[number];
-const TAB_LABELS: Record<Tab, string> = { boundary: 'Decision boundary', animation: 'Animation', curves: 'Curves', compare: 'Compare runs', seeds: 'Seed study', report: 'Classification report', network: 'Inside the network' };
+const TAB_LABELS: Record<Tab, string> = { boundary: 'Decision boundary', animation: 'Animation', curves: 'Curves', compare: 'Compare runs', seeds: 'Seed study', report: 'Classification report', network: 'Inside the network', explore: 'Explore' };
 
 interface UiState {
   tab: Tab; runId?: string; frame: number; follow: boolean; speed: number; playing: boolean;
@@ -61,9 +62,21 @@ function frame(time: number): void {
       const id = store.apply(msg.msg);
       if (id && (msg.msg.type === 'runStart' || !ui.runId || !store.get(ui.runId))) ui.runId = id;
       if (id) touched = id;
+      if (msg.msg.type === 'experimentStart') title = msg.msg.name;
+      // Live view follows the run in training; once the experiment is done, show its first model
+      // run (not the baseline that happened to train last).
+      if (msg.msg.type === 'experimentEnd') {
+        const first = store.announced.map((rid) => store.get(rid)).find((r) => r && r.kind === 'model');
+        if (first) {
+          ui.runId = first.id;
+          ui.frame = Math.max(0, first.snapshots.length - 1);
+        }
+      }
     } else if (msg.type === 'theme') {
       document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast');
       document.body.classList.add(`vscode-${msg.kind}`);
+    } else if (msg.type === 'prediction') {
+      receivePrediction(msg);
     }
   }
   const run = store.get(ui.runId);
@@ -492,7 +505,22 @@ function viewNetwork(run: RunRecord): void {
   };
 }
 
+function viewExplore(run: RunRecord): void {
+  const host = { post: vscode ? post : null };
+  const canvas = boundaryCanvas('explore', 420, 380, 'Decision boundary');
+  const sum = summary(run);
+  const forms = h('div', { class: 'll-explore-forms' }, settingsSection(run, host), canTrySample(run) ? sampleSection(run, host) : '');
+  views.append(h('div', { class: 'll-toolbar' }, runPicker()), h('div', { class: 'll-row' }, forms, h('div', {}, canvas, sum)));
+  refresh = () => {
+    const r = store.get(ui.runId);
+    if (!r) return;
+    paintBoundary('explore', canvas, r, 420, 380);
+    summary(r, sum);
+  };
+}
+
 let builtFor = '';
+let keepFocus: string | undefined;
 function rebuild(): void {
   builtFor = '';
   requestRender();
@@ -510,11 +538,16 @@ function render(): void {
   }
   views.setAttribute('aria-labelledby', `tab-${ui.tab}`);
   // Rebuild the view's DOM only when what it is built for changes; otherwise just repaint.
-  const key = `${ui.tab}|${ui.runId}|${store.runs.map((r) => r.status).join()}|${document.body.className}`;
+  // (startedAt: a retrain replaces a run under the same id and status.)
+  const key = `${ui.tab}|${ui.runId}|${store.runs.map((r) => `${r.status}@${r.startedAt}`).join()}|${document.body.className}`;
   if (key !== builtFor) {
     builtFor = key;
     for (const c of charts.values()) c.destroy();
     charts.clear();
+    // A retrain rebuilds the view under the person typing (maybe via an empty "waiting" view for a
+    // frame): keep their place until the control is back, unless they have moved on.
+    const active = document.activeElement;
+    if (active && active !== document.body) keepFocus = views.contains(active) && active.id ? active.id : undefined;
     views.replaceChildren();
     refresh = () => {};
     if (!run) views.append(h('p', { class: 'll-muted' }, store.live ? 'Waiting for the first run…' : 'No runs to show yet. Train an experiment to see its decision boundary.'));
@@ -524,7 +557,10 @@ function render(): void {
     else if (ui.tab === 'compare') viewCompare();
     else if (ui.tab === 'seeds') viewSeeds();
     else if (ui.tab === 'report') viewReport(run);
+    else if (ui.tab === 'explore') viewExplore(run);
     else viewNetwork(run);
+    const back = keepFocus ? document.getElementById(keepFocus) : null;
+    if (back && views.contains(back) && (!document.activeElement || document.activeElement === document.body)) { back.focus(); keepFocus = undefined; }
   }
   refresh();
 }

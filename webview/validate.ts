@@ -71,7 +71,9 @@ export function isToWebview(v: unknown): v is ToWebview {
     case 'showRuns': return Array.isArray(v.runs) && v.runs.every(isRunRecord) && isStr(v.title);
     case 'live': return isFromWorker(v.msg);
     case 'theme': return v.kind === 'light' || v.kind === 'dark' || v.kind === 'high-contrast';
-    case 'prediction': return isNum(v.requestId);
+    case 'prediction': return Number.isInteger(v.requestId)
+      && (v.probs === undefined || (isObj(v.probs) && Object.values(v.probs).every((p) => isNum(p) && Number.isFinite(p))))
+      && (v.error === undefined || isStr(v.error)) && (v.probs !== undefined || v.error !== undefined);
     default: return false;
   }
 }

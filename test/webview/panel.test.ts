@@ -190,6 +190,25 @@ describe('animation', () => {
     assert.equal(n, compare.length);
   });
 
+  it('after an experiment ends, shows its first model run under the experiment name, not the last baseline', async () => {
+    const page = await panel('light');
+    const baseline = compare.find((r) => r.kind === 'baseline')!;
+    const model = compare.find((r) => r.kind === 'model' && r.stopReason !== 'diverged')!;
+    const live = (msg: unknown) => ({ type: 'live', msg });
+    await send(page,
+      live({ type: 'experimentStart', name: 'moons-mlp', runIds: [model.id, baseline.id], outDir: '/tmp/x' }),
+      live({ type: 'runStart', run: { ...model, status: 'running', history: [], snapshots: [] }, index: 0, total: 2 }),
+      live({ type: 'runEnd', run: model, dir: '/tmp/x/a' }),
+      live({ type: 'runStart', run: { ...baseline, status: 'running', history: [], snapshots: [] }, index: 1, total: 2 }),
+      live({ type: 'runEnd', run: baseline, dir: '/tmp/x/b' }));
+    await settle(page);
+    assert.equal(await page.evaluate(() => (window as unknown as LL).__logitLab.ui.runId), baseline.id, 'live view follows the run in training');
+    await send(page, live({ type: 'experimentEnd', summary: { groups: [] }, outDir: '/tmp/x', cancelled: false }));
+    await settle(page);
+    assert.equal(await page.evaluate(() => (window as unknown as LL).__logitLab.ui.runId), model.id);
+    assert.match(await page.textContent('body') ?? '', /moons-mlp/);
+  });
+
   it('drops malformed messages without breaking', async () => {
     const page = await panel('light');
     await send(page, { type: 'showRuns', title: 'x', runs: [{ id: 'nope' }] }, { type: 'live', msg: { type: 'epoch', runId: 'a' } }, { type: 'bogus' }, { type: 'showRuns', title: 'Moons', runs: [moons] });

@@ -126,7 +126,7 @@ describe('html report', () => {
     });
     assert.ok(px.br[2] > px.br[0] + 60, `bottom right blue: ${px.br}`);
     assert.ok(px.tl[0] > px.tl[2] + 40, `top left red: ${px.tl}`);
-    assert.equal(await page.locator('[role=tab]').count(), 7);
+    assert.equal(await page.locator('[role=tab]').count(), 8);
     await page.click('[data-tab="compare"]');
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     assert.equal(await page.locator('#compare-table tbody tr').count(), 4);

@@ -1,6 +1,8 @@
 // The training engine's public API.
 export { initBackend, ensureBackend, activeBackend, defaultWasmDir, type BackendInfo } from './backend';
-export { trainRun, type TrainOptions, type TrainResult } from './train';
+export { trainRun, chooseKernel, type TrainOptions, type TrainResult } from './train';
+export { PLAIN_KERNEL_MAX_BATCH_MACS, usePlainKernel } from './plain';
+export { trainEnsemble, canTrainTogether } from './ensemble';
 export { saveModel, loadPredictor, type Predictor, type ModelInfo } from './save';
 export { Mlp, layerSizes, parameterCount, initialWeights, type LayerWeights } from './model';
 export { lossValue, probabilities, predictedClass, targetTensor } from './losses';

@@ -136,6 +136,12 @@ export class Mlp {
     return { logits: h, pre, post };
   }
 
+  /** Outputs of the first hidden layer only (eval mode). Call inside tf.tidy. */
+  firstHidden(x: tf.Tensor2D): tf.Tensor2D {
+    const layer = this.layers[0];
+    return activate(dense(x, layer.W as tf.Tensor2D, layer.b as tf.Tensor1D), this.activation);
+  }
+
   /** Current weights as plain arrays (one read-back per tensor; used at the end of a run). */
   readWeights(): LayerWeights[] {
     return this.layers.map((l, i) => ({
@@ -172,7 +178,7 @@ function dropoutMask(shape: [number, number], p: number, rng: Rng): tf.Tensor2D 
   return tf.tensor2d(m, shape);
 }
 
-function checkShapes(sizes: number[], weights: LayerWeights[]): void {
+export function checkShapes(sizes: number[], weights: LayerWeights[]): void {
   const ok = weights.length === sizes.length - 1 && weights.every((w, i) =>
     w.inDim === sizes[i] && w.outDim === sizes[i + 1] && w.W.length === w.inDim * w.outDim && w.b.length === w.outDim);
   if (!ok) {

@@ -13,13 +13,14 @@ import type { RunSpec } from '../experiment/schema';
 import { LogitLabError } from '../errors';
 import { seedStreams, type Rng } from '../rng';
 import { ensureBackend } from './backend';
-import { gridInputs, gridSpec, slicePoints } from './grid';
+import { gridInputs, gridSpec } from './grid';
 import { lossValue, predictedClass, probabilities, targetTensor } from './losses';
-import { classReport } from './metrics';
 import { outputsFor } from '../experiment/outputs';
 import { initialWeights, layerSizes, Mlp, type LayerWeights } from './model';
 import { makeOptimizer, type Optimizer } from './optimizers';
-import type { BackendName, BoundarySnapshot, EpochRecord, GridSpec, RunRecord, StopReason } from './types';
+import { PlainSession, usePlainKernel } from './plain';
+import { distinctPatterns, finishRecord, MAX_NEURON_MAPS, round4, type EpochMetrics, type SplitEvaluation, type TrainingSession } from './session';
+import type { BackendName, BoundarySnapshot, EpochRecord, GridSpec, KernelName, RunRecord, StopReason } from './types';
 
 export interface TrainOptions {
   id: string;
@@ -32,6 +33,11 @@ export interface TrainOptions {
   onStart?(run: RunRecord): void;
   onEpoch?(e: EpochRecord, run: RunRecord): void;
   onSnapshot?(s: BoundarySnapshot, grid: GridSpec, run: RunRecord): void;
+  /**
+   * Which implementation trains: 'js' the plain typed-array loops (plain.ts), 'tfjs' the backend's
+   * kernels, 'auto' (default) 'js' when the model is small enough for it to be faster.
+   */
+  kernel?: KernelName | 'auto';
   /** Epochs between awaits of a macrotask, so aborts and worker messages get through (default 5). */
   yieldEvery?: number;
 }
@@ -42,9 +48,16 @@ export interface TrainResult {
   weights: LayerWeights[];
 }
 
-const LN2 = Math.log(2);
-/** First-layer activation maps kept in the record (a 256-wide layer would bloat run.json). */
-const MAX_NEURON_MAPS = 64;
+/** Grid cells per forward pass of a tfjs snapshot (bounds the activations held at once). */
+const GRID_BLOCK = 2500;
+
+/** The kernel a run uses: the plain loops beat tfjs's per-kernel overhead on small models. */
+export function chooseKernel(spec: RunSpec, data: PreparedData, sizes: number[], wanted: KernelName | 'auto' = 'auto'): KernelName {
+  if (wanted !== 'auto') return wanted;
+  const size = spec.training.batchSize;
+  const rows = size === 'full' ? data.train.n : Math.min(size, data.train.n);
+  return usePlainKernel(sizes, rows) ? 'js' : 'tfjs';
+}
 
 export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOptions): Promise<TrainResult> {
   const backend = await ensureBackend(opts.backend);
@@ -57,92 +70,124 @@ export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOpt
   const streams = seedStreams(spec.seed);
   const weights = opts.initialWeights ?? initialWeights(sizes, spec.model.init, streams.init);
   const grid = gridSpec(data, spec.record, classes);
-  const session = new Session(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout);
+  const kernel = chooseKernel(spec, data, sizes, opts.kernel);
+  const session: TrainingSession = kernel === 'js'
+    ? new PlainSession(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout)
+    : new Session(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout, !!spec.training.earlyStopping?.restoreBest);
 
   const record: RunRecord = {
     version: 1, id: opts.id, name: spec.name, group: opts.group, kind: opts.kind, config: spec,
-    params: session.model.params, backend, startedAt: new Date().toISOString(), status: 'running',
+    params: session.params, backend, kernel, startedAt: new Date().toISOString(), status: 'running',
     history: [], grid, snapshots: [], featureNames: data.featureNames, classNames: data.classNames,
     timings: { totalMs: 0, msPerEpoch: 0, snapshotMs: 0 },
   };
-  const stopping = spec.training.earlyStopping;
+  const tracker = new RunTracker(spec, opts, record, session, t0);
   const yieldEvery = Math.max(1, opts.yieldEvery ?? 5);
-  let best: { value: number; epoch: number } | undefined;
-  // Allocated once, so the tensor count stays flat while the best weights are tracked.
-  const bestParams = stopping?.restoreBest ? session.model.cloneParameters() : undefined;
-  let stopReason: StopReason = 'completed';
-  let epochMs = 0;
-
   try {
-    opts.onStart?.(record);
-    const takeSnapshot = (epoch: number) => {
-      const s0 = performance.now();
-      const snapshot = session.snapshot(epoch);
-      record.timings.snapshotMs += performance.now() - s0;
-      record.snapshots.push(snapshot);
-      opts.onSnapshot?.(snapshot, grid, record);
-    };
-
+    tracker.start();
     for (let epoch = 1; epoch <= spec.training.epochs; epoch++) {
-      if (opts.signal?.aborted) {
-        stopReason = 'cancelled';
-        break;
-      }
+      if (tracker.cancelled()) break;
       const e0 = performance.now();
       const m = session.epoch();
-      const e: EpochRecord = { epoch, ...m, ms: performance.now() - e0 };
-      epochMs += e.ms;
-
-      if (!Number.isFinite(m.trainLoss) || (m.valLoss !== null && !Number.isFinite(m.valLoss))) {
-        stopReason = 'diverged';
-        const lr = spec.optimizer.lr;
-        record.message = `diverged at epoch ${epoch} (lr ${lr} may be too high): the loss became ${m.trainLoss} — try optimizer.lr ${lr / 10}`;
-        break;
-      }
-      record.history.push(e);
-      opts.onEpoch?.(e, record);
-      if (epoch % spec.record.every === 0) takeSnapshot(epoch);
-
-      if (stopping) {
-        const value = stopping.monitor === 'valLoss' ? m.valLoss! : stopping.monitor === 'valAcc' ? m.valAcc! : m.trainLoss;
-        const higherIsBetter = stopping.monitor === 'valAcc';
-        const improved = !best || (higherIsBetter ? value > best.value + stopping.minDelta : value < best.value - stopping.minDelta);
-        if (improved) {
-          best = { value, epoch };
-          if (bestParams) session.model.copyParametersTo(bestParams);
-        } else if (epoch - best!.epoch >= stopping.patience) {
-          stopReason = 'early-stopped';
-          break;
-        }
-      }
+      if (tracker.afterEpoch(epoch, m, performance.now() - e0) !== 'continue') break;
       if (epoch % yieldEvery === 0) {
         await nextMacrotask();
       }
     }
-
-    const lastEpoch = record.history.at(-1)?.epoch ?? 0;
-    if (stopReason !== 'diverged' && record.snapshots.at(-1)?.epoch !== lastEpoch) takeSnapshot(lastEpoch);
-    if (best) {
-      record.bestEpoch = best.epoch;
-      // Restored whenever the run had a better epoch than its last one, stopped early or not.
-      if (bestParams && best.epoch !== lastEpoch) session.model.assignParameters(bestParams);
-    }
-    // A diverged model's weights are NaN: its history and message are the result.
-    if (stopReason !== 'diverged') session.finish(record);
-
-    record.status = stopReason;
-    record.stopReason = stopReason;
-    const total = performance.now() - t0;
-    record.timings.totalMs = total;
-    record.timings.msPerEpoch = record.history.length ? epochMs / record.history.length : 0;
-    return { record, weights: session.model.readWeights() };
+    return { record: tracker.complete(session), weights: session.readWeights() };
   } finally {
-    disposeAll(bestParams);
     session.dispose();
   }
 }
 
-function checkSetup(spec: RunSpec, data: PreparedData, outputs: number, classes: number): void {
+/**
+ * One run's bookkeeping around its epochs — history, callbacks, snapshots, divergence, early
+ * stopping, cancellation and the end of the run — for whichever loop trains it (trainRun, or
+ * trainEnsemble for many runs at once).
+ */
+export class RunTracker {
+  private best: { value: number; epoch: number } | undefined;
+  private stopReason: StopReason = 'completed';
+  private epochMs = 0;
+
+  constructor(
+    private readonly spec: RunSpec,
+    private readonly opts: TrainOptions,
+    readonly record: RunRecord,
+    private readonly session: Pick<TrainingSession, 'snapshot' | 'keepBest'>,
+    private readonly t0 = performance.now(),
+  ) {}
+
+  start(): void {
+    this.opts.onStart?.(this.record);
+  }
+
+  /** True (and the run is marked cancelled) once the run's signal has been aborted. */
+  cancelled(): boolean {
+    if (!this.opts.signal?.aborted) return false;
+    this.stopReason = 'cancelled';
+    return true;
+  }
+
+  private takeSnapshot(epoch: number): void {
+    const s0 = performance.now();
+    const snapshot = this.session.snapshot(epoch);
+    this.record.timings.snapshotMs += performance.now() - s0;
+    this.record.snapshots.push(snapshot);
+    this.opts.onSnapshot?.(snapshot, this.record.grid!, this.record);
+  }
+
+  /** Record an epoch's metrics; 'continue', or why the run stops here. */
+  afterEpoch(epoch: number, m: EpochMetrics, ms: number): 'continue' | StopReason {
+    const { spec, record } = this;
+    const e: EpochRecord = { epoch, ...m, ms };
+    this.epochMs += ms;
+    if (!Number.isFinite(m.trainLoss) || (m.valLoss !== null && !Number.isFinite(m.valLoss))) {
+      const lr = spec.optimizer.lr;
+      record.message = `diverged at epoch ${epoch} (lr ${lr} may be too high): the loss became ${m.trainLoss} — try optimizer.lr ${lr / 10}`;
+      return (this.stopReason = 'diverged');
+    }
+    record.history.push(e);
+    this.opts.onEpoch?.(e, record);
+    if (epoch % spec.record.every === 0) this.takeSnapshot(epoch);
+
+    const stopping = spec.training.earlyStopping;
+    if (stopping) {
+      const value = stopping.monitor === 'valLoss' ? m.valLoss! : stopping.monitor === 'valAcc' ? m.valAcc! : m.trainLoss;
+      const higherIsBetter = stopping.monitor === 'valAcc';
+      const best = this.best;
+      const improved = !best || (higherIsBetter ? value > best.value + stopping.minDelta : value < best.value - stopping.minDelta);
+      if (improved) {
+        this.best = { value, epoch };
+        if (stopping.restoreBest) this.session.keepBest();
+      } else if (epoch - best!.epoch >= stopping.patience) {
+        return (this.stopReason = 'early-stopped');
+      }
+    }
+    return 'continue';
+  }
+
+  /** Final snapshot, best weights back, final report: the finished record. */
+  complete(end: Pick<TrainingSession, 'restoreBest' | 'finish'>): RunRecord {
+    const { record, stopReason, best } = this;
+    const lastEpoch = record.history.at(-1)?.epoch ?? 0;
+    if (stopReason !== 'diverged' && record.snapshots.at(-1)?.epoch !== lastEpoch) this.takeSnapshot(lastEpoch);
+    if (best) {
+      record.bestEpoch = best.epoch;
+      // Restored whenever the run had a better epoch than its last one, stopped early or not.
+      if (this.spec.training.earlyStopping?.restoreBest && best.epoch !== lastEpoch) end.restoreBest();
+    }
+    // A diverged model's weights are NaN: its history and message are the result.
+    if (stopReason !== 'diverged') end.finish(record);
+    record.status = stopReason;
+    record.stopReason = stopReason;
+    record.timings.totalMs = performance.now() - this.t0;
+    record.timings.msPerEpoch = record.history.length ? this.epochMs / record.history.length : 0;
+    return record;
+  }
+}
+
+export function checkSetup(spec: RunSpec, data: PreparedData, outputs: number, classes: number): void {
   if ((outputs === 1 || spec.loss === 'bce-with-logits' || spec.loss === 'bce') && classes > 2) {
     throw new LogitLabError(`the loss ${spec.loss} is for two classes (one output), but the data has ${classes}`, {
       jsonPath: ['loss'],
@@ -180,8 +225,11 @@ function checkSetup(spec: RunSpec, data: PreparedData, outputs: number, classes:
 }
 
 /** Everything a run holds on the backend, and the operations on it. */
-class Session {
+class Session implements TrainingSession {
   readonly model: Mlp;
+  readonly params: number;
+  /** Allocated once, so the tensor count stays flat while the best weights are tracked. */
+  private readonly bestParams: tf.Variable[] | undefined;
   private readonly optimizer: Optimizer;
   private readonly train: SplitTensors;
   private readonly val: SplitTensors | undefined;
@@ -198,9 +246,12 @@ class Session {
     private readonly grid: GridSpec,
     private readonly shuffleRng: Rng,
     private readonly dropoutRng: Rng,
+    trackBest: boolean,
   ) {
     this.outputs = sizes[sizes.length - 1];
     this.model = new Mlp(sizes, spec.model.activation, spec.model.dropout, weights);
+    this.params = this.model.params;
+    this.bestParams = trackBest ? this.model.cloneParameters() : undefined;
     this.optimizer = makeOptimizer(spec.optimizer, this.model.variables);
     this.train = splitTensors(data.train, this.outputs);
     this.val = data.val.n > 0 ? splitTensors(data.val, this.outputs) : undefined;
@@ -210,7 +261,19 @@ class Session {
   }
 
   /** One pass over the training data, then validation; metrics read back in one dataSync. */
-  epoch(): Omit<EpochRecord, 'epoch' | 'ms'> {
+  keepBest(): void {
+    if (this.bestParams) this.model.copyParametersTo(this.bestParams);
+  }
+
+  restoreBest(): void {
+    if (this.bestParams) this.model.assignParameters(this.bestParams);
+  }
+
+  readWeights(): LayerWeights[] {
+    return this.model.readWeights();
+  }
+
+  epoch(): EpochMetrics {
     const { model, train } = this;
     const n = train.table.n;
     const hiddenWidths = model.sizes.slice(1, -1);
@@ -299,43 +362,46 @@ class Session {
   }
 
   /** P(class) over the grid in one batch and one read-back, plus the ReLU net's linear regions. */
+  /**
+   * P(class) over the grid plus the ReLU net's linear regions, a block of cells at a time: a
+   * whole 100×100 grid through a 3×256 net held ~100 MB of activations at once.
+   */
   snapshot(epoch: number): BoundarySnapshot {
     const cells = this.grid.nx * this.grid.ny;
     const countRegions = this.reluLike && this.model.hiddenLayers > 0;
-    const values = tf.tidy(() => {
-      const out = this.model.forward(this.gridX);
-      const parts = [flatProbabilities(out.logits, this.grid.classes)];
-      if (countRegions) parts.push(tf.reshape(tf.cast(tf.greater(tf.concat(out.pre, 1), 0), 'float32'), [-1]));
-      return tf.concat(parts);
-    });
-    const v = values.dataSync<'float32'>();
-    values.dispose();
-    const probsLength = this.grid.classes === 2 ? cells : cells * this.grid.classes;
-    const snapshot: BoundarySnapshot = { epoch, probs: Array.from(v.subarray(0, probsLength), round4) };
-    if (countRegions) snapshot.linearRegions = distinctPatterns(v.subarray(probsLength), cells);
+    const widths = this.model.sizes.slice(1, -1);
+    const units = widths.reduce((a, b) => a + b, 0);
+    const perCell = this.grid.classes === 2 ? 1 : this.grid.classes;
+    const probs = new Array<number>(cells * perCell);
+    const bits = countRegions ? new Uint8Array(cells * units) : undefined;
+    for (let start = 0; start < cells; start += GRID_BLOCK) {
+      const rows = Math.min(GRID_BLOCK, cells - start);
+      const [p, ...on] = tf.tidy(() => {
+        const out = this.model.forward(tf.slice(this.gridX, [start, 0], [rows, -1]));
+        return [flatProbabilities(out.logits, this.grid.classes), ...(countRegions ? out.pre.map((z) => tf.greater(z, 0)) : [])];
+      });
+      const pv = p.dataSync<'float32'>();
+      for (let i = 0; i < pv.length; i++) probs[start * perCell + i] = round4(pv[i]);
+      let offset = 0;
+      on.forEach((t, l) => {
+        const w = widths[l];
+        const v = t.dataSync();
+        for (let r = 0; r < rows; r++) for (let u = 0; u < w; u++) bits![(start + r) * units + offset + u] = v[r * w + u];
+        offset += w;
+      });
+      disposeAll([p, ...on]);
+    }
+    const snapshot: BoundarySnapshot = { epoch, probs };
+    if (bits) snapshot.linearRegions = distinctPatterns(bits, cells, units);
     return snapshot;
   }
 
-  /** Final metrics, reports, predictions, neuron maps and points, on the final (or restored) weights. */
   finish(record: RunRecord): void {
-    const { classNames } = this.data;
-    const train = this.evaluate(this.train);
-    const val = this.val && this.evaluate(this.val);
-    const test = this.test && this.evaluate(this.test);
-    record.final = {
-      trainLoss: train.loss, trainAcc: train.report.accuracy,
-      valLoss: val ? val.loss : null, valAcc: val ? val.report.accuracy : null,
-      ...(test ? { testLoss: test.loss, testAcc: test.report.accuracy } : {}),
-    };
-    record.report = { train: train.report, ...(val ? { val: val.report } : {}), ...(test ? { test: test.report } : {}) };
-    if (classNames.length === 2 && val) record.valPredictions = { y: Array.from(this.val!.table.y), p: val.pClass1 };
-    record.neuronMaps = this.neuronMaps();
-    if (!record.neuronMaps) delete record.neuronMaps;
-    record.points = { train: slicePoints(this.data.train, this.grid), val: slicePoints(this.data.val, this.grid) };
-    record.stuckAtLn2 = classNames.length === 2 && this.spec.loss !== 'mse' && Math.abs(train.loss - LN2) < 0.005;
+    finishRecord(record, this.spec, this.data, this.grid, (t) => this.evaluate(t), () => this.neuronMaps());
   }
 
-  private evaluate(split: SplitTensors): { loss: number; report: ReturnType<typeof classReport>; pClass1: number[] } {
+  private evaluate(table: Table): SplitEvaluation {
+    const split = [this.train, this.val, this.test].find((s) => s?.table === table)!;
     const n = split.table.n;
     const values = tf.tidy(() => {
       const logits = this.model.forward(split.x).logits;
@@ -347,7 +413,7 @@ class Session {
     values.dispose();
     const predicted = Array.from(v.subarray(1, 1 + n));
     const pClass1 = this.grid.classes === 2 ? Array.from(v.subarray(1 + n, 1 + 2 * n)) : [];
-    return { loss: v[0], report: classReport(split.table.y, predicted, this.data.classNames), pClass1 };
+    return { loss: v[0], predicted, pClass1 };
   }
 
   private neuronMaps(): RunRecord['neuronMaps'] | undefined {
@@ -355,7 +421,7 @@ class Session {
     const cells = this.grid.nx * this.grid.ny;
     const width = this.model.sizes[1];
     const units = Math.min(width, MAX_NEURON_MAPS);
-    const values = tf.tidy(() => tf.transpose(tf.slice(this.model.forward(this.gridX).post[0], [0, 0], [cells, units])));
+    const values = tf.tidy(() => tf.transpose(tf.slice(this.model.firstHidden(this.gridX), [0, 0], [cells, units])));
     const v = values.dataSync<'float32'>();
     values.dispose();
     const maps: number[][] = [];
@@ -364,6 +430,7 @@ class Session {
   }
 
   dispose(): void {
+    disposeAll(this.bestParams);
     this.optimizer.dispose();
     this.model.dispose();
     for (const s of [this.train, this.val, this.test]) if (s) disposeAll([s.x, s.targets, s.labels]);
@@ -405,23 +472,6 @@ function flatProbabilities(logits: tf.Tensor2D, classes: number): tf.Tensor1D {
   const p = probabilities(logits);
   if (classes === 2 && p.shape[1] === 2) return tf.reshape(tf.slice(p, [0, 1], [-1, 1]), [-1]);
   return tf.reshape(p, [-1]);
-}
-
-/** Number of distinct on/off patterns (rows of `bits`, `cells` rows) — linear regions of a ReLU net. */
-function distinctPatterns(bits: Float32Array, cells: number): number {
-  const units = bits.length / cells;
-  const seen = new Set<string>();
-  const words = new Uint32Array(Math.ceil(units / 32));
-  for (let c = 0; c < cells; c++) {
-    words.fill(0);
-    for (let u = 0; u < units; u++) if (bits[c * units + u] > 0) words[u >>> 5] |= 1 << (u & 31);
-    seen.add(words.join(','));
-  }
-  return seen.size;
-}
-
-function round4(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
 }
 
 function disposeAll(ts: (tf.Tensor | undefined)[] | undefined): void {

@@ -32,6 +32,12 @@ export interface RunExperimentOptions {
   afterExperiment?: (result: ExperimentResult) => Promise<void> | void;
   /** Where the wasm files live when running from a bundle. */
   wasmDir?: string;
+  /**
+   * Train runs that differ only in their seed together (trainEnsemble). Off by default: measured
+   * no faster than one by one for the lessons' seed studies (bench W5 vs W5e), and only the
+   * group's first run streams live — the others' messages follow when the group is done.
+   */
+  trainSeedsTogether?: boolean;
 }
 
 export interface ExperimentResult {
@@ -63,15 +69,15 @@ export async function runExperiment(file: string, opts: RunExperimentOptions): P
   const failures: ExperimentResult['failures'] = [];
   let cancelled = false;
 
-  // Runs that differ only in their seed (a seed study, or the seeds of each sweep point) are
-  // trained together when the engine can (trainEnsemble); their messages still go out run by
-  // run: the first run's live, the others' replayed in order as soon as the group is done.
+  // With trainSeedsTogether, runs that differ only in their seed (a seed study, or the seeds of
+  // each sweep point) are trained together when the engine can (trainEnsemble); their messages
+  // still go out run by run: the first run's live, the others' replayed in order afterwards.
   for (let index = 0; index < runs.length; ) {
     if (opts.signal?.aborted) {
       cancelled = true;
       break;
     }
-    const group = seedGroup(runs, index, opts, dataCache, experimentPath);
+    const group = opts.trainSeedsTogether ? seedGroup(runs, index, opts, dataCache, experimentPath) : [runs[index]];
     const members = group.map((run, i) => {
       const spec = applyOverrides(run, opts);
       const dir = join(outDir, run.id);

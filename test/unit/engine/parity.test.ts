@@ -8,7 +8,7 @@ import { initBackend, initialWeights, layerSizes, trainRun } from '../../../src/
 import { outputsFor } from '../../../src/core/experiment/outputs';
 import { Rng } from '../../../src/core/rng';
 import type { PreparedData, Table } from '../../../src/core/data/types';
-import type { BackendName } from '../../../src/core/engine/types';
+import type { BackendName, KernelName } from '../../../src/core/engine/types';
 import { blobs, moons, spec } from './helpers';
 
 const PYTHON = '/usr/bin/python3';
@@ -52,8 +52,8 @@ function assertClose(ours: number[], theirs: number[], what: string): void {
   });
 }
 
-for (const backend of ['wasm', 'cpu'] as BackendName[]) {
-  test(`per-epoch losses match PyTorch on ${backend}`, { skip: skipReason }, async () => {
+for (const [backend, kernel] of [['wasm', 'tfjs'], ['cpu', 'tfjs'], ['wasm', 'js']] as [BackendName, KernelName][]) {
+  test(`per-epoch losses match PyTorch on ${backend}, ${kernel} kernel`, { skip: skipReason }, async () => {
     await initBackend(backend);
     const runs = [];
     for (const c of cases) {
@@ -61,8 +61,9 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
       const classes = c.data.classNames.length;
       const outputs = outputsFor(s, classes);
       const weights = initialWeights(layerSizes(c.data.train.d, s.model, outputs), s.model.init, new Rng(5));
-      const { record } = await trainRun(s, c.data, { id: 'p', group: 'p', kind: 'model', initialWeights: weights, backend });
+      const { record } = await trainRun(s, c.data, { id: 'p', group: 'p', kind: 'model', initialWeights: weights, backend, kernel });
       assert.equal(record.backend, backend);
+      assert.equal(record.kernel, kernel);
       assert.equal(record.history.length, EPOCHS);
       runs.push({ c, record, request: {
         name: c.name, activation: s.model.activation, loss: s.loss, outputs, epochs: EPOCHS, optimizer: s.optimizer,

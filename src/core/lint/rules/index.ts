@@ -14,6 +14,15 @@ import { lossAccumulatedWithGraph } from './LL203-loss-accumulated-with-graph';
 import { perSampleUpdates } from './LL204-per-sample-updates';
 import { plotInTrainingLoop } from './LL205-plot-in-training-loop';
 import { forwardCalledDirectly } from './LL206-forward-called-directly';
+import { evalWithoutNoGrad } from './LL301-eval-without-no-grad';
+import { evalModeMissing } from './LL302-eval-mode-missing';
+import { logitsThresholdedAtHalf } from './LL303-logits-thresholded-at-half';
+import { argmaxOnSingleLogit } from './LL304-argmax-on-single-logit';
+import { softmaxWithoutDim } from './LL305-softmax-without-dim';
+import { preprocessingLeakage } from './LL401-preprocessing-leakage';
+import { targetDtypeMismatch } from './LL402-target-dtype-mismatch';
+import { targetShapeMismatch } from './LL403-target-shape-mismatch';
+import { unseededRandomness } from './LL404-unseeded-randomness';
 import { stateInForward } from './LL501-state-in-forward';
 import { reluOnOutput } from './LL502-relu-on-output';
 import { torchLoadUnsafe } from './LL503-torch-load-unsafe';
@@ -33,6 +42,15 @@ export const ALL_RULES: readonly Rule[] = [
   perSampleUpdates,
   plotInTrainingLoop,
   forwardCalledDirectly,
+  evalWithoutNoGrad,
+  evalModeMissing,
+  logitsThresholdedAtHalf,
+  argmaxOnSingleLogit,
+  softmaxWithoutDim,
+  preprocessingLeakage,
+  targetDtypeMismatch,
+  targetShapeMismatch,
+  unseededRandomness,
   stateInForward,
   reluOnOutput,
   torchLoadUnsafe,

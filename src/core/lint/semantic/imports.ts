@@ -1,7 +1,8 @@
 // Import resolution: which local names stand for which Python modules/objects, so that rules match
 // `torch.nn.Sigmoid` however it was spelled (`nn.Sigmoid`, `Sigmoid`, `torch.nn.modules.activation.Sigmoid`).
 import type { Node } from '../parser';
-import { named, walk } from './syntax';
+import { named, typeOf, walk } from './syntax';
+import type { TreeIndex } from './tree-index';
 
 /** Spellings that name the same object; the right side is what rules compare against. */
 const CANONICAL: Record<string, string> = {
@@ -38,11 +39,19 @@ export class ImportTable {
   /** Every module imported anywhere (`torch`, `torch.nn`, `numpy`, …). */
   readonly modules = new Set<string>();
 
-  constructor(root: Node) {
+  constructor(root: Node, index?: TreeIndex) {
+    if (index) {
+      // Source order: a later import of the same name wins.
+      index.types.forEach((type, i) => {
+        if (type === 'import_statement') this.addImport(index.nodes[i]);
+        else if (type === 'import_from_statement') this.addFromImport(index.nodes[i]);
+      });
+      return;
+    }
     walk(
       root,
       (node) => {
-        if (node.type === 'import_statement') this.addImport(node);
+        if (typeOf(node) === 'import_statement') this.addImport(node);
         else this.addFromImport(node);
         return false;
       },

@@ -2,3 +2,4 @@ export { SemanticModel, FUNCTIONAL_LOSSES, FUNCTIONAL_NAME, type Binding, type L
 export * from './facts';
 export { ImportTable, canonical } from './imports';
 export * as syntax from './syntax';
+export { TreeIndex, INDEXED_TYPES } from './tree-index';

@@ -3,7 +3,11 @@
 // analysis is unsure it answers `unknown`, and rules stay silent on unknown.
 import type { Node } from '../parser';
 import { canonical, ImportTable } from './imports';
-import { callArgs, isInside, named, receiver, unparen, walk } from './syntax';
+import { callArgs, endOf, field, isInside, named, receiver, textOf, typeOf, unparen } from './syntax';
+import { TreeIndex } from './tree-index';
+
+const optText = (n: Node | null | undefined): string | undefined => (n ? textOf(n) : undefined);
+const optType = (n: Node | null | undefined): string | undefined => (n ? typeOf(n) : undefined);
 import {
   UNKNOWN,
   UNKNOWN_OBJECT,
@@ -68,7 +72,9 @@ export const FUNCTIONAL_NAME: Record<string, string> = Object.fromEntries(
 );
 
 const SCOPE_TYPES = ['function_definition', 'lambda', 'class_definition'];
-const ASSIGNMENT = new Set(['assignment']);
+const CLASS = new Set(['class_definition']);
+const NO_GRAD_CONTEXTS = new Set(['with_statement', 'decorated_definition']);
+const NESTED_SCOPES = new Set(['function_definition', 'class_definition', 'lambda']);
 /** Node types the one collecting walk looks at. */
 const COLLECTED_TYPES = new Set([...SCOPE_TYPES, 'call', 'assignment', 'augmented_assignment', 'named_expression', 'for_statement', 'for_in_clause', 'as_pattern', 'while_statement']);
 /** Blocks that may or may not run: a definition inside one does not replace the one before. */
@@ -117,22 +123,32 @@ export class SemanticModel {
   private readonly visiting = new Set<string>();
   private lossCallCache?: LossCall[];
   private methodIndex?: Map<string, Node[]>;
+  private callsByName?: Map<string, Node[]>;
+  private readonly qualifiedMemo = new Map<number, string | null>();
+  private readonly scopeMemo = new Map<number, Node>();
+  /** While scopes are still being collected, scopeOf answers must not be memoised. */
+  private collecting = true;
+  private readonly noGradMemo = new Map<number, boolean>();
+  /** Nodes by type, ranges and nearest-ancestor links, from one pass over the tree (shared by rules). */
+  readonly index: TreeIndex;
 
   constructor(readonly root: Node) {
-    this.imports = new ImportTable(root);
+    this.index = root.id === root.tree.rootNode.id ? TreeIndex.of(root) : new TreeIndex(root);
+    this.imports = new ImportTable(root, this.index);
     this.collect();
+    this.collecting = false;
     this.collectModuleClasses();
   }
 
   private addScope(n: Node): void {
       const ranges: [number, number][] = [];
-      for (const field of ['parameters', 'body']) {
-        const part = n.childForFieldName(field);
-        if (part) ranges.push([part.startIndex, part.endIndex]);
+      for (const name of ['parameters', 'body']) {
+        const part = field(n, name);
+        if (part) ranges.push([part.startIndex, endOf(part)]);
       }
       const last = this.topScopes.length ? this.scopes[this.topScopes[this.topScopes.length - 1]] : undefined;
       if (!last || n.startIndex >= last.end) this.topScopes.push(this.scopes.length);
-      this.scopes.push({ node: n, start: n.startIndex, end: n.endIndex, ranges });
+      this.scopes.push({ node: n, start: n.startIndex, end: endOf(n), ranges });
   }
 
   /** True when the file imports torch: torch rules run only then. */
@@ -144,29 +160,33 @@ export class SemanticModel {
 
   /** The canonical qualified name of a name/attribute expression (`nn.Sigmoid` → `torch.nn.Sigmoid`), or undefined. */
   qualifiedName(node: Node): string | undefined {
+    const memo = this.qualifiedMemo.get(node.id);
+    if (memo !== undefined) return memo ?? undefined;
     const raw = this.rawQualifiedName(unparen(node));
-    return raw === undefined ? undefined : canonical(raw);
+    const result = raw === undefined ? undefined : canonical(raw);
+    this.qualifiedMemo.set(node.id, result ?? null);
+    return result;
   }
 
   private rawQualifiedName(node: Node): string | undefined {
-    if (node.type === 'identifier') {
+    if (typeOf(node) === 'identifier') {
       // A local assignment shadows an import (`F = my_features`).
-      if (this.bindingsIn(this.scopeOf(node)).get(node.text)?.some((b) => b.value)) return undefined;
-      return this.imports.resolve(node.text);
+      if (this.bindingsIn(this.scopeOf(node)).get(textOf(node))?.some((b) => b.value)) return undefined;
+      return this.imports.resolve(textOf(node));
     }
-    if (node.type === 'attribute') {
-      const object = node.childForFieldName('object');
-      const attr = node.childForFieldName('attribute');
+    if (typeOf(node) === 'attribute') {
+      const object = field(node, 'object');
+      const attr = field(node, 'attribute');
       if (!object || !attr) return undefined;
       const base = this.rawQualifiedName(unparen(object));
-      return base === undefined ? undefined : `${base}.${attr.text}`;
+      return base === undefined ? undefined : `${base}.${textOf(attr)}`;
     }
     return undefined;
   }
 
   /** Canonical qualified name of the function a call calls, if it resolves through imports. */
   calleeQualifiedName(call: Node): string | undefined {
-    const fn = call.childForFieldName('function');
+    const fn = field(call, 'function');
     return fn ? this.qualifiedName(fn) : undefined;
   }
 
@@ -174,9 +194,21 @@ export class SemanticModel {
 
   /** The function/lambda/class node whose scope `node` is in, or the module root. */
   scopeOf(node: Node): Node {
+    if (!this.collecting) {
+      const memo = this.scopeMemo.get(node.id);
+      if (memo) return memo;
+      const scope = this.findScope(node);
+      this.scopeMemo.set(node.id, scope);
+      return scope;
+    }
+    return this.findScope(node);
+  }
+
+  private findScope(node: Node): Node {
     // Ranges instead of `.parent` chains: in web-tree-sitter 0.25 every `.parent` re-descends from
     // the root. Binary-search the outermost scope, then scan only the scopes nested in it.
     const at = node.startIndex;
+    const end = endOf(node);
     let lo = 0;
     let hi = this.topScopes.length - 1;
     let top = -1;
@@ -189,11 +221,11 @@ export class SemanticModel {
     }
     if (top < 0) return this.root;
     const first = this.topScopes[top];
-    if (this.scopes[first].end < node.endIndex) return this.root;
+    if (this.scopes[first].end < end) return this.root;
     const last = top + 1 < this.topScopes.length ? this.topScopes[top + 1] : this.scopes.length;
     let found: Node = this.root;
     for (let i = first; i < last && this.scopes[i].start <= at; i++) {
-      if (this.scopes[i].ranges.some(([a, b]) => at >= a && node.endIndex <= b)) found = this.scopes[i].node;
+      if (this.scopes[i].ranges.some(([a, b]) => at >= a && end <= b)) found = this.scopes[i].node;
     }
     return found;
   }
@@ -208,7 +240,7 @@ export class SemanticModel {
    * use — every alternative. `undefined` entries mean "bound to something unknown" (parameter, loop target).
    */
   definitions(identifier: Node): (Node | undefined)[] {
-    const name = identifier.text;
+    const name = textOf(identifier);
     for (let scope: Node | undefined = this.scopeOf(identifier); scope; scope = scope.id === this.root.id ? undefined : this.scopeOf(scope)) {
       const all = this.bindingsIn(scope).get(name);
       if (!all?.length) continue;
@@ -221,7 +253,7 @@ export class SemanticModel {
       const branch = this.separatingConditional(last.target, identifier, scope);
       if (!branch) return last.param ? this.argumentsFor(last) : [last.value];
       const alternatives = chosen.filter((b) => isInside(b.target, branch));
-      const previous = chosen.filter((b) => b.target.endIndex <= branch.startIndex).pop();
+      const previous = chosen.filter((b) => endOf(b.target) <= branch.startIndex).pop();
       return [...alternatives, ...(previous ? [previous] : [])].map((b) => b.value).concat(previous ? [] : [undefined]);
     }
     return [];
@@ -234,12 +266,10 @@ export class SemanticModel {
    */
   private argumentsFor(b: Binding): (Node | undefined)[] {
     const fn = b.param!.fn;
-    const name = fn.childForFieldName('name')?.text;
+    const name = optText(field(fn, 'name'));
     if (!name || this.functions.get(name)?.id !== fn.id) return [undefined];
     const values: (Node | undefined)[] = [];
-    for (const call of this.calls) {
-      const callee = call.childForFieldName('function');
-      if (callee?.type !== 'identifier' || callee.text !== name) continue;
+    for (const call of this.callsOf(name)) {
       const args = callArgs(call);
       if (args.splat) return [undefined];
       values.push(args.keywords.get(b.name) ?? (b.param!.index >= 0 ? args.positional[b.param!.index] : undefined) ?? b.param!.default);
@@ -247,11 +277,28 @@ export class SemanticModel {
     return values.length ? values : [undefined];
   }
 
+  /** Calls of a bare name `name(...)`, in source order. */
+  private callsOf(name: string): Node[] {
+    if (!this.callsByName) {
+      this.callsByName = new Map();
+      for (const call of this.calls) {
+        const callee = field(call, 'function');
+        if (!callee || typeOf(callee) !== 'identifier') continue;
+        const text = textOf(callee);
+        const list = this.callsByName.get(text);
+        if (list) list.push(call);
+        else this.callsByName.set(text, [call]);
+      }
+    }
+    return this.callsByName.get(name) ?? [];
+  }
+
   /** The outermost if/try/loop inside `scope` that contains `definition` but not `use`. */
   private separatingConditional(definition: Node, use: Node, scope: Node): Node | undefined {
     let found: Node | undefined;
-    for (let p = definition.parent; p && p.id !== scope.id; p = p.parent) {
-      if (CONDITIONAL_TYPES.has(p.type) && !isInside(use, p)) found = p;
+    for (const p of this.index.ancestors(definition)) {
+      if (p.id === scope.id) break;
+      if (CONDITIONAL_TYPES.has(this.index.typeOf(p)) && !isInside(use, p)) found = p;
     }
     return found;
   }
@@ -267,78 +314,82 @@ export class SemanticModel {
     const bindTarget = (target: Node, value: Node | undefined, visibleFrom: number) => {
       const t = unparen(target);
       const scope = this.scopeOf(t);
-      if (t.type === 'identifier') add(scope, { name: t.text, target: t, value, visibleFrom });
-      else if (t.type === 'pattern_list' || t.type === 'tuple_pattern' || t.type === 'list_pattern') {
+      if (typeOf(t) === 'identifier') add(scope, { name: textOf(t), target: t, value, visibleFrom });
+      else if (typeOf(t) === 'pattern_list' || typeOf(t) === 'tuple_pattern' || typeOf(t) === 'list_pattern') {
         const parts = named(t);
         const v = value ? unparen(value) : undefined;
-        const values = v && (v.type === 'expression_list' || v.type === 'tuple') ? named(v) : undefined;
+        const values = v && (typeOf(v) === 'expression_list' || typeOf(v) === 'tuple') ? named(v) : undefined;
         parts.forEach((p, i) => bindTarget(p, values && values.length === parts.length ? values[i] : undefined, visibleFrom));
       }
     };
-    walk(this.root, (node) => {
-      if (SCOPE_TYPES.includes(node.type)) this.addScope(node);
-      if (node.type === 'class_definition') this.classNodes.push(node);
-      switch (node.type) {
+    const { nodes, types } = this.index;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      const type = types[i];
+      if (!COLLECTED_TYPES.has(type)) continue;
+      if (SCOPE_TYPES.includes(type)) this.addScope(node);
+      if (type === 'class_definition') this.classNodes.push(node);
+      switch (type) {
         case 'call':
           this.calls.push(node);
           break;
         case 'assignment': {
-          const left = node.childForFieldName('left');
-          const right = node.childForFieldName('right');
-          if (left && right?.type !== 'assignment') bindTarget(left, right ?? undefined, node.endIndex);
+          const left = field(node, 'left');
+          const right = field(node, 'right');
+          if (left && optType(right) !== 'assignment') bindTarget(left, right ?? undefined, endOf(node));
           else if (left && right) {
             // Chained `a = b = value`.
             let value: Node = right;
-            while (value.type === 'assignment' && value.childForFieldName('right')) value = value.childForFieldName('right')!;
-            bindTarget(left, value, node.endIndex);
+            while (typeOf(value) === 'assignment' && field(value, 'right')) value = field(value, 'right')!;
+            bindTarget(left, value, endOf(node));
           }
           break;
         }
         case 'augmented_assignment': {
-          const left = node.childForFieldName('left');
-          if (left) bindTarget(left, undefined, node.endIndex);
+          const left = field(node, 'left');
+          if (left) bindTarget(left, undefined, endOf(node));
           break;
         }
         case 'named_expression': {
-          const name = node.childForFieldName('name');
-          if (name) bindTarget(name, node.childForFieldName('value') ?? undefined, node.endIndex);
+          const name = field(node, 'name');
+          if (name) bindTarget(name, field(node, 'value') ?? undefined, endOf(node));
           break;
         }
         case 'for_statement':
         case 'for_in_clause': {
-          const left = node.childForFieldName('left');
-          if (left) bindTarget(left, undefined, left.endIndex);
+          const left = field(node, 'left');
+          if (left) bindTarget(left, undefined, endOf(left));
           break;
         }
         case 'as_pattern': {
-          const alias = node.childForFieldName('alias');
+          const alias = field(node, 'alias');
           const target = alias && named(alias)[0];
-          if (target) bindTarget(target, undefined, target.endIndex);
+          if (target) bindTarget(target, undefined, endOf(target));
           break;
         }
         case 'function_definition': {
-          const params = node.childForFieldName('parameters');
+          const params = field(node, 'parameters');
           let index = 0;
           for (const p of params ? named(params) : []) {
-            if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' || p.type === 'keyword_separator') index = -Infinity;
-            const id = p.type === 'identifier' ? p : p.childForFieldName('name') ?? named(p).find((c) => c.type === 'identifier');
-            if (id?.type !== 'identifier') continue;
-            const param = { fn: node, index: index >= 0 ? index : -1, default: p.childForFieldName('value') ?? undefined };
-            add(node, { name: id.text, target: id, value: undefined, visibleFrom: id.endIndex, param });
+            if (typeOf(p) === 'list_splat_pattern' || typeOf(p) === 'dictionary_splat_pattern' || typeOf(p) === 'keyword_separator') index = -Infinity;
+            const id = typeOf(p) === 'identifier' ? p : field(p, 'name') ?? named(p).find((c) => typeOf(c) === 'identifier');
+            if (!id || typeOf(id) !== 'identifier') continue;
+            const param = { fn: node, index: index >= 0 ? index : -1, default: field(p, 'value') ?? undefined };
+            add(node, { name: textOf(id), target: id, value: undefined, visibleFrom: endOf(id), param });
             index++;
           }
-          const name = node.childForFieldName('name');
-          if (name && this.scopeOf(node).id === this.root.id) this.functions.set(name.text, node);
+          const name = field(node, 'name');
+          if (name && this.scopeOf(node).id === this.root.id) this.functions.set(textOf(name), node);
           break;
         }
       }
-      if (node.type === 'for_statement' || node.type === 'while_statement') {
-        const body = node.childForFieldName('body');
+      if (type === 'for_statement' || type === 'while_statement') {
+        const body = field(node, 'body');
         // Pre-order: enclosing loops were pushed already.
         const outer = this.loops.filter((l) => node.startIndex >= l.bodyStart && node.startIndex < l.bodyEnd).map((l) => l.node);
-        if (body) this.loops.push({ node, body, outer, bodyStart: body.startIndex, bodyEnd: body.endIndex });
+        if (body) this.loops.push({ node, body, outer, bodyStart: body.startIndex, bodyEnd: endOf(body) });
       }
-    }, COLLECTED_TYPES);
+    }
   }
 
   // ───────────────────────────── nn.Module classes ─────────────────────────────
@@ -350,16 +401,16 @@ export class SemanticModel {
     while (changed) {
       changed = false;
       for (const c of classes) {
-        const name = c.childForFieldName('name')?.text;
+        const name = optText(field(c, 'name'));
         if (!name || this.moduleClasses.has(name)) continue;
-        const supers = c.childForFieldName('superclasses');
-        const bases = supers ? named(supers).filter((b) => b.type !== 'keyword_argument') : [];
-        const isModule = bases.some((b) => this.qualifiedName(b) === 'torch.nn.Module' || this.moduleClasses.has(b.text));
+        const supers = field(c, 'superclasses');
+        const bases = supers ? named(supers).filter((b) => typeOf(b) !== 'keyword_argument') : [];
+        const isModule = bases.some((b) => this.qualifiedName(b) === 'torch.nn.Module' || this.moduleClasses.has(textOf(b)));
         if (!isModule) continue;
         this.moduleClasses.set(name, {
           name,
           node: c,
-          bases: bases.map((b) => this.moduleClasses.get(b.text)).filter((b): b is ModuleClass => !!b),
+          bases: bases.map((b) => this.moduleClasses.get(textOf(b))).filter((b): b is ModuleClass => !!b),
           attributes: new Map(),
           methods: new Map(),
         });
@@ -367,20 +418,20 @@ export class SemanticModel {
       }
     }
     for (const cls of this.moduleClasses.values()) {
-      const body = cls.node.childForFieldName('body');
+      const body = field(cls.node, 'body');
       for (const stmt of body ? named(body) : []) {
-        const fn = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
-        if (fn?.type !== 'function_definition') continue;
-        const name = fn.childForFieldName('name')?.text;
+        const fn = typeOf(stmt) === 'decorated_definition' ? field(stmt, 'definition') : stmt;
+        if (!fn || typeOf(fn) !== 'function_definition') continue;
+        const name = optText(field(fn, 'name'));
         if (name) cls.methods.set(name, fn);
-        walk(fn, (n) => {
-          const left = n.childForFieldName('left');
-          const right = n.childForFieldName('right');
-          if (left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && right) {
-            const attr = left.childForFieldName('attribute')!.text;
+        for (const n of this.index.within(fn, 'assignment')) {
+          const left = field(n, 'left');
+          const right = field(n, 'right');
+          if (left && typeOf(left) === 'attribute' && optText(field(left, 'object')) === 'self' && right) {
+            const attr = textOf(field(left, 'attribute')!);
             cls.attributes.set(attr, [...(cls.attributes.get(attr) ?? []), right]);
           }
-        }, ASSIGNMENT);
+        }
       }
     }
     // Inherit forward and attributes from local base classes.
@@ -399,13 +450,9 @@ export class SemanticModel {
 
   /** The module class whose method contains `node`, if any. */
   enclosingModuleClass(node: Node): ModuleClass | undefined {
-    for (let p = node.parent; p; p = p.parent) {
-      if (p.type === 'class_definition') {
-        const name = p.childForFieldName('name')?.text;
-        return name ? this.moduleClasses.get(name) : undefined;
-      }
-    }
-    return undefined;
+    const cls = this.index.closest(node, CLASS);
+    const name = cls && optText(field(cls, 'name'));
+    return name ? this.moduleClasses.get(name) : undefined;
   }
 
   // ───────────────────────────── objects ─────────────────────────────
@@ -428,39 +475,39 @@ export class SemanticModel {
   }
 
   private computeObject(node: Node): TorchObject {
-    const qn = node.type === 'identifier' || node.type === 'attribute' ? this.qualifiedName(node) : undefined;
+    const qn = typeOf(node) === 'identifier' || typeOf(node) === 'attribute' ? this.qualifiedName(node) : undefined;
     if (qn && FUNCTIONAL_LOSSES[qn]) return { kind: 'loss', loss: FUNCTIONAL_LOSSES[qn], functional: true, node };
-    if (node.type === 'identifier') {
-      if (node.text === 'self') {
+    if (typeOf(node) === 'identifier') {
+      if (textOf(node) === 'self') {
         const cls = this.enclosingModuleClass(node);
         if (cls) return { kind: 'module', module: { qname: cls.name, node: cls.node, cls } };
       }
       if (qn) return UNKNOWN_OBJECT;
       return this.combineObjects(this.definitions(node).map((d) => (d ? this.objectOf(d) : UNKNOWN_OBJECT)));
     }
-    if (node.type === 'attribute') {
-      const object = node.childForFieldName('object');
-      const attr = node.childForFieldName('attribute')?.text;
-      if (object?.text === 'self' && attr) {
+    if (typeOf(node) === 'attribute') {
+      const object = field(node, 'object');
+      const attr = optText(field(node, 'attribute'));
+      if (optText(object) === 'self' && attr) {
         const cls = this.enclosingModuleClass(node);
         const values = cls?.attributes.get(attr);
         if (values?.length) return this.combineObjects(values.map((v) => this.objectOf(v)));
       }
       return UNKNOWN_OBJECT;
     }
-    if (node.type === 'call') return this.objectOfCall(node);
-    if (node.type === 'subscript') {
-      const base = this.objectOf(node.childForFieldName('value')!);
+    if (typeOf(node) === 'call') return this.objectOfCall(node);
+    if (typeOf(node) === 'subscript') {
+      const base = this.objectOf(field(node, 'value')!);
       const children = base.kind === 'module' ? base.module.children : undefined;
-      const index = node.childForFieldName('subscript');
+      const index = field(node, 'subscript');
       if (!children || !index) return UNKNOWN_OBJECT;
-      if (index.type === 'integer' || (index.type === 'unary_operator' && /^-\s*\d+$/.test(index.text))) {
-        const i = Number(index.text.replace(/\s/g, ''));
+      if (typeOf(index) === 'integer' || (typeOf(index) === 'unary_operator' && /^-\s*\d+$/.test(textOf(index)))) {
+        const i = Number(textOf(index).replace(/\s/g, ''));
         const child = children[i < 0 ? children.length + i : i];
         return child ? { kind: 'module', module: child } : UNKNOWN_OBJECT;
       }
-      if (index.type === 'slice') {
-        const m = /^(-?\d+)?\s*:\s*(-?\d+)?$/.exec(index.text);
+      if (typeOf(index) === 'slice') {
+        const m = /^(-?\d+)?\s*:\s*(-?\d+)?$/.exec(textOf(index));
         if (!m) return UNKNOWN_OBJECT;
         const sliced = children.slice(m[1] ? Number(m[1]) : 0, m[2] ? Number(m[2]) : undefined);
         return { kind: 'module', module: { qname: 'torch.nn.Sequential', node, children: sliced } };
@@ -470,7 +517,7 @@ export class SemanticModel {
   }
 
   private objectOfCall(call: Node): TorchObject {
-    const fn = call.childForFieldName('function');
+    const fn = field(call, 'function');
     if (!fn) return UNKNOWN_OBJECT;
     const qn = this.qualifiedName(fn);
     if (qn) {
@@ -481,11 +528,11 @@ export class SemanticModel {
       if (/^torch\.nn\.[A-Z]\w*$/.test(qn)) return { kind: 'module', module: { qname: qn, node: call } };
       return UNKNOWN_OBJECT;
     }
-    if (fn.type === 'identifier' && this.moduleClasses.has(fn.text)) {
-      const cls = this.moduleClasses.get(fn.text)!;
+    if (typeOf(fn) === 'identifier' && this.moduleClasses.has(textOf(fn))) {
+      const cls = this.moduleClasses.get(textOf(fn))!;
       return { kind: 'module', module: { qname: cls.name, node: call, cls } };
     }
-    const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    const method = typeOf(fn) === 'attribute' ? optText(field(fn, 'attribute')) : undefined;
     const recv = receiver(call);
     if (method && recv && SELF_RETURNING_METHODS.has(method)) {
       const inner = this.objectOf(recv);
@@ -499,10 +546,10 @@ export class SemanticModel {
     const args = callArgs(call);
     if (args.splat) return undefined;
     let items = args.positional;
-    if (items.length === 1 && items[0].type === 'call' && /OrderedDict$/.test(items[0].childForFieldName('function')?.text ?? '')) {
+    if (items.length === 1 && typeOf(items[0]) === 'call' && /OrderedDict$/.test(optText(field(items[0], 'function')) ?? '')) {
       const list = callArgs(items[0]).positional[0];
-      if (!list || list.type !== 'list') return undefined;
-      items = named(list).map((t) => (t.type === 'tuple' ? named(t)[1] : t));
+      if (!list || typeOf(list) !== 'list') return undefined;
+      items = named(list).map((t) => (typeOf(t) === 'tuple' ? named(t)[1] : t));
     }
     const children: ModuleInfo[] = [];
     for (const item of items) {
@@ -546,7 +593,7 @@ export class SemanticModel {
   }
 
   private computeValue(node: Node): ValueFact {
-    switch (node.type) {
+    switch (typeOf(node)) {
       case 'identifier': {
         if (this.qualifiedName(node)) return UNKNOWN;
         const facts = this.definitions(node).map((d) => (d ? this.valueOf(d) : UNKNOWN));
@@ -554,7 +601,7 @@ export class SemanticModel {
       }
       case 'subscript':
         // Indexing/slicing a tensor keeps what it is: `out[:, 0]`, `logits[0]`.
-        return this.valueOf(node.childForFieldName('value')!);
+        return this.valueOf(field(node, 'value')!);
       case 'conditional_expression': {
         const parts = named(node);
         return combineFacts([this.valueOf(parts[0]), this.valueOf(parts[2])]);
@@ -567,7 +614,7 @@ export class SemanticModel {
   }
 
   private valueOfCall(call: Node): ValueFact {
-    const fn = call.childForFieldName('function');
+    const fn = field(call, 'function');
     if (!fn) return UNKNOWN;
     const args = callArgs(call);
     const qn = this.qualifiedName(fn);
@@ -577,7 +624,7 @@ export class SemanticModel {
       if (PASSTHROUGH_FUNCTIONS.has(qn) && args.positional[0]) return this.valueOf(args.positional[0]);
       return UNKNOWN;
     }
-    const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    const method = typeOf(fn) === 'attribute' ? optText(field(fn, 'attribute')) : undefined;
     const recv = receiver(call);
     if (method && recv && this.torchInScope) {
       const kind = ACTIVATION_METHODS[method];
@@ -585,8 +632,8 @@ export class SemanticModel {
       if (PASSTHROUGH_METHODS.has(method) && this.objectOf(recv).kind === 'unknown') return this.valueOf(recv);
     }
     // A helper function of this file: what its returns are.
-    if (fn.type === 'identifier' && this.functions.has(fn.text) && !this.bindingsIn(this.root).has(fn.text)) {
-      return viaVariable(this.returnsOf(this.functions.get(fn.text)!));
+    if (typeOf(fn) === 'identifier' && this.functions.has(textOf(fn)) && !this.bindingsIn(this.root).has(textOf(fn))) {
+      return viaVariable(this.returnsOf(this.functions.get(textOf(fn))!));
     }
     const object = this.objectOf(fn);
     if (object.kind === 'module') return this.moduleOutput(object.module, call);
@@ -618,16 +665,14 @@ export class SemanticModel {
   /** Combined fact of a function's `return` expressions (nested functions excluded). */
   returnsOf(fn: Node): ValueFact {
     const facts: ValueFact[] = [];
-    const body = fn.childForFieldName('body');
+    const body = field(fn, 'body');
     if (!body) return UNKNOWN;
-    walk(body, (n) => {
-      if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return false;
-      if (n.type === 'return_statement') {
-        const value = named(n)[0];
-        facts.push(value ? this.valueOf(value) : UNKNOWN);
-        return false;
-      }
-    });
+    for (const n of this.index.within(body, 'return_statement')) {
+      // Returns of nested functions/classes are theirs, not fn's.
+      if (this.index.closest(n, NESTED_SCOPES)?.id !== fn.id) continue;
+      const value = named(n)[0];
+      facts.push(value ? this.valueOf(value) : UNKNOWN);
+    }
     return combineFacts(facts);
   }
 
@@ -638,7 +683,7 @@ export class SemanticModel {
     if (this.lossCallCache) return this.lossCallCache;
     const out: LossCall[] = [];
     for (const call of this.calls) {
-      const fn = call.childForFieldName('function');
+      const fn = field(call, 'function');
       if (!fn) continue;
       const object = this.objectOf(fn);
       if (object.kind !== 'loss') continue;
@@ -661,9 +706,9 @@ export class SemanticModel {
     if (!this.methodIndex) {
       this.methodIndex = new Map();
       for (const call of this.calls) {
-        const fn = call.childForFieldName('function');
-        if (fn?.type !== 'attribute') continue;
-        const method = fn.childForFieldName('attribute')?.text;
+        const fn = field(call, 'function');
+        if (!fn || typeOf(fn) !== 'attribute') continue;
+        const method = optText(field(fn, 'attribute'));
         if (!method) continue;
         const list = this.methodIndex.get(method) ?? [];
         list.push(call);
@@ -689,22 +734,27 @@ export class SemanticModel {
     const isNoGrad = (expr: Node | null | undefined): boolean => {
       if (!expr) return false;
       const e = unparen(expr);
-      const target = e.type === 'call' ? e.childForFieldName('function') : e;
+      const target = typeOf(e) === 'call' ? field(e, 'function') : e;
       const qn = target ? this.qualifiedName(target) : undefined;
       if (qn === 'torch.no_grad' || qn === 'torch.inference_mode') return true;
-      return qn === 'torch.set_grad_enabled' && e.type === 'call' && callArgs(e).positional[0]?.text === 'False';
+      return qn === 'torch.set_grad_enabled' && typeOf(e) === 'call' && optText(callArgs(e).positional[0]) === 'False';
     };
-    for (let p = node.parent; p; p = p.parent) {
-      if (p.type === 'with_statement') {
-        const clause = named(p).find((c) => c.type === 'with_clause');
+    const disablesGrad = (p: Node): boolean => {
+      if (this.index.typeOf(p) === 'with_statement') {
+        const clause = named(p).find((c) => typeOf(c) === 'with_clause');
         for (const item of clause ? named(clause) : []) {
-          const value = item.childForFieldName('value');
-          if (isNoGrad(value?.type === 'as_pattern' ? named(value)[0] : value)) return true;
+          const value = field(item, 'value');
+          if (isNoGrad(value && typeOf(value) === 'as_pattern' ? named(value)[0] : value)) return true;
         }
+        return false;
       }
-      if (p.type === 'decorated_definition') {
-        for (const d of named(p).filter((c) => c.type === 'decorator')) if (isNoGrad(named(d)[0])) return true;
-      }
+      for (const d of named(p).filter((c) => typeOf(c) === 'decorator')) if (isNoGrad(named(d)[0])) return true;
+      return false;
+    };
+    for (const p of this.index.ancestors(node, NO_GRAD_CONTEXTS)) {
+      let memo = this.noGradMemo.get(p.id);
+      if (memo === undefined) this.noGradMemo.set(p.id, (memo = disablesGrad(p)));
+      if (memo) return true;
     }
     return false;
   }
@@ -713,12 +763,12 @@ export class SemanticModel {
   modeToggles(): { call: Node; receiver: Node; mode: 'train' | 'eval' }[] {
     const out: { call: Node; receiver: Node; mode: 'train' | 'eval' }[] = [];
     for (const call of this.calls) {
-      const fn = call.childForFieldName('function');
-      const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      const fn = field(call, 'function');
+      const method = fn && typeOf(fn) === 'attribute' ? optText(field(fn, 'attribute')) : undefined;
       const recv = receiver(call);
       if (!recv || (method !== 'train' && method !== 'eval')) continue;
       if (this.objectOf(recv).kind !== 'module') continue;
-      const off = method === 'train' && callArgs(call).positional[0]?.text === 'False';
+      const off = method === 'train' && optText(callArgs(call).positional[0]) === 'False';
       out.push({ call, receiver: recv, mode: method === 'eval' || off ? 'eval' : 'train' });
     }
     return out;

@@ -1,0 +1,196 @@
+// One pass over a syntax tree that every rule shares: the nodes of the types the semantic layer
+// and rules look for, in source (pre-)order, with their ranges and their nearest indexed ancestor,
+// all as plain JavaScript. Built by a single `descendantsOfType` (the traversal runs inside wasm), so
+// asking "which calls are there", "which loop/with/class encloses this node" costs no wasm calls —
+// unlike `node.parent`, which in web-tree-sitter 0.25 re-descends from the root on every call.
+import type { Node, Tree } from '../parser';
+import { endOf, primeNode, typeOf } from './syntax';
+
+/** Node types the index holds. Ask `byType` only for these (others return []). */
+export const INDEXED_TYPES: readonly string[] = [
+  'call',
+  'assignment',
+  'augmented_assignment',
+  'named_expression',
+  'for_statement',
+  'for_in_clause',
+  'while_statement',
+  'as_pattern',
+  'function_definition',
+  'lambda',
+  'class_definition',
+  'decorated_definition',
+  'if_statement',
+  'try_statement',
+  'match_statement',
+  'with_statement',
+  'return_statement',
+  'import_statement',
+  'import_from_statement',
+];
+const INDEXED = new Set(INDEXED_TYPES);
+
+const built = new WeakMap<Tree, TreeIndex>();
+
+/** True when every type of `types` is indexed (so a TreeIndex can answer a walk over them). */
+export function allIndexed(types: ReadonlySet<string>): boolean {
+  for (const t of types) if (!INDEXED.has(t)) return false;
+  return true;
+}
+
+export class TreeIndex {
+  /** The index of a node's whole tree, built once per tree and shared (semantic model, rules, `walk`). */
+  static of(node: Node): TreeIndex {
+    let index = built.get(node.tree);
+    if (!index) built.set(node.tree, (index = new TreeIndex(node.tree.rootNode)));
+    return index;
+  }
+
+  /** Indexed nodes in pre-order. */
+  readonly nodes: Node[] = [];
+  readonly types: string[] = [];
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  /** Position (in `nodes`) of the nearest indexed ancestor, or -1. */
+  readonly parents: number[] = [];
+  private readonly positions = new Map<number, number>();
+  private readonly lists = new Map<string, Node[]>();
+
+  constructor(readonly root: Node) {
+    const language = root.tree.language;
+    // descendantsOfType also matches anonymous tokens of the same name (the `lambda` keyword): keep named ones.
+    const wanted = new Set<number>();
+    for (const t of INDEXED_TYPES) {
+      const id = language.idForNodeType(t, true);
+      if (id !== null && id !== undefined) wanted.add(id);
+    }
+    const stack: number[] = [];
+    for (const node of root.descendantsOfType(INDEXED_TYPES as string[])) {
+      if (!node) continue;
+      const typeId = node.typeId;
+      if (!wanted.has(typeId)) continue;
+      const type = language.types[typeId];
+      if (!INDEXED.has(type)) continue;
+      const start = node.startIndex;
+      const end = node.endIndex;
+      primeNode(node, type, end);
+      while (stack.length) {
+        const top = stack[stack.length - 1];
+        if (this.starts[top] <= start && end <= this.ends[top] && !(this.ends[top] === start && start !== this.starts[top])) break;
+        stack.pop();
+      }
+      const i = this.nodes.length;
+      this.nodes.push(node);
+      this.types.push(type);
+      this.starts.push(start);
+      this.ends.push(end);
+      this.parents.push(stack.length ? stack[stack.length - 1] : -1);
+      this.positions.set(node.id, i);
+      let list = this.lists.get(type);
+      if (!list) this.lists.set(type, (list = []));
+      list.push(node);
+      stack.push(i);
+    }
+  }
+
+  /** Indexed nodes of one type, in source order (do not mutate). */
+  byType(type: string): Node[] {
+    return this.lists.get(type) ?? [];
+  }
+
+  /** Position of an indexed node, or undefined. */
+  positionOf(node: Node): number | undefined {
+    return this.positions.get(node.id);
+  }
+
+  /**
+   * Position of the innermost indexed node that contains `node` and is not `node` itself, or -1.
+   * (A node with the same range as an indexed descendant, e.g. a block holding one statement,
+   * counts that descendant as enclosing it.)
+   */
+  enclosingPosition(node: Node): number {
+    const own = this.positions.get(node.id);
+    if (own !== undefined) return this.parents[own];
+    return this.innermost(node.startIndex, endOf(node));
+  }
+
+  /** Innermost indexed node containing the range [start, end), or -1. */
+  innermost(start: number, end: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid] <= start) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    for (let i = found; i >= 0; i = this.parents[i]) if (this.ends[i] >= end && this.starts[i] <= start) return i;
+    return -1;
+  }
+
+  /** Indexed ancestors of `node` (innermost first) whose type is in `types`. */
+  *ancestors(node: Node, types?: ReadonlySet<string>): Generator<Node> {
+    for (let i = this.enclosingPosition(node); i >= 0; i = this.parents[i]) if (!types || types.has(this.types[i])) yield this.nodes[i];
+  }
+
+  /** The innermost indexed ancestor of `node` of one of `types`. */
+  closest(node: Node, types: ReadonlySet<string>): Node | undefined {
+    for (let i = this.enclosingPosition(node); i >= 0; i = this.parents[i]) if (types.has(this.types[i])) return this.nodes[i];
+    return undefined;
+  }
+
+  /** Indexed nodes of `type` inside `container` (its range), in source order. */
+  within(container: Node, type: string): Node[] {
+    const list = this.lists.get(type);
+    if (!list) return [];
+    const start = container.startIndex;
+    const end = endOf(container);
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].startIndex < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: Node[] = [];
+    for (let i = lo; i < list.length && list[i].startIndex < end; i++) if (endOf(list[i]) <= end && list[i].id !== container.id) out.push(list[i]);
+    return out;
+  }
+
+  /**
+   * Pre-order visit of the indexed nodes of `types` in `root`'s range (root included); `false` from
+   * `visit` skips the nodes inside that one — what `walk(root, visit, types)` does, without wasm.
+   */
+  visit(root: Node, visit: (node: Node) => boolean | void, types: ReadonlySet<string>): void {
+    const start = root.startIndex;
+    const end = endOf(root);
+    // From the root itself when indexed (not from a same-range ancestor), else the first node at its start.
+    let i = this.positions.get(root.id) ?? this.firstAtOrAfter(start);
+    let skipEnd = -1;
+    for (; i < this.nodes.length && this.starts[i] <= end; i++) {
+      if (this.ends[i] > end) continue;
+      if (skipEnd >= 0 && this.starts[i] < skipEnd) continue;
+      skipEnd = -1;
+      if (types.has(this.types[i]) && visit(this.nodes[i]) === false && this.ends[i] > this.starts[i]) skipEnd = this.ends[i];
+    }
+  }
+
+  private firstAtOrAfter(start: number): number {
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The type of an indexed node without a wasm call (falls back to `node.type`). */
+  typeOf(node: Node): string {
+    const i = this.positions.get(node.id);
+    return i === undefined ? typeOf(node) : this.types[i];
+  }
+}
