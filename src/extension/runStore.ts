@@ -72,7 +72,10 @@ export class RunStore {
       // Still running, or interrupted before the summary was written.
     }
     const m = STAMP.exec(basename(dir));
-    const startedAt = m ? new Date(`${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`) : new Date(runs[0].record.startedAt);
+    // The first run's own timestamp has milliseconds; the directory name only seconds, which ties
+    // experiments started within the same second.
+    const recorded = new Date(runs[0].record.startedAt);
+    const startedAt = !isNaN(recorded.getTime()) ? recorded : m ? new Date(`${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`) : recorded;
     return {
       dir,
       name: summary.name ?? (m ? m[5] : basename(dir)),
