@@ -10,6 +10,7 @@ const production = process.argv.includes('--production');
 const nodeEntries = [
   ['src/extension/extension.ts', 'extension'],
   ['src/worker/trainWorker.ts', 'worker'],
+  ['src/worker/memberWorker.ts', 'member-worker'],
   ['src/cli/main.ts', 'cli'],
   ['bench/bench.ts', 'bench'],
 ].filter(([src]) => existsSync(src));

@@ -2,6 +2,9 @@
 // source of truth. Data flows one way — experiment file → core → worker → these messages → webview —
 // with only commands (train, cancel, explore edits, predictions) flowing back.
 import type { BackendChoice, BackendName, BoundarySnapshot, EpochRecord, ExperimentSummary, GridSpec, RunRecord } from './core/engine/types';
+import type { LayerWeights } from './core/engine/model';
+import type { PreparedData } from './core/data/types';
+import type { RunSpec } from './core/experiment/schema';
 
 // ---- host → worker -------------------------------------------------------------------------
 export interface TrainRequest {
@@ -15,6 +18,8 @@ export interface TrainRequest {
   outDir: string;
   /** Overrides of the record settings from user settings. */
   record?: { every?: number; grid?: number };
+  /** Threads for the experiment's runs (0: one per core when worth it); default 0. */
+  threads?: number;
 }
 export interface CancelRequest { type: 'cancel' }
 /** Class probabilities of one input row from a saved run (the panel's "try a sample" form). */
@@ -54,3 +59,23 @@ export interface PredictMsg { type: 'predict'; requestId: number; modelDir: stri
 export interface ExportMsg { type: 'export'; format: 'png' | 'csv' | 'json'; name: string; data: string }
 export interface OpenRunMsg { type: 'openRun'; runDir: string }
 export type FromWebview = ReadyMsg | ExploreMsg | PredictMsg | ExportMsg | OpenRunMsg;
+
+// ---- runner → member threads (runs of one experiment trained side by side) ----------------
+// The runner (in the training worker or the CLI) hands whole runs to a pool of threads; each
+// thread trains one run at a time with the same engine and streams back what the run records.
+export interface MemberJob {
+  type: 'job';
+  job: number;
+  spec: RunSpec;
+  data: PreparedData;
+  run: { id: string; group: string; kind: 'model' | 'baseline' };
+  backend: BackendName;
+}
+export type ToMember = MemberJob | CancelRequest;
+
+export type FromMember =
+  | { type: 'start'; job: number; run: RunRecord }
+  | { type: 'epoch'; job: number; epoch: EpochRecord }
+  | { type: 'snapshot'; job: number; snapshot: BoundarySnapshot; grid: GridSpec }
+  | { type: 'done'; job: number; record: RunRecord; weights: LayerWeights[] }
+  | { type: 'failed'; job: number; message: string };

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, isAbsolute } from 'node:path';
 import pc from 'picocolors';
-import { runExperiment, type ExperimentResult } from '../core/runner';
+import { runExperiment, threadsBeside, type ExperimentResult } from '../core/runner';
 import { LogitLabError } from '../core/errors';
 import type { BackendChoice, RunRecord } from '../core/engine/types';
 import type { FromWorker } from '../protocol';
@@ -21,6 +21,8 @@ export interface TrainCliOptions {
   json?: boolean;
   quiet?: boolean;
   png?: boolean;
+  /** Threads for the runs of one experiment; default one per core. */
+  threads?: number;
 }
 
 export async function trainCommand(file: string, opts: TrainCliOptions): Promise<number> {
@@ -50,6 +52,7 @@ export async function trainCommand(file: string, opts: TrainCliOptions): Promise
       outDir: opts.out ? resolve(opts.out) : undefined,
       maxEpochs: opts.epochs,
       signal: controller.signal,
+      threads: threadsBeside(bundleDir, opts.threads ?? 0),
       wasmDir: bundleDir,
       emit: (msg: FromWorker) => progress?.handle(msg),
       afterExperiment: (r) => {
@@ -150,3 +153,4 @@ function relativeOrAbs(p: string): string {
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
+

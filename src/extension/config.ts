@@ -10,6 +10,8 @@ export interface Settings {
   boundaryResolution?: number;
   /** Snapshot cadence in epochs; undefined = the experiment file's `record.every`. */
   boundaryEvery?: number;
+  /** Threads for the runs of one experiment: 0 = one per core when worth it, 1 = sequential. */
+  threads: number;
   keepRuns: number;
   openPanelOnTrain: boolean;
   lint: { enable: boolean; select: string[]; ignore: string[]; severity: Record<string, LintSeverity> };
@@ -22,6 +24,7 @@ export function settings(scope?: vscode.Uri): Settings {
     backend: c.get<BackendChoice>('backend', 'auto'),
     boundaryResolution: positive(c.get('boundary.resolution')),
     boundaryEvery: positive(c.get('boundary.every')),
+    threads: Math.max(0, Math.round(c.get<number>('training.threads', 0))),
     keepRuns: Math.max(1, c.get<number>('runs.keep', 20)),
     openPanelOnTrain: c.get<boolean>('openPanelOnTrain', true),
     lint: {

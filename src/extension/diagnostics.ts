@@ -7,12 +7,13 @@ import { LogitLabError } from '../core/errors';
 import { isExperimentFile } from './config';
 import { errorText, log } from './log';
 import { workspaceRootFor } from './trainer';
+import { KeyedDebouncer } from './debounce';
 
 const DEBOUNCE_MS = 300;
 
 export class ExperimentDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('logit-lab');
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly pending = new KeyedDebouncer();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor() {
@@ -30,16 +31,7 @@ export class ExperimentDiagnostics implements vscode.Disposable {
 
   schedule(doc: vscode.TextDocument, ms: number): void {
     if (!isExperimentFile(doc.uri) || doc.uri.scheme === 'git') return;
-    const key = doc.uri.toString();
-    const old = this.timers.get(key);
-    if (old) clearTimeout(old);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        this.check(doc);
-      }, ms),
-    );
+    this.pending.schedule(doc.uri.toString(), ms, () => this.check(doc));
   }
 
   /** Checks one document now; returns its diagnostics. */
@@ -64,7 +56,7 @@ export class ExperimentDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.pending.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import type { Diagnostic as LintDiagnostic, LintConfig, Fix } from '../core/lint';
 import { settings, type LintSeverity } from './config';
 import { errorText, log } from './log';
+import { KeyedDebouncer } from './debounce';
 
 type LintModule = typeof import('../core/lint/index.js');
 let lintModule: Promise<LintModule> | undefined;
@@ -19,7 +20,7 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
   readonly collection = vscode.languages.createDiagnosticCollection('logit-lab-lint');
   private readonly fixes = new WeakMap<vscode.Diagnostic, Fix>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly pending = new KeyedDebouncer();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor() {
@@ -66,15 +67,7 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
   }
 
   private debounce(key: string, ms: number, fn: () => Promise<unknown>): void {
-    const old = this.timers.get(key);
-    if (old) clearTimeout(old);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        fn().catch((err) => log().warn(`Lint failed: ${errorText(err)}`));
-      }, ms),
-    );
+    this.pending.schedule(key, ms, () => fn().catch((err) => log().warn(`Lint failed: ${errorText(err)}`)));
   }
 
   /** Lint configuration: pyproject.toml's [tool.logit-lab.lint], then the logitLab.lint.* settings. */
@@ -216,7 +209,7 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.pending.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -180,6 +180,7 @@ class Session {
       backend: s.backend,
       outDir: this.outDir,
       record: { every: s.boundaryEvery, grid: s.boundaryResolution },
+      threads: s.threads,
     };
     log().info(`Training ${rel} (backend setting: ${s.backend}) → ${vscode.workspace.asRelativePath(this.outDir)}`);
     this.status.training(`Logit Lab: ${this.name} starting…`, `Training ${rel}`);

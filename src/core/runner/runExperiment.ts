@@ -14,6 +14,7 @@ import type { FromWorker } from '../../protocol';
 import { summarise, type ExperimentSummaryFile } from './summary';
 import { RunWriter } from './runWriter';
 import { defaultOutDir } from './paths';
+import { estimatedWork, MIN_WORK_FOR_THREADS, threadCount, trainOnThreads } from './threads';
 
 export interface RunExperimentOptions {
   workspaceRoot: string;
@@ -38,6 +39,12 @@ export interface RunExperimentOptions {
    * group's first run streams live — the others' messages follow when the group is done.
    */
   trainSeedsTogether?: boolean;
+  /**
+   * Train the runs side by side on worker threads. `count` 0: one per core, when the experiment
+   * is big enough to gain from it; an explicit count > 1 always uses them. A run's numbers do not
+   * depend on where it trains; its messages still go out in run order.
+   */
+  threads?: { count: number; workerFile: string };
 }
 
 export interface ExperimentResult {
@@ -69,66 +76,84 @@ export async function runExperiment(file: string, opts: RunExperimentOptions): P
   const failures: ExperimentResult['failures'] = [];
   let cancelled = false;
 
-  // With trainSeedsTogether, runs that differ only in their seed (a seed study, or the seeds of
-  // each sweep point) are trained together when the engine can (trainEnsemble); their messages
-  // still go out run by run: the first run's live, the others' replayed in order afterwards.
+  // Runs go out in groups: one run; with trainSeedsTogether, runs that differ only in their seed
+  // (trained together by trainEnsemble); with threads, every remaining run (trained side by side
+  // on a pool of threads). Messages still go out run by run, in order: the earliest unfinished
+  // run of a group streams live, the others' messages wait and follow when it ends.
+  const pool = opts.threads && !opts.trainSeedsTogether && threadCount(opts.threads.count, runs.length) > 1 &&
+    (opts.threads.count > 1 || worthThreads(runs, opts, dataCache, experimentPath)) ? opts.threads : undefined;
   for (let index = 0; index < runs.length; ) {
     if (opts.signal?.aborted) {
       cancelled = true;
       break;
     }
-    const group = opts.trainSeedsTogether ? seedGroup(runs, index, opts, dataCache, experimentPath) : [runs[index]];
+    const group = pool ? runs.slice(index) : opts.trainSeedsTogether ? seedGroup(runs, index, opts, dataCache, experimentPath) : [runs[index]];
+    let live = 0;
     const members = group.map((run, i) => {
       const spec = applyOverrides(run, opts);
-      const dir = join(outDir, run.id);
-      runDirs.push(dir);
       const queued: FromWorker[] = [];
       const member = {
-        run, spec, dir, index: index + i, writer: new RunWriter(dir), record: undefined as RunRecord | undefined,
-        send: (msg: FromWorker) => (i === 0 ? emit(msg) : queued.push(msg)),
-        flush: () => { for (const msg of queued.splice(0)) emit(msg); },
+        run, spec, dir: join(outDir, run.id), index: index + i, writer: new RunWriter(join(outDir, run.id)), record: undefined as RunRecord | undefined,
+        send: (msg: FromWorker) => (i === live ? emit(msg) : queued.push(msg)),
+        flush: () => {
+          live = i;
+          for (const msg of queued.splice(0)) emit(msg);
+        },
       };
       return member;
     });
     index += group.length;
-    let results: (TrainResult | Error)[];
-    let data: PreparedData | undefined;
-    try {
-      data = prepareCached(dataCache, members[0].spec, experimentPath, opts.workspaceRoot);
-      const trainOpts = members.map((m): TrainOptions => ({
-        id: m.run.id,
-        group: m.run.group,
-        kind: m.run.kind,
-        backend: backend.name,
-        signal: opts.signal,
-        onStart: (r) => {
-          m.record = r;
-          m.writer.write(r, true);
-          m.send({ type: 'runStart', run: r, index: m.index, total: runs.length });
-        },
-        onEpoch: (e, r) => {
-          m.record = r;
-          m.writer.write(r);
-          m.send({ type: 'epoch', runId: m.run.id, epoch: e, totalEpochs: m.spec.training.epochs });
-        },
-        onSnapshot: (snap, grid) => m.send({ type: 'snapshot', runId: m.run.id, grid, snapshot: snap }),
-      }));
-      results = members.length > 1
-        ? await trainEnsemble(members.map((m) => m.spec), data, trainOpts)
-        : [await trainRun(members[0].spec, data, trainOpts[0])];
-    } catch (err) {
-      results = members.map(() => (err instanceof Error ? err : new Error(String(err))));
+    const trainOpts = members.map((m): TrainOptions => ({
+      id: m.run.id,
+      group: m.run.group,
+      kind: m.run.kind,
+      backend: backend.name,
+      signal: opts.signal,
+      onStart: (r) => {
+        m.record = r;
+        m.writer.write(r, true);
+        m.send({ type: 'runStart', run: r, index: m.index, total: runs.length });
+      },
+      onEpoch: (e, r) => {
+        m.record = r;
+        m.writer.write(r);
+        m.send({ type: 'epoch', runId: m.run.id, epoch: e, totalEpochs: m.spec.training.epochs });
+      },
+      onSnapshot: (snap, grid) => m.send({ type: 'snapshot', runId: m.run.id, grid, snapshot: snap }),
+    }));
+    const dataOf = (i: number) => prepareCached(dataCache, members[i].spec, experimentPath, opts.workspaceRoot);
+    let results: Promise<TrainResult | null>[];
+    if (pool) {
+      // Each run's data is prepared here (once per distinct dataset); a run whose data fails
+      // fails alone.
+      const prepared = members.map((_, i) => attempt(() => dataOf(i)));
+      const ok = members.map((_, i) => i).filter((i) => !(prepared[i] instanceof Error));
+      const started = trainOnThreads(ok.map((i) => ({ spec: members[i].spec, data: prepared[i] as PreparedData, options: trainOpts[i] })), {
+        threads: pool.count, workerFile: pool.workerFile, wasmDir: opts.wasmDir, backend: backend.name, signal: opts.signal,
+      });
+      results = prepared.map((p, i) => (p instanceof Error ? Promise.reject(p) : started[ok.indexOf(i)]));
+    } else {
+      const all = (async () => {
+        const data = dataOf(0);
+        return members.length > 1 ? trainEnsemble(members.map((m) => m.spec), data, trainOpts) : [await trainRun(members[0].spec, data, trainOpts[0])];
+      })();
+      results = members.map((_, i) => all.then((r) => r[i]));
     }
+    results.forEach((r) => r.catch(() => {})); // taken in order below; not unhandled meanwhile
     for (const [i, m] of members.entries()) {
       m.flush();
       const { run, spec, dir, writer } = m;
+      const outcome = await results[i].catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      if (outcome === null) continue; // cancelled before it started: it never trained
+      runDirs.push(dir);
       let record = m.record;
       try {
-        const result = results[i];
-        if (result instanceof Error) throw result;
-        record = { ...result.record, preprocessing: data!.preprocessing };
+        if (outcome instanceof Error) throw outcome;
+        const result = outcome;
+        const data = dataOf(i);
+        record = { ...result.record, preprocessing: data.preprocessing };
         if (record.stopReason !== 'cancelled' && record.stopReason !== 'diverged' && result.weights.length > 0) {
-          await saveModel(join(dir, 'model'), result.weights, spec, data!.preprocessing, data!.classNames);
+          await saveModel(join(dir, 'model'), result.weights, spec, data.preprocessing, data.classNames);
           record.modelDir = join(dir, 'model');
         }
         writer.write(record, true);
@@ -210,4 +235,23 @@ function prepareCached(cache: Map<string, PreparedData>, spec: ExpandedRun['spec
     cache.set(key, data);
   }
   return data;
+}
+
+/** Enough work in all runs to pay for starting threads (a run whose data fails counts nothing). */
+function worthThreads(runs: ExpandedRun[], opts: RunExperimentOptions, cache: Map<string, PreparedData>, experimentPath: string): boolean {
+  let work = 0;
+  for (const run of runs) {
+    const spec = applyOverrides(run, opts);
+    const data = attempt(() => prepareCached(cache, spec, experimentPath, opts.workspaceRoot));
+    if (!(data instanceof Error)) work += estimatedWork(spec, data);
+  }
+  return work >= MIN_WORK_FOR_THREADS;
+}
+
+function attempt<T>(fn: () => T): T | Error {
+  try {
+    return fn();
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
 }

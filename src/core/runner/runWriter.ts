@@ -11,14 +11,19 @@ const MIN_INTERVAL_MS = 1000;
 export class RunWriter {
   private lastWrite = 0;
 
-  constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
-  }
+  private made = false;
+
+  /** The directory is made on the first write: a run cancelled before it starts leaves none. */
+  constructor(readonly dir: string) {}
 
   write(record: RunRecord, force = false): void {
     const now = Date.now();
     if (!force && now - this.lastWrite < MIN_INTERVAL_MS) return;
     this.lastWrite = now;
+    if (!this.made) {
+      mkdirSync(this.dir, { recursive: true });
+      this.made = true;
+    }
     // Write-then-rename so a reader never sees half a file.
     const tmp = join(this.dir, 'run.json.tmp');
     writeFileSync(tmp, JSON.stringify(record));

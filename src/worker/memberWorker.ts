@@ -1,0 +1,38 @@
+// One thread of the runner's pool (src/core/runner/threads.ts): trains the runs it is handed, one
+// at a time, with the same engine as a run trained inline, and streams back what each records.
+import { parentPort, workerData } from 'node:worker_threads';
+import { initBackend, trainRun } from '../core/engine';
+import { LogitLabError } from '../core/errors';
+import type { FromMember, MemberJob, ToMember } from '../protocol';
+
+if (!parentPort) throw new Error('memberWorker must run inside a worker thread');
+const port = parentPort;
+const post = (msg: FromMember) => port.postMessage(msg);
+const { wasmDir } = (workerData ?? {}) as { wasmDir?: string };
+let controller: AbortController | undefined;
+
+port.on('message', (msg: ToMember) => {
+  if (msg.type === 'cancel') controller?.abort();
+  if (msg.type === 'job') void train(msg);
+});
+
+async function train({ job, spec, data, run, backend }: MemberJob) {
+  controller = new AbortController();
+  try {
+    await initBackend(backend, { wasmDir: wasmDir ?? __dirname });
+    const result = await trainRun(spec, data, {
+      ...run,
+      backend,
+      signal: controller.signal,
+      // History and snapshots travel one message each; the pool rebuilds the record from them.
+      onStart: (r) => post({ type: 'start', job, run: r }),
+      onEpoch: (epoch) => post({ type: 'epoch', job, epoch }),
+      onSnapshot: (snapshot, grid) => post({ type: 'snapshot', job, snapshot, grid }),
+    });
+    post({ type: 'done', job, record: result.record, weights: result.weights });
+  } catch (err) {
+    post({ type: 'failed', job, message: err instanceof LogitLabError ? err.format() : err instanceof Error ? err.message : String(err) });
+  } finally {
+    controller = undefined;
+  }
+}
