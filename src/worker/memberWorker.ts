@@ -1,7 +1,8 @@
 // One thread of the runner's pool (src/core/runner/threads.ts): trains the runs it is handed, one
 // at a time, with the same engine as a run trained inline, and streams back what each records.
 import { parentPort, workerData } from 'node:worker_threads';
-import { initBackend, trainRun } from '../core/engine';
+import { initBackend } from '../core/engine/backend';
+import { trainRun } from '../core/engine/train';
 import { LogitLabError } from '../core/errors';
 import type { FromMember, MemberJob, ToMember } from '../protocol';
 

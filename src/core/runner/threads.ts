@@ -1,12 +1,12 @@
-// Trains the runs of a sweep or seed study side by side on a pool of worker threads, one run per
-// thread at a time (src/worker/memberWorker.ts). A run trained on a thread is the same code on the
+// Trains the runs of a sweep or seed study side by side: on this thread and on a pool of worker
+// threads, one run per thread at a time (src/worker/memberWorker.ts). A run trained on a thread is the same code on the
 // same inputs as one trained inline, so its numbers are identical; only the wall time shrinks.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { PreparedData } from '../data/types';
-import { layerSizes, parameterCount, type TrainOptions, type TrainResult } from '../engine';
+import { layerSizes, parameterCount, trainRun, type TrainOptions, type TrainResult } from '../engine';
 import { outputsFor } from '../experiment/outputs';
 import type { BackendName, RunRecord } from '../engine/types';
 import type { RunSpec } from '../experiment/schema';
@@ -70,11 +70,14 @@ export function trainOnThreads(jobs: ThreadJob[], opts: ThreadPoolOptions): Prom
 
   const retire = (worker: Worker, reason?: Error) => {
     if (!workers.delete(worker)) return;
-    alive -= 1;
     void worker.terminate();
+    laneEnded(reason);
+  };
+  const laneEnded = (reason?: Error) => {
+    alive -= 1;
     if (alive > 0) return;
     opts.signal?.removeEventListener('abort', cancelAll);
-    // The last thread is gone: nothing is left to take the jobs that have not started.
+    // The last lane has ended: nothing is left to take the jobs that have not started.
     while (next < jobs.length) {
       const d = settled[next++];
       if (reason) d.reject(reason);
@@ -82,7 +85,10 @@ export function trainOnThreads(jobs: ThreadJob[], opts: ThreadPoolOptions): Prom
     }
   };
 
-  for (let t = threadCount(opts.threads, jobs.length); t > 0; t--) {
+  // This thread trains too, so n lanes take n - 1 new threads; it starts at once while they load.
+  const lanes = threadCount(opts.threads, jobs.length);
+  void trainHere();
+  for (let t = lanes - 1; t > 0; t--) {
     const worker = new Worker(opts.workerFile, { workerData: { wasmDir: opts.wasmDir } });
     workers.add(worker);
     alive += 1;
@@ -133,6 +139,20 @@ export function trainOnThreads(jobs: ThreadJob[], opts: ThreadPoolOptions): Prom
     takeNext();
   }
   return settled.map((d) => d.promise);
+
+  async function trainHere() {
+    alive += 1;
+    while (next < jobs.length && !opts.signal?.aborted) {
+      const job = next++;
+      const { spec, data, options } = jobs[job];
+      try {
+        settled[job].resolve(await trainRun(spec, data, { ...options, backend: opts.backend, signal: opts.signal }));
+      } catch (err) {
+        settled[job].reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    laneEnded();
+  }
 }
 
 function deferred<T>() {
