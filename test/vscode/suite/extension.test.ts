@@ -2,7 +2,7 @@
 // test:desktop): commands, training through the worker, cancel, run history, diagnostics and
 // extension-host responsiveness during training.
 import * as assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
@@ -25,6 +25,14 @@ async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | un
     if (v) return v;
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function readdirSafe(dir: string): string[] | undefined {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return undefined;
   }
 }
 
@@ -285,5 +293,46 @@ describe('Logit Lab in VS Code', function () {
     const gone = await store.prune(2);
     assert.equal(gone.length, before - 2);
     assert.deepEqual((await store.list()).map((e) => e.name), ['diverge', 'long-moons']);
+  });
+
+  it('trains a seed study on worker threads from the editor (the VSIX ships the member worker), runs reported in order', async function () {
+    await fs.writeFile(file('seeds.experiment.json').fsPath, JSON.stringify({
+      name: 'thread-seeds',
+      data: { kind: 'ring', samples: 300, validation: 0 },
+      model: { hidden: [4, 4], init: 'torch' },
+      loss: 'cross-entropy',
+      optimizer: { kind: 'adam', lr: 0.01 },
+      training: { epochs: 1500 },
+      sweep: { seed: [0, 1, 2, 3, 4, 5] },
+      record: { every: 500, grid: 20 },
+    }));
+    const config = vscode.workspace.getConfiguration('logitLab');
+    await config.update('training.threads', 2, vscode.ConfigurationTarget.Global);
+    const threads = () => (process.platform === 'linux' ? (readdirSafe('/proc/self/task')?.length ?? 0) : 0);
+    const before = threads();
+    let most = before;
+    const started: string[] = [];
+    const sub = api.trainer.onMessage(({ msg }) => {
+      most = Math.max(most, threads());
+      if (msg.type === 'runStart') started.push(msg.run.id);
+    });
+    try {
+      const result = (await vscode.commands.executeCommand('logitLab.train', file('seeds.experiment.json'))) as TrainResult | undefined;
+      assert.ok(result && !result.failed, `training failed: ${result?.errors.join('; ')}`);
+      assert.equal(result.runs.length, 6);
+      assert.deepEqual(result.runs.map((r) => r.config.seed), [0, 1, 2, 3, 4, 5]);
+      assert.deepEqual(started, result.runs.map((r) => r.id), 'runs start one after another in the stream');
+      for (const run of result.runs) {
+        assert.equal(run.status, 'completed', `${run.id}: ${run.message ?? ''}`);
+        assert.equal(run.history.length, 1500);
+        assert.equal(run.snapshots.length, 3);
+      }
+      // The training worker and at least one member thread ran beside the extension host.
+      if (process.platform === 'linux') assert.ok(most >= before + 2, `threads: ${before} before, at most ${most} during training`);
+      metric('seedStudyThreadsWallMs', String(result.wallMs));
+    } finally {
+      sub.dispose();
+      await config.update('training.threads', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
