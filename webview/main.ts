@@ -21,9 +21,9 @@ const TAB_LABELS: Record<Tab, string> = { boundary: 'Decision boundary', animati
 interface UiState {
   tab: Tab; runId?: string; frame: number; follow: boolean; speed: number; playing: boolean;
   log: boolean; smoothing: number; threshold: number; split: 'train' | 'val';
-  sortKey: string; sortDir: 1 | -1; showTrain: boolean; showVal: boolean; showContour: boolean; successAt: number;
+  sortKey: string; sortDir: 1 | -1; showTrain: boolean; showVal: boolean; showContour: boolean; successAt?: number;
 }
-const defaults: UiState = { tab: 'boundary', frame: 0, follow: true, speed: 1, playing: false, log: false, smoothing: 0, threshold: 0.5, split: 'val', sortKey: 'valAcc', sortDir: -1, showTrain: true, showVal: true, showContour: true, successAt: 0.9 };
+const defaults: UiState = { tab: 'boundary', frame: 0, follow: true, speed: 1, playing: false, log: false, smoothing: 0, threshold: 0.5, split: 'val', sortKey: 'valAcc', sortDir: -1, showTrain: true, showVal: true, showContour: true };
 
 const vscode: VsCodeApi | null = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : null;
 const store = new RunStore();
@@ -371,24 +371,36 @@ function viewCompare(): void {
   };
 }
 
+const METRIC_LABEL = { trainAcc: 'train acc', valAcc: 'val acc', testAcc: 'test acc' } as const;
+
+/** What counts as success: the experiment file's criterion, with the threshold the user set here. */
+function successCriterion(runs: RunRecord[]): { metric: keyof typeof METRIC_LABEL; atLeast: number } {
+  const fromFile = runs.find((r) => r.success)?.success;
+  return { metric: fromFile?.metric ?? 'valAcc', atLeast: ui.successAt ?? fromFile?.atLeast ?? 0.9 };
+}
+
 function viewSeeds(): void {
-  const thr = h('input', { type: 'number', min: 0, max: 1, step: 0.01, value: ui.successAt, 'aria-label': 'Success threshold on validation accuracy' });
+  const criterion = successCriterion(store.runs);
+  const thr = h('input', { type: 'number', min: 0, max: 1, step: 0.01, value: criterion.atLeast, 'aria-label': `Success threshold on ${METRIC_LABEL[criterion.metric]}` });
   thr.addEventListener('change', () => { ui.successAt = Number(thr.value); requestRender(); });
   const groupsBox = h('div', { class: 'll-groups' });
   const alive = h('canvas', { class: 'll-chart', role: 'img', 'aria-label': 'Alive units of the first hidden layer over epochs' });
-  views.append(h('div', { class: 'll-toolbar' }, h('label', {}, 'success: val acc ≥ ', thr)), groupsBox, h('h3', {}, 'Alive units per hidden layer'), h('div', { class: 'll-chart-box wide' }, alive));
+  views.append(h('div', { class: 'll-toolbar' }, h('label', {}, `success: ${METRIC_LABEL[criterion.metric]} ≥ `, thr)), groupsBox, h('h3', {}, 'Alive units per hidden layer'), h('div', { class: 'll-chart-box wide' }, alive));
   refresh = () => {
     const groups = new Map<string, RunRecord[]>();
     for (const r of store.runs) groups.set(r.group, [...(groups.get(r.group) ?? []), r]);
-    const ok = (r: RunRecord) => (r.final?.valAcc ?? r.final?.trainAcc ?? 0) >= ui.successAt;
+    const { metric, atLeast } = successCriterion(store.runs);
+    // Without a validation split "val acc" falls back to training accuracy, as the run table does.
+    const value = (r: RunRecord) => (metric === 'valAcc' ? r.final?.valAcc ?? r.final?.trainAcc : r.final?.[metric]) ?? 0;
+    const ok = (r: RunRecord) => value(r) >= atLeast;
     groupsBox.replaceChildren(...[...groups].map(([g, runs]) => {
       const wins = runs.filter(ok).length;
       const stuck = runs.filter((r) => r.stuckAtLn2);
       return h('section', { class: 'll-group', 'aria-label': `Group ${g}` },
         h('h3', {}, `${g}: `, h('span', { class: 'll-rate' }, `${wins}/${runs.length} succeeded (${Math.round((100 * wins) / runs.length)}%)`)),
         h('div', { class: 'll-seed-grid', role: 'list' }, ...runs.map((r) => {
-          const cell = h('button', { role: 'listitem', class: `ll-seed ${ok(r) ? 'ok' : 'fail'}${r.stuckAtLn2 ? ' stuck' : ''}`, title: `${r.name}: val acc ${fmtPct(r.final?.valAcc)}`, 'aria-label': `seed ${r.config.seed}: ${ok(r) ? 'success' : 'failure'}${r.stuckAtLn2 ? ', stuck at ln 2' : ''}` },
-            `seed ${r.config.seed}`, h('small', {}, fmtPct(r.final?.valAcc)), r.stuckAtLn2 ? h('small', {}, 'stuck ln 2') : null);
+          const cell = h('button', { role: 'listitem', class: `ll-seed ${ok(r) ? 'ok' : 'fail'}${r.stuckAtLn2 ? ' stuck' : ''}`, title: `${r.name}: ${METRIC_LABEL[metric]} ${fmtPct(value(r))}`, 'aria-label': `seed ${r.config.seed}: ${ok(r) ? 'success' : 'failure'}${r.stuckAtLn2 ? ', stuck at ln 2' : ''}` },
+            `seed ${r.config.seed}`, h('small', {}, fmtPct(value(r))), r.stuckAtLn2 ? h('small', {}, 'stuck ln 2') : null);
           cell.addEventListener('click', () => { ui.runId = r.id; ui.tab = 'boundary'; rebuild(); });
           return cell;
         })),

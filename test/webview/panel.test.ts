@@ -275,6 +275,24 @@ describe('curves, compare, seeds, report, network', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'seeds.png'), fullPage: true });
   });
 
+  it('seed study: the experiment file\'s success criterion sets the metric and the threshold', async () => {
+    const page = await panel('light');
+    const withCriterion = seeds.map((r) => ({ ...r, success: { metric: 'trainAcc' as const, atLeast: 0.95 } }));
+    await send(page, { type: 'showRuns', title: 'Ring seeds', runs: withCriterion });
+    await settle(page);
+    await tab(page, 'seeds');
+    assert.match(await page.textContent('.ll-toolbar label') ?? '', /train acc ≥/);
+    assert.equal(await page.inputValue('.ll-toolbar input[type=number]'), '0.95');
+    const groups = [...new Set(seeds.map((r) => r.group))];
+    const rate = (at: number) => groups.map((g) => { const rs = seeds.filter((r) => r.group === g); const w = rs.filter((r) => (r.final?.trainAcc ?? 0) >= at).length; return `${w}/${rs.length} succeeded (${Math.round((100 * w) / rs.length)}%)`; });
+    assert.deepEqual(await page.$$eval('.ll-rate', (els) => els.map((e) => e.textContent)), rate(0.95));
+    // The user's threshold wins over the file's.
+    await page.fill('.ll-toolbar input[type=number]', '0.5');
+    await page.dispatchEvent('.ll-toolbar input[type=number]', 'change');
+    await settle(page);
+    assert.deepEqual(await page.$$eval('.ll-rate', (els) => els.map((e) => e.textContent)), rate(0.5));
+  });
+
   it('report: confusion matrix and a threshold slider that moves precision and recall', async () => {
     const page = await panel('light');
     await send(page, { type: 'showRuns', title: 'Moons', runs: [moons] });

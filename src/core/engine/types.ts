@@ -76,6 +76,8 @@ export interface RunRecord {
   stuckAtLn2?: boolean;
   /** The fitted input pipeline: what a "try a sample" form asks for (columns, categories, means). */
   preprocessing?: Preprocessing;
+  /** The experiment file's success criterion (set by the runner): what the seed-study view counts. */
+  success?: { metric: 'trainAcc' | 'valAcc' | 'testAcc'; atLeast: number };
   /** Directory of the saved model (set by the runner once saved), for predictions. */
   modelDir?: string;
   timings: { totalMs: number; msPerEpoch: number; snapshotMs: number };

@@ -151,7 +151,7 @@ export async function runExperiment(file: string, opts: RunExperimentOptions): P
         if (outcome instanceof Error) throw outcome;
         const result = outcome;
         const data = dataOf(i);
-        record = { ...result.record, preprocessing: data.preprocessing };
+        record = { ...result.record, preprocessing: data.preprocessing, ...(experiment.success ? { success: experiment.success } : {}) };
         if (record.stopReason !== 'cancelled' && record.stopReason !== 'diverged' && result.weights.length > 0) {
           await saveModel(join(dir, 'model'), result.weights, spec, data.preprocessing, data.classNames);
           record.modelDir = join(dir, 'model');
