@@ -62,6 +62,34 @@ describe('Logit Lab in VS Code', function () {
     }
   });
 
+  it('New Experiment: picks a lesson template, asks for a free file name, creates and opens a file the checks accept', async function () {
+    const pending = vscode.commands.executeCommand('logitLab.newExperiment') as Thenable<vscode.Uri | undefined>;
+    // The real quick pick and input box, driven the way a keyboard user would: Enter on the first
+    // template, then Enter on the proposed name. Enter before a widget is up does nothing, so keep
+    // pressing until the command is done (a loaded machine may take a while to show them).
+    let done = false;
+    void Promise.resolve(pending).then(() => (done = true), () => (done = true));
+    for (let i = 0; i < 60 && !done; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      if (!done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    const created = await pending;
+    assert.ok(created, 'no file was created');
+    assert.match(created.fsPath, /\.experiment\.json$/);
+    assert.ok(created.fsPath.startsWith(ws.fsPath), `${created.fsPath} is outside the workspace`);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, created.fsPath, 'the new file is open');
+    const text = await fs.readFile(created.fsPath, 'utf8');
+    assert.ok(!text.includes('"$schema"'), 'the repository-relative $schema is dropped');
+    // A clean template: the editor finds nothing wrong with it.
+    const problems = await waitFor('the file to be checked', async () => {
+      await new Promise((r) => setTimeout(r, 500));
+      return vscode.languages.getDiagnostics(created);
+    }, 10_000);
+    assert.deepEqual(problems.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map((d) => d.message), []);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await fs.rm(created.fsPath);
+  });
+
   it('opens experiment files as JSON with comments', async function () {
     const doc = await vscode.workspace.openTextDocument(file('w1.experiment.json'));
     assert.equal(doc.languageId, 'jsonc');
