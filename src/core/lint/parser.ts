@@ -6,8 +6,10 @@
 // column are always derived from those offsets by `LineIndex` (never from tree-sitter's Point).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
 import type * as WebTreeSitter from 'web-tree-sitter';
+import type { SyntaxNode, SyntaxTree } from './syntax-tree';
+import { copyTree, hasCursorExports, type CursorExports } from './tree-copy';
 
 // `require`, not `import`: bundlers resolve `import` to web-tree-sitter's ES build, which needs
 // `import.meta.url` and breaks inside our CommonJS bundles; the CommonJS build locates itself fine.
@@ -16,7 +18,9 @@ const { Parser, Language } = require('web-tree-sitter') as typeof WebTreeSitter;
 type Parser = WebTreeSitter.Parser;
 type Language = WebTreeSitter.Language;
 
-export type { Node, Tree };
+/** The linter's syntax node: a plain-JS copy of tree-sitter's (see ./syntax-tree.ts). */
+export type Node = SyntaxNode;
+export type { SyntaxTree, Tree };
 
 const RUNTIME_WASM = 'tree-sitter.wasm';
 const PYTHON_WASM = 'tree-sitter-python.wasm';
@@ -40,11 +44,17 @@ export function locateWasm(file: string): string {
 
 let ready: Promise<Language> | undefined;
 let python: Language | undefined;
+/** The runtime's wasm exports for the fast tree copy, when reachable (see ./tree-copy.ts). */
+let cursorExports: CursorExports | undefined;
 
 /** Initialise the wasm runtime and load the Python grammar once; every caller awaits the same promise. */
 export function initParser(): Promise<Language> {
   ready ??= (async () => {
-    await Parser.init({ locateFile: () => locateWasm(RUNTIME_WASM) });
+    // Emscripten builds its module object on the options object it is given, so after `init` this
+    // object also carries the runtime's exports.
+    const moduleOptions = { locateFile: () => locateWasm(RUNTIME_WASM) };
+    await Parser.init(moduleOptions);
+    if (hasCursorExports(moduleOptions)) cursorExports = moduleOptions;
     python = await Language.load(locateWasm(PYTHON_WASM));
     return python;
   })();
@@ -93,6 +103,7 @@ export class LineIndex {
 export class PythonDocument {
   private readonly parser: Parser;
   private current: Tree;
+  private copy: SyntaxTree | undefined;
   private lines: LineIndex | undefined;
   /** Bumped on every edit so callers can cache per-version analyses. */
   version = 0;
@@ -112,11 +123,17 @@ export class PythonDocument {
   get text(): string {
     return this.source;
   }
+  /** The tree-sitter tree (wasm). */
   get tree(): Tree {
     return this.current;
   }
+  /** The plain-JS copy of the current tree that the linter reads (made on first use per version). */
+  get syntax(): SyntaxTree {
+    this.copy ??= copyTree(this.current, this.source, cursorExports);
+    return this.copy;
+  }
   get root(): Node {
-    return this.current.rootNode;
+    return this.syntax.rootNode;
   }
   get lineIndex(): LineIndex {
     this.lines ??= new LineIndex(this.source);
@@ -144,6 +161,7 @@ export class PythonDocument {
     const next = this.parseOrThrow(updated, this.current);
     this.current.delete();
     this.current = next;
+    this.copy = undefined;
     this.source = updated;
     this.lines = after;
     this.version++;
@@ -155,6 +173,7 @@ export class PythonDocument {
     const next = this.parseOrThrow(text);
     this.current.delete();
     this.current = next;
+    this.copy = undefined;
     this.source = text;
     this.lines = undefined;
     this.version++;

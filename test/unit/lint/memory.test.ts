@@ -38,3 +38,21 @@ test('the heap check can fail: trees that are never deleted do grow it', async (
   assert.ok(heapBytes() > before);
   for (const d of leaked) d.dispose();
 });
+
+test('copying the tree after every edit (the linter reads the copy) does not grow the wasm heap', async () => {
+  await initParser();
+  const doc = new PythonDocument(big);
+  for (let i = 0; i < 20; i++) {
+    doc.edit(20, 20, i % 2 ? 'a' : '');
+    void doc.root;
+  }
+  const before = heapBytes();
+  for (let i = 0; i < 200; i++) {
+    const at = 13 + ((i * 37) % 500);
+    if (i % 2) doc.edit(at, at, 'z');
+    else doc.edit(at, at + 1, '');
+    assert.equal(doc.root.text, doc.text);
+  }
+  assert.equal(heapBytes(), before, 'heap grew across 200 edits and copies');
+  doc.dispose();
+});

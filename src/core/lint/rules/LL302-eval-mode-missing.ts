@@ -89,8 +89,7 @@ function evalNeverUndone(ctx: Parameters<Rule['check']>[0], sem: SemanticModel, 
   const sites = (t: Toggle): { at: Node; fn?: Node }[] => {
     const fn = topLevelFunctionOf(sem, t.call);
     if (!fn) return [{ at: t.call }];
-    const name = fn.childForFieldName('name')!.text;
-    return sem.calls.filter((c) => c.childForFieldName('function')?.type === 'identifier' && c.childForFieldName('function')!.text === name).map((at) => ({ at, fn }));
+    return sem.callsOf(fn.childForFieldName('name')!.text).map((at) => ({ at, fn }));
   };
   const reported = new Set<number>();
   for (const ev of toggles) {
@@ -108,7 +107,7 @@ function evalNeverUndone(ctx: Parameters<Rule['check']>[0], sem: SemanticModel, 
       );
       if (!trained) continue;
       // train() in the loop, or in a function the loop calls, brings training mode back.
-      const calledFunctions = sem.calls.filter((c) => isInside(c, loop.body)).map((c) => topLevelFunctionNamed(sem, c)).filter((f): f is Node => !!f);
+      const calledFunctions = sem.index.within(loop.body, 'call').map((c) => topLevelFunctionNamed(sem, c)).filter((f): f is Node => !!f);
       const restored = toggles.some((t) => sameOrUnknown(t) && (isInside(t.call, loop.body) || calledFunctions.some((f) => isInside(t.call, f))));
       if (restored) continue;
       reported.add(loop.node.id);

@@ -1,7 +1,7 @@
 // Import resolution: which local names stand for which Python modules/objects, so that rules match
 // `torch.nn.Sigmoid` however it was spelled (`nn.Sigmoid`, `Sigmoid`, `torch.nn.modules.activation.Sigmoid`).
 import type { Node } from '../parser';
-import { named, typeOf, walk } from './syntax';
+import { named, walk } from './syntax';
 import type { TreeIndex } from './tree-index';
 
 /** Spellings that name the same object; the right side is what rules compare against. */
@@ -51,7 +51,7 @@ export class ImportTable {
     walk(
       root,
       (node) => {
-        if (typeOf(node) === 'import_statement') this.addImport(node);
+        if (node.type === 'import_statement') this.addImport(node);
         else this.addFromImport(node);
         return false;
       },

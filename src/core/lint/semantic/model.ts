@@ -3,11 +3,11 @@
 // analysis is unsure it answers `unknown`, and rules stay silent on unknown.
 import type { Node } from '../parser';
 import { canonical, ImportTable } from './imports';
-import { callArgs, endOf, field, isInside, named, receiver, textOf, typeOf, unparen } from './syntax';
+import { callArgs, isInside, named, receiver, unparen } from './syntax';
 import { TreeIndex } from './tree-index';
 
-const optText = (n: Node | null | undefined): string | undefined => (n ? textOf(n) : undefined);
-const optType = (n: Node | null | undefined): string | undefined => (n ? typeOf(n) : undefined);
+const optText = (n: Node | null | undefined): string | undefined => (n ? n.text : undefined);
+const optType = (n: Node | null | undefined): string | undefined => (n ? n.type : undefined);
 import {
   UNKNOWN,
   UNKNOWN_OBJECT,
@@ -109,6 +109,7 @@ export class SemanticModel {
   readonly calls: Node[] = [];
   /** Every loop, in source order. */
   readonly loops: LoopInfo[] = [];
+  private readonly loopByNode = new Map<number, LoopInfo>();
   /** Functions defined in the file (not methods), by name. */
   readonly functions = new Map<string, Node>();
 
@@ -118,21 +119,31 @@ export class SemanticModel {
   /** Indices into `scopes` of the scopes not nested in another one. */
   private readonly topScopes: number[] = [];
   private readonly classNodes: Node[] = [];
-  private readonly valueMemo = new Map<number, ValueFact>();
-  private readonly objectMemo = new Map<number, TorchObject>();
-  private readonly visiting = new Set<string>();
+  // Memo tables indexed by node id (ids are dense pre-order positions: arrays beat Maps here).
+  private readonly valueMemo: (ValueFact | undefined)[];
+  private readonly objectMemo: (TorchObject | undefined)[];
+  /** Nodes whose value/object is being computed (cycle guard). */
+  private readonly visitingValues = new Set<number>();
+  private readonly visitingObjects = new Set<number>();
   private lossCallCache?: LossCall[];
   private methodIndex?: Map<string, Node[]>;
   private callsByName?: Map<string, Node[]>;
-  private readonly qualifiedMemo = new Map<number, string | null>();
-  private readonly scopeMemo = new Map<number, Node>();
+  /** `null` = computed, no qualified name. */
+  private readonly qualifiedMemo: (string | null | undefined)[];
+  private readonly scopeMemo: (Node | undefined)[];
   /** While scopes are still being collected, scopeOf answers must not be memoised. */
   private collecting = true;
-  private readonly noGradMemo = new Map<number, boolean>();
+  private readonly noGradMemo: (boolean | undefined)[];
   /** Nodes by type, ranges and nearest-ancestor links, from one pass over the tree (shared by rules). */
   readonly index: TreeIndex;
 
   constructor(readonly root: Node) {
+    const size = root.tree.nodeCount;
+    this.valueMemo = new Array(size);
+    this.objectMemo = new Array(size);
+    this.qualifiedMemo = new Array(size);
+    this.scopeMemo = new Array(size);
+    this.noGradMemo = new Array(size);
     this.index = root.id === root.tree.rootNode.id ? TreeIndex.of(root) : new TreeIndex(root);
     this.imports = new ImportTable(root, this.index);
     this.collect();
@@ -143,12 +154,12 @@ export class SemanticModel {
   private addScope(n: Node): void {
       const ranges: [number, number][] = [];
       for (const name of ['parameters', 'body']) {
-        const part = field(n, name);
-        if (part) ranges.push([part.startIndex, endOf(part)]);
+        const part = n.childForFieldName(name);
+        if (part) ranges.push([part.startIndex, part.endIndex]);
       }
       const last = this.topScopes.length ? this.scopes[this.topScopes[this.topScopes.length - 1]] : undefined;
       if (!last || n.startIndex >= last.end) this.topScopes.push(this.scopes.length);
-      this.scopes.push({ node: n, start: n.startIndex, end: endOf(n), ranges });
+      this.scopes.push({ node: n, start: n.startIndex, end: n.endIndex, ranges });
   }
 
   /** True when the file imports torch: torch rules run only then. */
@@ -160,33 +171,33 @@ export class SemanticModel {
 
   /** The canonical qualified name of a name/attribute expression (`nn.Sigmoid` → `torch.nn.Sigmoid`), or undefined. */
   qualifiedName(node: Node): string | undefined {
-    const memo = this.qualifiedMemo.get(node.id);
+    const memo = this.qualifiedMemo[node.id];
     if (memo !== undefined) return memo ?? undefined;
     const raw = this.rawQualifiedName(unparen(node));
     const result = raw === undefined ? undefined : canonical(raw);
-    this.qualifiedMemo.set(node.id, result ?? null);
+    this.qualifiedMemo[node.id] = result ?? null;
     return result;
   }
 
   private rawQualifiedName(node: Node): string | undefined {
-    if (typeOf(node) === 'identifier') {
+    if (node.type === 'identifier') {
       // A local assignment shadows an import (`F = my_features`).
-      if (this.bindingsIn(this.scopeOf(node)).get(textOf(node))?.some((b) => b.value)) return undefined;
-      return this.imports.resolve(textOf(node));
+      if (this.bindingsIn(this.scopeOf(node)).get(node.text)?.some((b) => b.value)) return undefined;
+      return this.imports.resolve(node.text);
     }
-    if (typeOf(node) === 'attribute') {
-      const object = field(node, 'object');
-      const attr = field(node, 'attribute');
+    if (node.type === 'attribute') {
+      const object = node.childForFieldName('object');
+      const attr = node.childForFieldName('attribute');
       if (!object || !attr) return undefined;
       const base = this.rawQualifiedName(unparen(object));
-      return base === undefined ? undefined : `${base}.${textOf(attr)}`;
+      return base === undefined ? undefined : `${base}.${attr.text}`;
     }
     return undefined;
   }
 
   /** Canonical qualified name of the function a call calls, if it resolves through imports. */
   calleeQualifiedName(call: Node): string | undefined {
-    const fn = field(call, 'function');
+    const fn = call.childForFieldName('function');
     return fn ? this.qualifiedName(fn) : undefined;
   }
 
@@ -195,10 +206,10 @@ export class SemanticModel {
   /** The function/lambda/class node whose scope `node` is in, or the module root. */
   scopeOf(node: Node): Node {
     if (!this.collecting) {
-      const memo = this.scopeMemo.get(node.id);
+      const memo = this.scopeMemo[node.id];
       if (memo) return memo;
       const scope = this.findScope(node);
-      this.scopeMemo.set(node.id, scope);
+      this.scopeMemo[node.id] = scope;
       return scope;
     }
     return this.findScope(node);
@@ -208,7 +219,7 @@ export class SemanticModel {
     // Ranges instead of `.parent` chains: in web-tree-sitter 0.25 every `.parent` re-descends from
     // the root. Binary-search the outermost scope, then scan only the scopes nested in it.
     const at = node.startIndex;
-    const end = endOf(node);
+    const end = node.endIndex;
     let lo = 0;
     let hi = this.topScopes.length - 1;
     let top = -1;
@@ -240,7 +251,7 @@ export class SemanticModel {
    * use — every alternative. `undefined` entries mean "bound to something unknown" (parameter, loop target).
    */
   definitions(identifier: Node): (Node | undefined)[] {
-    const name = textOf(identifier);
+    const name = identifier.text;
     for (let scope: Node | undefined = this.scopeOf(identifier); scope; scope = scope.id === this.root.id ? undefined : this.scopeOf(scope)) {
       const all = this.bindingsIn(scope).get(name);
       if (!all?.length) continue;
@@ -253,7 +264,7 @@ export class SemanticModel {
       const branch = this.separatingConditional(last.target, identifier, scope);
       if (!branch) return last.param ? this.argumentsFor(last) : [last.value];
       const alternatives = chosen.filter((b) => isInside(b.target, branch));
-      const previous = chosen.filter((b) => endOf(b.target) <= branch.startIndex).pop();
+      const previous = chosen.filter((b) => b.target.endIndex <= branch.startIndex).pop();
       return [...alternatives, ...(previous ? [previous] : [])].map((b) => b.value).concat(previous ? [] : [undefined]);
     }
     return [];
@@ -266,7 +277,7 @@ export class SemanticModel {
    */
   private argumentsFor(b: Binding): (Node | undefined)[] {
     const fn = b.param!.fn;
-    const name = optText(field(fn, 'name'));
+    const name = optText(fn.childForFieldName('name'));
     if (!name || this.functions.get(name)?.id !== fn.id) return [undefined];
     const values: (Node | undefined)[] = [];
     for (const call of this.callsOf(name)) {
@@ -278,13 +289,13 @@ export class SemanticModel {
   }
 
   /** Calls of a bare name `name(...)`, in source order. */
-  private callsOf(name: string): Node[] {
+  callsOf(name: string): Node[] {
     if (!this.callsByName) {
       this.callsByName = new Map();
       for (const call of this.calls) {
-        const callee = field(call, 'function');
-        if (!callee || typeOf(callee) !== 'identifier') continue;
-        const text = textOf(callee);
+        const callee = call.childForFieldName('function');
+        if (!callee || callee.type !== 'identifier') continue;
+        const text = callee.text;
         const list = this.callsByName.get(text);
         if (list) list.push(call);
         else this.callsByName.set(text, [call]);
@@ -298,7 +309,7 @@ export class SemanticModel {
     let found: Node | undefined;
     for (const p of this.index.ancestors(definition)) {
       if (p.id === scope.id) break;
-      if (CONDITIONAL_TYPES.has(this.index.typeOf(p)) && !isInside(use, p)) found = p;
+      if (CONDITIONAL_TYPES.has(p.type) && !isInside(use, p)) found = p;
     }
     return found;
   }
@@ -314,11 +325,11 @@ export class SemanticModel {
     const bindTarget = (target: Node, value: Node | undefined, visibleFrom: number) => {
       const t = unparen(target);
       const scope = this.scopeOf(t);
-      if (typeOf(t) === 'identifier') add(scope, { name: textOf(t), target: t, value, visibleFrom });
-      else if (typeOf(t) === 'pattern_list' || typeOf(t) === 'tuple_pattern' || typeOf(t) === 'list_pattern') {
+      if (t.type === 'identifier') add(scope, { name: t.text, target: t, value, visibleFrom });
+      else if (t.type === 'pattern_list' || t.type === 'tuple_pattern' || t.type === 'list_pattern') {
         const parts = named(t);
         const v = value ? unparen(value) : undefined;
-        const values = v && (typeOf(v) === 'expression_list' || typeOf(v) === 'tuple') ? named(v) : undefined;
+        const values = v && (v.type === 'expression_list' || v.type === 'tuple') ? named(v) : undefined;
         parts.forEach((p, i) => bindTarget(p, values && values.length === parts.length ? values[i] : undefined, visibleFrom));
       }
     };
@@ -334,60 +345,64 @@ export class SemanticModel {
           this.calls.push(node);
           break;
         case 'assignment': {
-          const left = field(node, 'left');
-          const right = field(node, 'right');
-          if (left && optType(right) !== 'assignment') bindTarget(left, right ?? undefined, endOf(node));
+          const left = node.childForFieldName('left');
+          const right = node.childForFieldName('right');
+          if (left && optType(right) !== 'assignment') bindTarget(left, right ?? undefined, node.endIndex);
           else if (left && right) {
             // Chained `a = b = value`.
             let value: Node = right;
-            while (typeOf(value) === 'assignment' && field(value, 'right')) value = field(value, 'right')!;
-            bindTarget(left, value, endOf(node));
+            while (value.type === 'assignment' && value.childForFieldName('right')) value = value.childForFieldName('right')!;
+            bindTarget(left, value, node.endIndex);
           }
           break;
         }
         case 'augmented_assignment': {
-          const left = field(node, 'left');
-          if (left) bindTarget(left, undefined, endOf(node));
+          const left = node.childForFieldName('left');
+          if (left) bindTarget(left, undefined, node.endIndex);
           break;
         }
         case 'named_expression': {
-          const name = field(node, 'name');
-          if (name) bindTarget(name, field(node, 'value') ?? undefined, endOf(node));
+          const name = node.childForFieldName('name');
+          if (name) bindTarget(name, node.childForFieldName('value') ?? undefined, node.endIndex);
           break;
         }
         case 'for_statement':
         case 'for_in_clause': {
-          const left = field(node, 'left');
-          if (left) bindTarget(left, undefined, endOf(left));
+          const left = node.childForFieldName('left');
+          if (left) bindTarget(left, undefined, left.endIndex);
           break;
         }
         case 'as_pattern': {
-          const alias = field(node, 'alias');
+          const alias = node.childForFieldName('alias');
           const target = alias && named(alias)[0];
-          if (target) bindTarget(target, undefined, endOf(target));
+          if (target) bindTarget(target, undefined, target.endIndex);
           break;
         }
         case 'function_definition': {
-          const params = field(node, 'parameters');
+          const params = node.childForFieldName('parameters');
           let index = 0;
           for (const p of params ? named(params) : []) {
-            if (typeOf(p) === 'list_splat_pattern' || typeOf(p) === 'dictionary_splat_pattern' || typeOf(p) === 'keyword_separator') index = -Infinity;
-            const id = typeOf(p) === 'identifier' ? p : field(p, 'name') ?? named(p).find((c) => typeOf(c) === 'identifier');
-            if (!id || typeOf(id) !== 'identifier') continue;
-            const param = { fn: node, index: index >= 0 ? index : -1, default: field(p, 'value') ?? undefined };
-            add(node, { name: textOf(id), target: id, value: undefined, visibleFrom: endOf(id), param });
+            if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' || p.type === 'keyword_separator') index = -Infinity;
+            const id = p.type === 'identifier' ? p : p.childForFieldName('name') ?? named(p).find((c) => c.type === 'identifier');
+            if (!id || id.type !== 'identifier') continue;
+            const param = { fn: node, index: index >= 0 ? index : -1, default: p.childForFieldName('value') ?? undefined };
+            add(node, { name: id.text, target: id, value: undefined, visibleFrom: id.endIndex, param });
             index++;
           }
-          const name = field(node, 'name');
-          if (name && this.scopeOf(node).id === this.root.id) this.functions.set(textOf(name), node);
+          const name = node.childForFieldName('name');
+          if (name && this.scopeOf(node).id === this.root.id) this.functions.set(name.text, node);
           break;
         }
       }
       if (type === 'for_statement' || type === 'while_statement') {
-        const body = field(node, 'body');
+        const body = node.childForFieldName('body');
         // Pre-order: enclosing loops were pushed already.
-        const outer = this.loops.filter((l) => node.startIndex >= l.bodyStart && node.startIndex < l.bodyEnd).map((l) => l.node);
-        if (body) this.loops.push({ node, body, outer, bodyStart: body.startIndex, bodyEnd: endOf(body) });
+        const outer = this.enclosingLoops(node).map((l) => l.node).reverse();
+        if (body) {
+          const loop = { node, body, outer, bodyStart: body.startIndex, bodyEnd: body.endIndex };
+          this.loops.push(loop);
+          this.loopByNode.set(node.id, loop);
+        }
       }
     }
   }
@@ -401,16 +416,16 @@ export class SemanticModel {
     while (changed) {
       changed = false;
       for (const c of classes) {
-        const name = optText(field(c, 'name'));
+        const name = optText(c.childForFieldName('name'));
         if (!name || this.moduleClasses.has(name)) continue;
-        const supers = field(c, 'superclasses');
-        const bases = supers ? named(supers).filter((b) => typeOf(b) !== 'keyword_argument') : [];
-        const isModule = bases.some((b) => this.qualifiedName(b) === 'torch.nn.Module' || this.moduleClasses.has(textOf(b)));
+        const supers = c.childForFieldName('superclasses');
+        const bases = supers ? named(supers).filter((b) => b.type !== 'keyword_argument') : [];
+        const isModule = bases.some((b) => this.qualifiedName(b) === 'torch.nn.Module' || this.moduleClasses.has(b.text));
         if (!isModule) continue;
         this.moduleClasses.set(name, {
           name,
           node: c,
-          bases: bases.map((b) => this.moduleClasses.get(textOf(b))).filter((b): b is ModuleClass => !!b),
+          bases: bases.map((b) => this.moduleClasses.get(b.text)).filter((b): b is ModuleClass => !!b),
           attributes: new Map(),
           methods: new Map(),
         });
@@ -418,17 +433,17 @@ export class SemanticModel {
       }
     }
     for (const cls of this.moduleClasses.values()) {
-      const body = field(cls.node, 'body');
+      const body = cls.node.childForFieldName('body');
       for (const stmt of body ? named(body) : []) {
-        const fn = typeOf(stmt) === 'decorated_definition' ? field(stmt, 'definition') : stmt;
-        if (!fn || typeOf(fn) !== 'function_definition') continue;
-        const name = optText(field(fn, 'name'));
+        const fn = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+        if (!fn || fn.type !== 'function_definition') continue;
+        const name = optText(fn.childForFieldName('name'));
         if (name) cls.methods.set(name, fn);
         for (const n of this.index.within(fn, 'assignment')) {
-          const left = field(n, 'left');
-          const right = field(n, 'right');
-          if (left && typeOf(left) === 'attribute' && optText(field(left, 'object')) === 'self' && right) {
-            const attr = textOf(field(left, 'attribute')!);
+          const left = n.childForFieldName('left');
+          const right = n.childForFieldName('right');
+          if (left && left.type === 'attribute' && optText(left.childForFieldName('object')) === 'self' && right) {
+            const attr = left.childForFieldName('attribute')!.text;
             cls.attributes.set(attr, [...(cls.attributes.get(attr) ?? []), right]);
           }
         }
@@ -451,7 +466,7 @@ export class SemanticModel {
   /** The module class whose method contains `node`, if any. */
   enclosingModuleClass(node: Node): ModuleClass | undefined {
     const cls = this.index.closest(node, CLASS);
-    const name = cls && optText(field(cls, 'name'));
+    const name = cls && optText(cls.childForFieldName('name'));
     return name ? this.moduleClasses.get(name) : undefined;
   }
 
@@ -460,34 +475,34 @@ export class SemanticModel {
   /** What an expression denotes: a loss, a module (layer/Sequential/model), an optimizer, a scaler, or unknown. */
   objectOf(expr: Node): TorchObject {
     const node = unparen(expr);
-    const memo = this.objectMemo.get(node.id);
+    const memo = this.objectMemo[node.id];
     if (memo) return memo;
-    const key = `o${node.id}`;
-    if (this.visiting.has(key) || this.visiting.size > 200) return UNKNOWN_OBJECT;
-    this.visiting.add(key);
+    const key = node.id;
+    if (this.visitingObjects.has(key) || this.visitingTooDeep()) return UNKNOWN_OBJECT;
+    this.visitingObjects.add(key);
     try {
       const result = this.computeObject(node);
-      this.objectMemo.set(node.id, result);
+      this.objectMemo[node.id] = result;
       return result;
     } finally {
-      this.visiting.delete(key);
+      this.visitingObjects.delete(key);
     }
   }
 
   private computeObject(node: Node): TorchObject {
-    const qn = typeOf(node) === 'identifier' || typeOf(node) === 'attribute' ? this.qualifiedName(node) : undefined;
+    const qn = node.type === 'identifier' || node.type === 'attribute' ? this.qualifiedName(node) : undefined;
     if (qn && FUNCTIONAL_LOSSES[qn]) return { kind: 'loss', loss: FUNCTIONAL_LOSSES[qn], functional: true, node };
-    if (typeOf(node) === 'identifier') {
-      if (textOf(node) === 'self') {
+    if (node.type === 'identifier') {
+      if (node.text === 'self') {
         const cls = this.enclosingModuleClass(node);
         if (cls) return { kind: 'module', module: { qname: cls.name, node: cls.node, cls } };
       }
       if (qn) return UNKNOWN_OBJECT;
       return this.combineObjects(this.definitions(node).map((d) => (d ? this.objectOf(d) : UNKNOWN_OBJECT)));
     }
-    if (typeOf(node) === 'attribute') {
-      const object = field(node, 'object');
-      const attr = optText(field(node, 'attribute'));
+    if (node.type === 'attribute') {
+      const object = node.childForFieldName('object');
+      const attr = optText(node.childForFieldName('attribute'));
       if (optText(object) === 'self' && attr) {
         const cls = this.enclosingModuleClass(node);
         const values = cls?.attributes.get(attr);
@@ -495,19 +510,19 @@ export class SemanticModel {
       }
       return UNKNOWN_OBJECT;
     }
-    if (typeOf(node) === 'call') return this.objectOfCall(node);
-    if (typeOf(node) === 'subscript') {
-      const base = this.objectOf(field(node, 'value')!);
+    if (node.type === 'call') return this.objectOfCall(node);
+    if (node.type === 'subscript') {
+      const base = this.objectOf(node.childForFieldName('value')!);
       const children = base.kind === 'module' ? base.module.children : undefined;
-      const index = field(node, 'subscript');
+      const index = node.childForFieldName('subscript');
       if (!children || !index) return UNKNOWN_OBJECT;
-      if (typeOf(index) === 'integer' || (typeOf(index) === 'unary_operator' && /^-\s*\d+$/.test(textOf(index)))) {
-        const i = Number(textOf(index).replace(/\s/g, ''));
+      if (index.type === 'integer' || (index.type === 'unary_operator' && /^-\s*\d+$/.test(index.text))) {
+        const i = Number(index.text.replace(/\s/g, ''));
         const child = children[i < 0 ? children.length + i : i];
         return child ? { kind: 'module', module: child } : UNKNOWN_OBJECT;
       }
-      if (typeOf(index) === 'slice') {
-        const m = /^(-?\d+)?\s*:\s*(-?\d+)?$/.exec(textOf(index));
+      if (index.type === 'slice') {
+        const m = /^(-?\d+)?\s*:\s*(-?\d+)?$/.exec(index.text);
         if (!m) return UNKNOWN_OBJECT;
         const sliced = children.slice(m[1] ? Number(m[1]) : 0, m[2] ? Number(m[2]) : undefined);
         return { kind: 'module', module: { qname: 'torch.nn.Sequential', node, children: sliced } };
@@ -517,7 +532,7 @@ export class SemanticModel {
   }
 
   private objectOfCall(call: Node): TorchObject {
-    const fn = field(call, 'function');
+    const fn = call.childForFieldName('function');
     if (!fn) return UNKNOWN_OBJECT;
     const qn = this.qualifiedName(fn);
     if (qn) {
@@ -528,11 +543,11 @@ export class SemanticModel {
       if (/^torch\.nn\.[A-Z]\w*$/.test(qn)) return { kind: 'module', module: { qname: qn, node: call } };
       return UNKNOWN_OBJECT;
     }
-    if (typeOf(fn) === 'identifier' && this.moduleClasses.has(textOf(fn))) {
-      const cls = this.moduleClasses.get(textOf(fn))!;
+    if (fn.type === 'identifier' && this.moduleClasses.has(fn.text)) {
+      const cls = this.moduleClasses.get(fn.text)!;
       return { kind: 'module', module: { qname: cls.name, node: call, cls } };
     }
-    const method = typeOf(fn) === 'attribute' ? optText(field(fn, 'attribute')) : undefined;
+    const method = fn.type === 'attribute' ? optText(fn.childForFieldName('attribute')) : undefined;
     const recv = receiver(call);
     if (method && recv && SELF_RETURNING_METHODS.has(method)) {
       const inner = this.objectOf(recv);
@@ -546,10 +561,10 @@ export class SemanticModel {
     const args = callArgs(call);
     if (args.splat) return undefined;
     let items = args.positional;
-    if (items.length === 1 && typeOf(items[0]) === 'call' && /OrderedDict$/.test(optText(field(items[0], 'function')) ?? '')) {
+    if (items.length === 1 && items[0].type === 'call' && /OrderedDict$/.test(optText(items[0].childForFieldName('function')) ?? '')) {
       const list = callArgs(items[0]).positional[0];
-      if (!list || typeOf(list) !== 'list') return undefined;
-      items = named(list).map((t) => (typeOf(t) === 'tuple' ? named(t)[1] : t));
+      if (!list || list.type !== 'list') return undefined;
+      items = named(list).map((t) => (t.type === 'tuple' ? named(t)[1] : t));
     }
     const children: ModuleInfo[] = [];
     for (const item of items) {
@@ -575,25 +590,30 @@ export class SemanticModel {
 
   // ───────────────────────────── values ─────────────────────────────
 
+  /** Analyses nested this deep give up (unknown) rather than recurse further. */
+  private visitingTooDeep(): boolean {
+    return this.visitingValues.size + this.visitingObjects.size > 200;
+  }
+
   /** What the tensor value of `expr` is known to be (sigmoid output, logits, …) or unknown. */
   valueOf(expr: Node): ValueFact {
     const node = unparen(expr);
-    const memo = this.valueMemo.get(node.id);
+    const memo = this.valueMemo[node.id];
     if (memo) return memo;
-    const key = `v${node.id}`;
-    if (this.visiting.has(key) || this.visiting.size > 200) return UNKNOWN;
-    this.visiting.add(key);
+    const key = node.id;
+    if (this.visitingValues.has(key) || this.visitingTooDeep()) return UNKNOWN;
+    this.visitingValues.add(key);
     try {
       const result = this.computeValue(node);
-      this.valueMemo.set(node.id, result);
+      this.valueMemo[node.id] = result;
       return result;
     } finally {
-      this.visiting.delete(key);
+      this.visitingValues.delete(key);
     }
   }
 
   private computeValue(node: Node): ValueFact {
-    switch (typeOf(node)) {
+    switch (node.type) {
       case 'identifier': {
         if (this.qualifiedName(node)) return UNKNOWN;
         const facts = this.definitions(node).map((d) => (d ? this.valueOf(d) : UNKNOWN));
@@ -601,7 +621,7 @@ export class SemanticModel {
       }
       case 'subscript':
         // Indexing/slicing a tensor keeps what it is: `out[:, 0]`, `logits[0]`.
-        return this.valueOf(field(node, 'value')!);
+        return this.valueOf(node.childForFieldName('value')!);
       case 'conditional_expression': {
         const parts = named(node);
         return combineFacts([this.valueOf(parts[0]), this.valueOf(parts[2])]);
@@ -614,7 +634,7 @@ export class SemanticModel {
   }
 
   private valueOfCall(call: Node): ValueFact {
-    const fn = field(call, 'function');
+    const fn = call.childForFieldName('function');
     if (!fn) return UNKNOWN;
     const args = callArgs(call);
     const qn = this.qualifiedName(fn);
@@ -624,7 +644,7 @@ export class SemanticModel {
       if (PASSTHROUGH_FUNCTIONS.has(qn) && args.positional[0]) return this.valueOf(args.positional[0]);
       return UNKNOWN;
     }
-    const method = typeOf(fn) === 'attribute' ? optText(field(fn, 'attribute')) : undefined;
+    const method = fn.type === 'attribute' ? optText(fn.childForFieldName('attribute')) : undefined;
     const recv = receiver(call);
     if (method && recv && this.torchInScope) {
       const kind = ACTIVATION_METHODS[method];
@@ -632,8 +652,8 @@ export class SemanticModel {
       if (PASSTHROUGH_METHODS.has(method) && this.objectOf(recv).kind === 'unknown') return this.valueOf(recv);
     }
     // A helper function of this file: what its returns are.
-    if (typeOf(fn) === 'identifier' && this.functions.has(textOf(fn)) && !this.bindingsIn(this.root).has(textOf(fn))) {
-      return viaVariable(this.returnsOf(this.functions.get(textOf(fn))!));
+    if (fn.type === 'identifier' && this.functions.has(fn.text) && !this.bindingsIn(this.root).has(fn.text)) {
+      return viaVariable(this.returnsOf(this.functions.get(fn.text)!));
     }
     const object = this.objectOf(fn);
     if (object.kind === 'module') return this.moduleOutput(object.module, call);
@@ -665,7 +685,7 @@ export class SemanticModel {
   /** Combined fact of a function's `return` expressions (nested functions excluded). */
   returnsOf(fn: Node): ValueFact {
     const facts: ValueFact[] = [];
-    const body = field(fn, 'body');
+    const body = fn.childForFieldName('body');
     if (!body) return UNKNOWN;
     for (const n of this.index.within(body, 'return_statement')) {
       // Returns of nested functions/classes are theirs, not fn's.
@@ -683,7 +703,7 @@ export class SemanticModel {
     if (this.lossCallCache) return this.lossCallCache;
     const out: LossCall[] = [];
     for (const call of this.calls) {
-      const fn = field(call, 'function');
+      const fn = call.childForFieldName('function');
       if (!fn) continue;
       const object = this.objectOf(fn);
       if (object.kind !== 'loss') continue;
@@ -706,9 +726,9 @@ export class SemanticModel {
     if (!this.methodIndex) {
       this.methodIndex = new Map();
       for (const call of this.calls) {
-        const fn = field(call, 'function');
-        if (!fn || typeOf(fn) !== 'attribute') continue;
-        const method = optText(field(fn, 'attribute'));
+        const fn = call.childForFieldName('function');
+        if (!fn || fn.type !== 'attribute') continue;
+        const method = optText(fn.childForFieldName('attribute'));
         if (!method) continue;
         const list = this.methodIndex.get(method) ?? [];
         list.push(call);
@@ -723,10 +743,16 @@ export class SemanticModel {
     return this.lossCalls().filter((c) => c.definition.id === definition.id);
   }
 
-  /** Loops enclosing `node`, innermost first. */
+  /** Loops whose body holds the start of `node`, innermost first. */
   enclosingLoops(node: Node): LoopInfo[] {
     const at = node.startIndex;
-    return this.loops.filter((l) => at >= l.bodyStart && at < l.bodyEnd).reverse();
+    const out: LoopInfo[] = [];
+    // The indexed nodes containing `at` form one chain of ancestors; loops are indexed.
+    for (let i = this.index.innermost(at, at); i >= 0; i = this.index.parents[i]) {
+      const loop = this.loopByNode.get(this.index.nodes[i].id);
+      if (loop && at >= loop.bodyStart && at < loop.bodyEnd) out.push(loop);
+    }
+    return out;
   }
 
   /** True inside `with torch.no_grad()` / `torch.inference_mode()` / `set_grad_enabled(False)` or a function decorated with them. */
@@ -734,26 +760,26 @@ export class SemanticModel {
     const isNoGrad = (expr: Node | null | undefined): boolean => {
       if (!expr) return false;
       const e = unparen(expr);
-      const target = typeOf(e) === 'call' ? field(e, 'function') : e;
+      const target = e.type === 'call' ? e.childForFieldName('function') : e;
       const qn = target ? this.qualifiedName(target) : undefined;
       if (qn === 'torch.no_grad' || qn === 'torch.inference_mode') return true;
-      return qn === 'torch.set_grad_enabled' && typeOf(e) === 'call' && optText(callArgs(e).positional[0]) === 'False';
+      return qn === 'torch.set_grad_enabled' && e.type === 'call' && optText(callArgs(e).positional[0]) === 'False';
     };
     const disablesGrad = (p: Node): boolean => {
-      if (this.index.typeOf(p) === 'with_statement') {
-        const clause = named(p).find((c) => typeOf(c) === 'with_clause');
+      if (p.type === 'with_statement') {
+        const clause = named(p).find((c) => c.type === 'with_clause');
         for (const item of clause ? named(clause) : []) {
-          const value = field(item, 'value');
-          if (isNoGrad(value && typeOf(value) === 'as_pattern' ? named(value)[0] : value)) return true;
+          const value = item.childForFieldName('value');
+          if (isNoGrad(value && value.type === 'as_pattern' ? named(value)[0] : value)) return true;
         }
         return false;
       }
-      for (const d of named(p).filter((c) => typeOf(c) === 'decorator')) if (isNoGrad(named(d)[0])) return true;
+      for (const d of named(p).filter((c) => c.type === 'decorator')) if (isNoGrad(named(d)[0])) return true;
       return false;
     };
     for (const p of this.index.ancestors(node, NO_GRAD_CONTEXTS)) {
-      let memo = this.noGradMemo.get(p.id);
-      if (memo === undefined) this.noGradMemo.set(p.id, (memo = disablesGrad(p)));
+      let memo = this.noGradMemo[p.id];
+      if (memo === undefined) this.noGradMemo[p.id] = memo = disablesGrad(p);
       if (memo) return true;
     }
     return false;
@@ -763,8 +789,8 @@ export class SemanticModel {
   modeToggles(): { call: Node; receiver: Node; mode: 'train' | 'eval' }[] {
     const out: { call: Node; receiver: Node; mode: 'train' | 'eval' }[] = [];
     for (const call of this.calls) {
-      const fn = field(call, 'function');
-      const method = fn && typeOf(fn) === 'attribute' ? optText(field(fn, 'attribute')) : undefined;
+      const fn = call.childForFieldName('function');
+      const method = fn && fn.type === 'attribute' ? optText(fn.childForFieldName('attribute')) : undefined;
       const recv = receiver(call);
       if (!recv || (method !== 'train' && method !== 'eval')) continue;
       if (this.objectOf(recv).kind !== 'module') continue;

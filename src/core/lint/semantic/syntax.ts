@@ -1,117 +1,67 @@
-// Small, allocation-light helpers over tree-sitter-python nodes, shared by the semantic layer and rules.
+// Small helpers over syntax nodes, shared by the semantic layer and rules.
 //
-// Performance (web-tree-sitter 0.25): every `node.type`, `endIndex`, `childForFieldName`,
-// `namedChildren` is a call into wasm that allocates fresh Node objects, and `node.parent`
-// re-descends from the root. The helpers below memoise those answers per syntax tree (keyed by
-// node id, in a WeakMap on the Tree, so they go away with it): call `typeOf`, `endOf`, `textOf`,
-// `field`, `named`, `callArgs` freely in loops instead of the Node properties.
-import type { Node, Tree } from '../parser';
+// Nodes are plain-JS copies of tree-sitter's (../syntax-tree.ts), so `node.type`, `.endIndex`,
+// `.text`, `.parent` are property reads. `typeOf`, `endOf`, `textOf`, `field` remain as the
+// shared vocabulary; `named` and `callArgs` are memoised per tree (do not mutate what they return).
+import type { Node, SyntaxTree } from '../parser';
 import { allIndexed, TreeIndex } from './tree-index';
 
+/** Memo tables indexed by node id. */
 interface TreeCache {
-  type: Map<number, string>;
-  end: Map<number, number>;
-  text: Map<number, string>;
-  named: Map<number, Node[]>;
-  fields: Map<string, Map<number, Node | null>>;
-  args: Map<number, CallArgs>;
+  named: (Node[] | undefined)[];
+  args: (CallArgs | undefined)[];
 }
 
-const caches = new WeakMap<Tree, TreeCache>();
+const caches = new WeakMap<SyntaxTree, TreeCache>();
 
 /** The memo tables of a node's tree. */
 function cacheOf(node: Node): TreeCache {
   let c = caches.get(node.tree);
-  if (!c) caches.set(node.tree, (c = { type: new Map(), end: new Map(), text: new Map(), named: new Map(), fields: new Map(), args: new Map() }));
+  if (!c) caches.set(node.tree, (c = { named: new Array(node.tree.nodeCount), args: new Array(node.tree.nodeCount) }));
   return c;
 }
 
-/** `node.type`, memoised. */
 export function typeOf(node: Node): string {
-  const c = cacheOf(node).type;
-  let t = c.get(node.id);
-  if (t === undefined) c.set(node.id, (t = node.type));
-  return t;
+  return node.type;
 }
 
-/** `node.endIndex`, memoised. */
 export function endOf(node: Node): number {
-  const c = cacheOf(node).end;
-  let e = c.get(node.id);
-  if (e === undefined) c.set(node.id, (e = node.endIndex));
-  return e;
+  return node.endIndex;
 }
 
-/** `node.text`, memoised. */
 export function textOf(node: Node): string {
-  const c = cacheOf(node).text;
-  let t = c.get(node.id);
-  if (t === undefined) c.set(node.id, (t = node.text));
-  return t;
+  return node.text;
 }
 
-/** `node.childForFieldName(name)`, memoised (null when absent). */
+/** `node.childForFieldName(name)` (null when absent). */
 export function field(node: Node, name: string): Node | null {
-  const fields = cacheOf(node).fields;
-  let c = fields.get(name);
-  if (!c) fields.set(name, (c = new Map()));
-  let f = c.get(node.id);
-  if (f === undefined) c.set(node.id, (f = node.childForFieldName(name)));
-  return f;
-}
-
-/** Record facts already known (from an index build) so later lookups skip wasm. */
-export function primeNode(node: Node, type: string, end: number): void {
-  const c = cacheOf(node);
-  c.type.set(node.id, type);
-  c.end.set(node.id, end);
+  return node.childForFieldName(name);
 }
 
 /**
  * Depth-first pre-order walk; return `false` from `visit` to skip a node's children. With `only`,
- * `visit` sees just nodes of those types (much faster: tree-sitter finds them inside wasm and a
- * Node object is only built for them).
+ * `visit` sees just nodes of those types: named ones from the shared TreeIndex when it holds every
+ * type, else any node of those types (as tree-sitter's `descendantsOfType`).
  */
 export function walk(root: Node, visit: (node: Node) => boolean | void, only?: ReadonlySet<string>): void {
   if (only && allIndexed(only)) {
     TreeIndex.of(root).visit(root, visit, only);
     return;
   }
-  if (only) {
-    // Pre-order list from wasm; a `false` from visit skips the nodes inside that one.
-    let skipUntil = -1;
-    let skipFrom = -1;
-    for (const node of root.descendantsOfType([...only])) {
-      if (!node) continue;
-      if (skipUntil >= 0 && node.startIndex >= skipFrom && node.startIndex < skipUntil) continue;
-      if (visit(node) === false) {
-        skipFrom = node.startIndex;
-        skipUntil = endOf(node);
-        if (skipUntil === skipFrom) skipUntil = -1;
-      }
-    }
-    return;
+  // A subtree is one run of ids in the tree's pre-order `nodes`.
+  const nodes = root.tree.nodes;
+  const last = lastDescendant(root).id;
+  for (let id = root.id; id <= last; id++) {
+    const node = nodes[id];
+    if ((!only || only.has(node.type)) && visit(node) === false) id = lastDescendant(node).id;
   }
-  const cursor = root.walk();
-  try {
-    let descend = true;
-    for (;;) {
-      if (descend && visit(cursor.currentNode) !== false && cursor.gotoFirstChild()) continue;
-      descend = true;
-      if (cursor.gotoNextSibling()) continue;
-      let climbed = false;
-      while (cursor.gotoParent()) {
-        if (cursor.currentNode.id === root.id) return;
-        if (cursor.gotoNextSibling()) {
-          climbed = true;
-          break;
-        }
-      }
-      if (!climbed) return;
-    }
-  } finally {
-    cursor.delete();
-  }
+}
+
+/** The last node of `node`'s subtree in pre-order (itself when it is a leaf). */
+function lastDescendant(node: Node): Node {
+  let last = node;
+  while (last.children.length) last = last.children[last.children.length - 1];
+  return last;
 }
 
 /** `(x)` → `x`, repeatedly. */
@@ -128,8 +78,8 @@ export function unparen(node: Node): Node {
 /** Named children without comments (memoised: do not mutate the array). */
 export function named(node: Node): Node[] {
   const c = cacheOf(node).named;
-  let list = c.get(node.id);
-  if (!list) c.set(node.id, (list = node.namedChildren.filter((n): n is Node => n !== null && typeOf(n) !== 'comment')));
+  let list = c[node.id];
+  if (!list) c[node.id] = list = node.namedChildren.filter((n) => n.type !== 'comment');
   return list;
 }
 
@@ -143,10 +93,10 @@ export interface CallArgs {
 /** The arguments of a call (memoised: do not mutate the result). */
 export function callArgs(call: Node): CallArgs {
   const cache = cacheOf(call).args;
-  const cached = cache.get(call.id);
+  const cached = cache[call.id];
   if (cached) return cached;
   const result: CallArgs = { positional: [], keywords: new Map(), splat: false };
-  cache.set(call.id, result);
+  cache[call.id] = result;
   const list = field(call, 'arguments');
   if (!list) return result;
   if (typeOf(list) === 'generator_expression') {
@@ -175,7 +125,7 @@ export function argument(call: Node, position: number, keyword?: string): Node |
 }
 
 export function isInside(node: Node, ancestor: Node): boolean {
-  return node.startIndex >= ancestor.startIndex && endOf(node) <= endOf(ancestor);
+  return node.startIndex >= ancestor.startIndex && node.endIndex <= ancestor.endIndex;
 }
 
 export function ancestors(node: Node): Node[] {

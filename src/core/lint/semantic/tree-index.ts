@@ -1,10 +1,8 @@
 // One pass over a syntax tree that every rule shares: the nodes of the types the semantic layer
-// and rules look for, in source (pre-)order, with their ranges and their nearest indexed ancestor,
-// all as plain JavaScript. Built by a single `descendantsOfType` (the traversal runs inside wasm), so
-// asking "which calls are there", "which loop/with/class encloses this node" costs no wasm calls —
-// unlike `node.parent`, which in web-tree-sitter 0.25 re-descends from the root on every call.
-import type { Node, Tree } from '../parser';
-import { endOf, primeNode, typeOf } from './syntax';
+// and rules look for, in source (pre-)order, with their ranges and their nearest indexed ancestor.
+// Answers "which calls are there", "which loop/with/class encloses this node" by binary search
+// over arrays instead of walking the tree again.
+import type { Node, SyntaxTree } from '../parser';
 
 /** Node types the index holds. Ask `byType` only for these (others return []). */
 export const INDEXED_TYPES: readonly string[] = [
@@ -30,7 +28,7 @@ export const INDEXED_TYPES: readonly string[] = [
 ];
 const INDEXED = new Set(INDEXED_TYPES);
 
-const built = new WeakMap<Tree, TreeIndex>();
+const built = new WeakMap<SyntaxTree, TreeIndex>();
 
 /** True when every type of `types` is indexed (so a TreeIndex can answer a walk over them). */
 export function allIndexed(types: ReadonlySet<string>): boolean {
@@ -53,43 +51,32 @@ export class TreeIndex {
   readonly ends: number[] = [];
   /** Position (in `nodes`) of the nearest indexed ancestor, or -1. */
   readonly parents: number[] = [];
-  private readonly positions = new Map<number, number>();
+  /** Position (in `nodes`) of an indexed node by node id, -1 for other nodes. */
+  private readonly positions: Int32Array;
   private readonly lists = new Map<string, Node[]>();
 
   constructor(readonly root: Node) {
-    const language = root.tree.language;
-    // descendantsOfType also matches anonymous tokens of the same name (the `lambda` keyword): keep named ones.
-    const wanted = new Set<number>();
-    for (const t of INDEXED_TYPES) {
-      const id = language.idForNodeType(t, true);
-      if (id !== null && id !== undefined) wanted.add(id);
-    }
-    const stack: number[] = [];
-    for (const node of root.descendantsOfType(INDEXED_TYPES as string[])) {
-      if (!node) continue;
-      const typeId = node.typeId;
-      if (!wanted.has(typeId)) continue;
-      const type = language.types[typeId];
-      if (!INDEXED.has(type)) continue;
-      const start = node.startIndex;
-      const end = node.endIndex;
-      primeNode(node, type, end);
-      while (stack.length) {
-        const top = stack[stack.length - 1];
-        if (this.starts[top] <= start && end <= this.ends[top] && !(this.ends[top] === start && start !== this.starts[top])) break;
-        stack.pop();
-      }
+    // The tree's nodes are stored in pre-order, so `root`'s subtree is one run of ids.
+    const all = root.tree.nodes;
+    let last = root;
+    while (last.children.length) last = last.children[last.children.length - 1];
+    this.positions = new Int32Array(all.length).fill(-1);
+    for (let id = root.id; id <= last.id; id++) {
+      const node = all[id];
+      // Named only: anonymous tokens such as the `lambda` keyword share type names.
+      if (!node.isNamed || !INDEXED.has(node.type)) continue;
+      let parent = node.parent;
+      while (parent && parent.id >= root.id && this.positions[parent.id] < 0) parent = parent.parent;
       const i = this.nodes.length;
       this.nodes.push(node);
-      this.types.push(type);
-      this.starts.push(start);
-      this.ends.push(end);
-      this.parents.push(stack.length ? stack[stack.length - 1] : -1);
-      this.positions.set(node.id, i);
-      let list = this.lists.get(type);
-      if (!list) this.lists.set(type, (list = []));
+      this.types.push(node.type);
+      this.starts.push(node.startIndex);
+      this.ends.push(node.endIndex);
+      this.parents.push(parent && parent.id >= root.id ? this.positions[parent.id] : -1);
+      this.positions[id] = i;
+      let list = this.lists.get(node.type);
+      if (!list) this.lists.set(node.type, (list = []));
       list.push(node);
-      stack.push(i);
     }
   }
 
@@ -100,7 +87,8 @@ export class TreeIndex {
 
   /** Position of an indexed node, or undefined. */
   positionOf(node: Node): number | undefined {
-    return this.positions.get(node.id);
+    const i = this.positions[node.id];
+    return i >= 0 ? i : undefined;
   }
 
   /**
@@ -109,9 +97,9 @@ export class TreeIndex {
    * counts that descendant as enclosing it.)
    */
   enclosingPosition(node: Node): number {
-    const own = this.positions.get(node.id);
-    if (own !== undefined) return this.parents[own];
-    return this.innermost(node.startIndex, endOf(node));
+    const own = this.positions[node.id];
+    if (own >= 0) return this.parents[own];
+    return this.innermost(node.startIndex, node.endIndex);
   }
 
   /** Innermost indexed node containing the range [start, end), or -1. */
@@ -146,7 +134,7 @@ export class TreeIndex {
     const list = this.lists.get(type);
     if (!list) return [];
     const start = container.startIndex;
-    const end = endOf(container);
+    const end = container.endIndex;
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
@@ -155,19 +143,19 @@ export class TreeIndex {
       else hi = mid;
     }
     const out: Node[] = [];
-    for (let i = lo; i < list.length && list[i].startIndex < end; i++) if (endOf(list[i]) <= end && list[i].id !== container.id) out.push(list[i]);
+    for (let i = lo; i < list.length && list[i].startIndex < end; i++) if (list[i].endIndex <= end && list[i].id !== container.id) out.push(list[i]);
     return out;
   }
 
   /**
    * Pre-order visit of the indexed nodes of `types` in `root`'s range (root included); `false` from
-   * `visit` skips the nodes inside that one — what `walk(root, visit, types)` does, without wasm.
+   * `visit` skips the nodes inside that one — what `walk(root, visit, types)` does.
    */
   visit(root: Node, visit: (node: Node) => boolean | void, types: ReadonlySet<string>): void {
     const start = root.startIndex;
-    const end = endOf(root);
+    const end = root.endIndex;
     // From the root itself when indexed (not from a same-range ancestor), else the first node at its start.
-    let i = this.positions.get(root.id) ?? this.firstAtOrAfter(start);
+    let i = this.positions[root.id] >= 0 ? this.positions[root.id] : this.firstAtOrAfter(start);
     let skipEnd = -1;
     for (; i < this.nodes.length && this.starts[i] <= end; i++) {
       if (this.ends[i] > end) continue;
@@ -188,9 +176,7 @@ export class TreeIndex {
     return lo;
   }
 
-  /** The type of an indexed node without a wasm call (falls back to `node.type`). */
   typeOf(node: Node): string {
-    const i = this.positions.get(node.id);
-    return i === undefined ? typeOf(node) : this.types[i];
+    return node.type;
   }
 }

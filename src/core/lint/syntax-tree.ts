@@ -1,0 +1,157 @@
+// A plain-JavaScript copy of a tree-sitter syntax tree, the one the linter works on.
+//
+// Why: in web-tree-sitter 0.25 every `node.type`, `.endIndex`, `.childForFieldName`, `.children`
+// is a call into wasm that allocates fresh Node objects, and `.parent` re-descends from the root.
+// A lint asks tens of thousands of such questions; copying the visible nodes once (see
+// `copyTree` in ./tree-copy.ts) makes every later question a property read. `SyntaxNode` offers
+// the subset of web-tree-sitter's `Node` API the linter uses, with the same answers (the tests
+// compare both), so rules read like ordinary tree-sitter code.
+//
+// Offsets are UTF-16 code units, like web-tree-sitter's `startIndex`/`endIndex` for string input.
+
+/** The grammar facts a copy needs to answer by name: node type and field names by id. */
+export interface GrammarNames {
+  /** Node type by type id (web-tree-sitter's `Language.types`). */
+  readonly types: readonly (string | undefined | null)[];
+  /** Field name by field id, 0 = no field (web-tree-sitter's `Language.fields`). */
+  readonly fields: readonly (string | null)[];
+}
+
+/** tree-sitter's id for ERROR nodes (its `ts_builtin_sym_error`, as a uint16). */
+export const ERROR_TYPE_ID = 65535;
+
+export class SyntaxTree {
+  /** The root node (a `module` for Python). Set by the builder. */
+  rootNode!: SyntaxNode;
+  /** Every node in pre-order: `nodes[node.id] === node`. Set by the builder (do not mutate). */
+  readonly nodes: SyntaxNode[] = [];
+  private readonly fieldIds = new Map<string, number>();
+
+  get nodeCount(): number {
+    return this.nodes.length;
+  }
+
+  constructor(
+    /** The parsed text. */
+    readonly text: string,
+    readonly grammar: GrammarNames,
+  ) {}
+
+  /** The id of a field name, or -1 when the grammar has no such field. */
+  fieldId(name: string): number {
+    let id = this.fieldIds.get(name);
+    if (id === undefined) {
+      id = this.grammar.fields.indexOf(name);
+      this.fieldIds.set(name, id > 0 ? id : -1);
+    }
+    return id > 0 ? id : -1;
+  }
+}
+
+/** The children of every leaf (one shared array: most nodes are leaves). */
+const NO_CHILDREN: SyntaxNode[] = Object.freeze([]) as unknown as SyntaxNode[];
+
+export class SyntaxNode {
+  /** Visible children, named and anonymous, in order (as tree-sitter's `children`; do not mutate). */
+  children: SyntaxNode[] = NO_CHILDREN;
+  parent: SyntaxNode | null = null;
+  private namedCache: SyntaxNode[] | undefined = undefined;
+  private textCache: string | undefined = undefined;
+
+  constructor(
+    readonly tree: SyntaxTree,
+    /** Unique within its tree: the node's pre-order position (`tree.nodes[id]`). */
+    readonly id: number,
+    readonly typeId: number,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    /** The id of the field this node fills in its parent, 0 for none. */
+    readonly fieldId: number,
+  ) {}
+
+  /** Append a child (used while copying a tree). */
+  addChild(child: SyntaxNode): void {
+    if (this.children === NO_CHILDREN) this.children = [];
+    this.children.push(child);
+    child.parent = this;
+  }
+
+  get text(): string {
+    return (this.textCache ??= this.tree.text.slice(this.startIndex, this.endIndex));
+  }
+
+  /** Named children, comments included (as tree-sitter's `namedChildren`; do not mutate). */
+  get namedChildren(): SyntaxNode[] {
+    return (this.namedCache ??= this.children.filter((c) => c.isNamed));
+  }
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+  get childCount(): number {
+    return this.children.length;
+  }
+  child(index: number): SyntaxNode | null {
+    return this.children[index] ?? null;
+  }
+  namedChild(index: number): SyntaxNode | null {
+    return this.namedChildren[index] ?? null;
+  }
+
+  /** The first child in field `name`, or null. */
+  childForFieldName(name: string): SyntaxNode | null {
+    const id = this.tree.fieldId(name);
+    if (id < 0) return null;
+    for (const c of this.children) if (c.fieldId === id) return c;
+    return null;
+  }
+
+  /** Every child in field `name`. */
+  childrenForFieldName(name: string): SyntaxNode[] {
+    const id = this.tree.fieldId(name);
+    return id < 0 ? [] : this.children.filter((c) => c.fieldId === id);
+  }
+
+  /** This node and its descendants of the given types, in pre-order (anonymous ones included, as in tree-sitter). */
+  descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
+    const wanted = new Set(typeof types === 'string' ? [types] : types);
+    const out: SyntaxNode[] = [];
+    const stack: SyntaxNode[] = [this];
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (wanted.has(node.type)) out.push(node);
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+    }
+    return out;
+  }
+
+  /** The smallest node (anonymous ones included) spanning [start, end), as tree-sitter's `descendantForIndex`. */
+  descendantForIndex(start: number, end = start): SyntaxNode {
+    return smallestSpanning(this, start, end, false);
+  }
+
+  /** The smallest named node spanning [start, end), as tree-sitter's `namedDescendantForIndex`. */
+  namedDescendantForIndex(start: number, end = start): SyntaxNode {
+    return smallestSpanning(this, start, end, true);
+  }
+}
+
+// tree-sitter's rules: a child must reach the range's end, and pass its start unless it is empty.
+function smallestSpanning(root: SyntaxNode, start: number, end: number, namedOnly: boolean): SyntaxNode {
+  let node = root;
+  let found = root;
+  for (let descended = true; descended; ) {
+    descended = false;
+    for (const c of node.children) {
+      if (c.endIndex < end) continue;
+      if (c.startIndex === c.endIndex ? c.endIndex < start : c.endIndex <= start) continue;
+      if (start < c.startIndex) break;
+      node = c;
+      if (c.isNamed || !namedOnly) found = c;
+      descended = true;
+      break;
+    }
+  }
+  return found;
+}
