@@ -76,7 +76,7 @@ async function timeTraining(s: RunSpec, data: PreparedData, seeds: number[], tog
   if (threads && seeds.length > 1) {
     // Thread start-up (each loads the engine) is part of the time, as it is for a user.
     const jobs = seeds.map((seed) => ({ spec: { ...s, seed }, data, options: { id: 'bench', group: 'bench', kind: 'model' as const, yieldEvery: 1_000_000 } }));
-    await Promise.all(trainOnThreads(jobs, { threads: 0, workerFile: join(__dirname, 'member-worker.js'), wasmDir: __dirname, backend: activeBackend()! }));
+    await Promise.all(trainOnThreads(jobs, { threads: availableParallelism(), workerFile: join(__dirname, 'member-worker.js'), wasmDir: __dirname, backend: activeBackend()! }));
     return performance.now() - start;
   }
   if (together && seeds.length > 1) {

@@ -22,7 +22,7 @@ program
   .option('--json', 'print one JSON document on stdout instead of tables')
   .option('-q, --quiet', 'no progress output')
   .option('--no-png', 'do not write PNG pictures')
-  .option('--threads <n>', 'train the runs of a sweep or seed study side by side on this many threads (default: one per core; 1 = one after another)', (v) => parsePositiveInt(v, '--threads'))
+  .option('--threads <n>', 'train the runs of a sweep or seed study side by side on this many threads (default: one per core but one, for experiments big enough to gain; 1 = one after another)', (v) => parsePositiveInt(v, '--threads'))
   .action(async (file: string, opts) => {
     process.exitCode = await trainCommand(file, opts);
   });

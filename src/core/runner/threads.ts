@@ -30,7 +30,7 @@ export interface ThreadPoolOptions {
 
 /**
  * Parameter × training-row × epoch products: roughly what a run costs (the plain kernel does
- * ~60M of them a second on one core here).
+ * ~150M of them a second on one core here).
  */
 export function estimatedWork(spec: RunSpec, data: PreparedData): number {
   const sizes = layerSizes(data.train.d, spec.model, outputsFor(spec, data.classNames.length));
@@ -38,11 +38,11 @@ export function estimatedWork(spec: RunSpec, data: PreparedData): number {
 }
 
 /**
- * Below this much work in all (about a second on one core) a pool costs more than it saves:
- * each thread loads the engine first (measured ~0.4 s: moons + baseline took 1.1 s inline, 1.5 s
- * on two threads; the 40-run ring seed study 5.5 s inline, 4.1 s on two).
+ * Below this much work in all (a few seconds on one core) a pool costs more than it saves: each
+ * thread first loads the engine (~0.3 s of a core). Measured on 2 busy cores: the W5 seed study
+ * (76M) took 0.51 s inline and 1.0 s on two lanes.
  */
-export const MIN_WORK_FOR_THREADS = 60_000_000;
+export const MIN_WORK_FOR_THREADS = 500_000_000;
 
 /** The pool for a bundle: its worker ships beside it (run from source, as in tests, there is none). */
 export function threadsBeside(bundleDir: string, count: number): { count: number; workerFile: string } | undefined {
@@ -50,16 +50,15 @@ export function threadsBeside(bundleDir: string, count: number): { count: number
   return existsSync(workerFile) ? { count, workerFile } : undefined;
 }
 
-/** `threads: 0` means one per core; never more threads than runs. */
+/**
+ * Lanes for `runs` runs. `wanted` 0 (auto): one per core but one, which stays free for the editor
+ * and everything else — so a 2-core machine trains on one lane. Never more lanes than runs.
+ */
 export function threadCount(wanted: number, runs: number): number {
-  const n = wanted > 0 ? wanted : availableParallelism();
+  const n = wanted > 0 ? wanted : availableParallelism() - 1;
   return Math.max(1, Math.min(n, runs));
 }
 
-/**
- * Starts every job and returns one promise per job, in job order: its result, its failure, or
- * null when the signal was aborted before the job started (it never trained).
- */
 export function trainOnThreads(jobs: ThreadJob[], opts: ThreadPoolOptions): Promise<TrainResult | null>[] {
   const settled = jobs.map(() => deferred<TrainResult | null>());
   let next = 0;
