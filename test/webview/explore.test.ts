@@ -1,14 +1,14 @@
 // The Explore tab in real Chromium: the settings knobs post `explore` edits with checked values (and
 // refuse bad ones inline), the "try a sample" form is built from a real run's fitted preprocessing and
 // posts `predict`, and the panel draws the `prediction` reply. In the HTML report both are read-only.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RunRecord } from '../../src/core/engine/types';
 import { renderReportHtml } from '../../src/report/html';
-import { ARTIFACTS, ROOT, launch, loadFixture, openPanel, send, settle, type Panel } from './harness';
+import { ARTIFACTS, ROOT, loadFixture, send, settle, usePanels } from './harness';
 
 const moons = loadFixture<RunRecord>('moons-mlp.run.json');
 // Recorded from a real TF.js run on a heart-like CSV by fixtures/generate-heart.ts.
@@ -16,28 +16,15 @@ const heart = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'heart.run.jso
 
 type W = { __posted: { type: string; [k: string]: unknown }[]; __cspViolations: string[] };
 
-let browser: Browser;
-const panels: Panel[] = [];
-before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launch();
-});
-after(async () => {
-  for (const p of panels) {
-    assert.deepEqual(p.console.filter((l) => /Content Security Policy|Refused to|^pageerror|^error/i.test(l)), [], 'no CSP violations or page errors');
-    assert.deepEqual(await p.page.evaluate(() => (window as unknown as W).__cspViolations), []);
-  }
-  await browser.close();
-});
+const panels = usePanels();
 
 async function explore(runs: RunRecord[], theme: 'light' | 'dark' = 'light'): Promise<Page> {
-  const p = await openPanel(browser, theme);
-  panels.push(p);
-  await send(p.page, { type: 'showRuns', title: runs[0].name, runs });
-  await settle(p.page);
-  await p.page.click('[data-tab="explore"]');
-  await settle(p.page);
-  return p.page;
+  const page = await panels.open(theme);
+  await send(page, { type: 'showRuns', title: runs[0].name, runs });
+  await settle(page);
+  await page.click('[data-tab="explore"]');
+  await settle(page);
+  return page;
 }
 
 const posted = (page: Page) => page.evaluate(() => (window as unknown as W).__posted.filter((m) => m.type !== 'ready'));
@@ -211,7 +198,7 @@ describe('explore in the HTML report', () => {
     const html = renderReportHtml([heart, moons], { title: 'Heart', webviewJs: readFileSync(join(ROOT, 'dist', 'webview.js'), 'utf8'), css: readFileSync(join(ROOT, 'media', 'panel.css'), 'utf8') });
     const file = join(ARTIFACTS, 'explore-report.html');
     writeFileSync(file, html);
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const page = await panels.browser().newPage({ viewport: { width: 1100, height: 900 } });
     const log: string[] = [];
     page.on('pageerror', (e) => log.push(e.message));
     await page.route('**/*', (r) => (r.request().url().startsWith('file:') ? r.continue() : r.abort()));

@@ -2,7 +2,9 @@
 // resource origin (served by Playwright's router, no network), and an acquireVsCodeApi that records
 // what the panel posts and keeps its state in sessionStorage (so a reload behaves like VS Code
 // restoring a hidden panel).
-import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -83,4 +85,33 @@ export async function pixel(page: Page, key: string, x: number, y: number): Prom
 /** Maps data coordinates to canvas CSS pixels through the layout the panel drew with. */
 export async function toPx(page: Page, key: string, x: number, y: number): Promise<[number, number]> {
   return page.evaluate(([k, dx, dy]) => (window as unknown as { __logitLab: { layouts: Record<string, { toPx(x: number, y: number): [number, number] }> } }).__logitLab.layouts[k].toPx(dx, dy), [key, x, y] as const);
+}
+
+/**
+ * One Chromium for a test file, and panels opened in it that must end without CSP violations or
+ * page errors (checked when the file's tests are done).
+ */
+export function usePanels(): { open: (theme?: 'light' | 'dark' | 'high-contrast') => Promise<Page>; browser: () => Browser } {
+  let browser: Browser;
+  const panels: Panel[] = [];
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launch();
+  });
+  after(async () => {
+    for (const p of panels) {
+      assert.deepEqual(p.console.filter((l) => /Content Security Policy|Refused to/i.test(l)), [], 'no CSP violations in the console');
+      assert.deepEqual(p.console.filter((l) => l.startsWith('pageerror') || l.startsWith('error')), [], 'no page errors');
+      assert.deepEqual(await p.page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), [], 'no securitypolicyviolation events');
+    }
+    await browser.close();
+  });
+  return {
+    open: async (theme = 'light') => {
+      const p = await openPanel(browser, theme);
+      panels.push(p);
+      return p.page;
+    },
+    browser: () => browser,
+  };
 }

@@ -1,14 +1,13 @@
 // The panel in real Chromium under the extension's CSP: what a person sees, read from canvas pixels,
 // charts and the DOM, after feeding it recorded protocol messages.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RunRecord } from '../../src/core/engine/types';
 import { contourLines } from '../../webview/render/boundary';
 import { classColor, mix, parseColor } from '../../webview/render/palette';
-import { ARTIFACTS, launch, loadFixture, openPanel, pixel, send, settle, toPx, type Panel } from './harness';
+import { ARTIFACTS, loadFixture, pixel, send, settle, toPx, usePanels } from './harness';
 
 const moons = loadFixture<RunRecord>('moons-mlp.run.json');
 const blobs = loadFixture<RunRecord>('blobs3.run.json');
@@ -18,26 +17,10 @@ const seeds = loadFixture<RunRecord[]>('ring-seeds.runs.json');
 
 type LL = { __logitLab: { ui: Record<string, unknown>; store: { runs: RunRecord[] }; stats: { messages: number; rejected: number; renders: number }; charts: Map<string, { data: { datasets: { label: string; data: unknown[] }[] } }> }; __posted: unknown[]; __cspViolations: string[] };
 
-let browser: Browser;
-const panels: Panel[] = [];
-before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launch();
-});
-after(async () => {
-  for (const p of panels) {
-    const csp = p.console.filter((l) => /Content Security Policy|Refused to/i.test(l));
-    assert.deepEqual(csp, [], 'no CSP violations in the console');
-    assert.deepEqual(p.console.filter((l) => l.startsWith('pageerror') || l.startsWith('error')), [], 'no page errors');
-    assert.deepEqual(await p.page.evaluate(() => (window as unknown as LL).__cspViolations), [], 'no securitypolicyviolation events');
-  }
-  await browser.close();
-});
+const panels = usePanels();
 
 async function panel(theme: 'light' | 'dark' | 'high-contrast' = 'light'): Promise<Page> {
-  const p = await openPanel(browser, theme);
-  panels.push(p);
-  return p.page;
+  return panels.open(theme);
 }
 
 async function tab(page: Page, name: string): Promise<void> {
