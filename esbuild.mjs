@@ -11,6 +11,7 @@ const nodeEntries = [
   ['src/extension/extension.ts', 'extension'],
   ['src/worker/trainWorker.ts', 'worker'],
   ['src/worker/memberWorker.ts', 'member-worker'],
+  ['src/worker/gridWorker.ts', 'grid-worker'],
   ['src/cli/main.ts', 'cli'],
   ['bench/bench.ts', 'bench'],
 ].filter(([src]) => existsSync(src));

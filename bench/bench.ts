@@ -8,6 +8,8 @@ import { prepare } from '../src/core/data';
 import type { PreparedData, Table } from '../src/core/data/types';
 import { activeBackend, initBackend, trainEnsemble, trainRun } from '../src/core/engine';
 import { trainOnThreads } from '../src/core/runner/threads';
+import { gridThreadBeside } from '../src/core/runner/gridThread';
+import type { SnapshotOffload } from '../src/core/engine/session';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
@@ -71,7 +73,7 @@ const workloads: Workload[] = [
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ctx = { baseDir: process.cwd(), workspaceRoot: process.cwd() };
 
-async function timeTraining(s: RunSpec, data: PreparedData, seeds: number[], together = false, threads = false): Promise<number> {
+async function timeTraining(s: RunSpec, data: PreparedData, seeds: number[], together = false, threads = false, offloadSnapshots?: SnapshotOffload): Promise<number> {
   const start = performance.now();
   if (threads && seeds.length > 1) {
     // Thread start-up (each loads the engine) is part of the time, as it is for a user.
@@ -84,7 +86,7 @@ async function timeTraining(s: RunSpec, data: PreparedData, seeds: number[], tog
     return performance.now() - start;
   }
   for (const seed of seeds) {
-    await trainRun({ ...s, seed }, data, { id: 'bench', group: 'bench', kind: 'model', yieldEvery: 1_000_000 });
+    await trainRun({ ...s, seed }, data, { id: 'bench', group: 'bench', kind: 'model', yieldEvery: 1_000_000, offloadSnapshots });
   }
   return performance.now() - start;
 }
@@ -145,20 +147,27 @@ async function main() {
     log(`${w.id} done: ${ours.get(w.id)!.toFixed(3)} ms/epoch`);
   }
 
-  // W4 and the snapshot overhead: W1 again with boundary snapshots.
+  // W4 and the snapshot overhead: W1 again with boundary snapshots — taken inline, and (as the CLI
+  // and the extension do on a machine with 2+ cores) on the grid thread while the run trains on.
   const w1 = workloads.find((w) => w.id === 'W1');
   const snapshot: Record<string, number> = {};
+  const gridThread = gridThreadBeside(__dirname);
   if (w1) {
     // Each run with snapshots is timed right after one without (the machine's load drifts), and
     // the added time is the median of those paired differences.
     const data = prepare(w1.spec.data, ctx);
-    for (const [label, every, grid] of [['every10_100', 10, 100], ['every1_100', 1, 100], ['every1_200', 1, 200]] as const) {
+    const conditions: [string, number, number, SnapshotOffload | undefined][] = [['every10_100', 10, 100, undefined], ['every1_100', 1, 100, undefined], ['every1_200', 1, 200, undefined]];
+    if (gridThread) {
+      await timeTraining({ ...w1.spec, record: { ...w1.spec.record, every: 10, grid: 100 } }, data, [0], false, false, gridThread); // starts the thread
+      conditions.push(['every10_100_thread', 10, 100, gridThread]);
+    }
+    for (const [label, every, grid, offload] of conditions) {
       const s = { ...w1.spec, record: { ...w1.spec.record, every, grid } };
       const added: number[] = [];
       const bases: number[] = [];
       for (let i = 0; i < Math.max(repeats, 5); i++) {
         const base = await timeTraining(w1.spec, data, [0]);
-        added.push((await timeTraining(s, data, [0])) - base);
+        added.push((await timeTraining(s, data, [0], false, false, offload)) - base);
         bases.push(base);
       }
       snapshot[label] = median(added);
@@ -180,7 +189,8 @@ async function main() {
     const per200 = snapshot.every1_200 / epochs;
     rows.push({ id: 'W4a', title: 'boundary snapshot 100×100 (ms per snapshot)', ms_per_epoch: per100, torch_ms_per_epoch: torchGrid?.['100'] ?? null, ratio: torchGrid ? per100 / torchGrid['100'] : null });
     rows.push({ id: 'W4b', title: 'boundary snapshot 200×200 (ms per snapshot)', ms_per_epoch: per200, torch_ms_per_epoch: torchGrid?.['200'] ?? null, ratio: torchGrid ? per200 / torchGrid['200'] : null });
-    extra.snapshot_overhead_every10_100 = snapshot.every10_100 / snapshot.every10_100_base;
+    extra.snapshot_overhead_every10_100_inline = snapshot.every10_100 / snapshot.every10_100_base;
+    extra.snapshot_overhead_every10_100 = gridThread ? snapshot.every10_100_thread / snapshot.every10_100_thread_base : extra.snapshot_overhead_every10_100_inline;
   }
   if (!only || only.includes('W2')) extra.peak_rss_mb_W2 = await peakMemoryOf('W2');
 
@@ -189,7 +199,12 @@ async function main() {
     `${'id'.padEnd(5)} ${'workload'.padEnd(62)} ${'ms/epoch'.padStart(9)} ${'torch'.padStart(9)} ${'ratio'.padStart(7)}`,
     ...rows.map((r) => `${r.id.padEnd(5)} ${r.title.padEnd(62)} ${fmt(r.ms_per_epoch).padStart(9)} ${fmt(r.torch_ms_per_epoch).padStart(9)} ${(r.ratio === null ? '—' : r.ratio.toFixed(2) + '×').padStart(7)}`),
   ];
-  if (extra.snapshot_overhead_every10_100 !== undefined) lines.push(`snapshots every 10 epochs at 100×100 add ${((extra.snapshot_overhead_every10_100 as number) * 100).toFixed(1)}% to W1's training time`);
+  if (extra.snapshot_overhead_every10_100 !== undefined) {
+    const pct = (v: unknown) => `${((v as number) * 100).toFixed(1)}%`;
+    lines.push(gridThread
+      ? `snapshots every 10 epochs at 100×100 add ${pct(extra.snapshot_overhead_every10_100)} to W1's training time on the grid thread (${pct(extra.snapshot_overhead_every10_100_inline)} taken inline)`
+      : `snapshots every 10 epochs at 100×100 add ${pct(extra.snapshot_overhead_every10_100)} to W1's training time (taken inline: one core, or no grid-worker.js beside the bench)`);
+  }
   if (extra.peak_rss_mb_W2 !== undefined) lines.push(`peak memory of a W2 run (whole process): ${(extra.peak_rss_mb_W2 as number).toFixed(0)} MB`);
   process.stdout.write(lines.join('\n') + '\n');
   if (json) {

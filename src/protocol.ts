@@ -3,6 +3,7 @@
 // with only commands (train, cancel, explore edits, predictions) flowing back.
 import type { BackendChoice, BackendName, BoundarySnapshot, EpochRecord, ExperimentSummary, GridSpec, RunRecord } from './core/engine/types';
 import type { LayerWeights } from './core/engine/model';
+import type { GridJob } from './core/engine/session';
 import type { PreparedData } from './core/data/types';
 import type { RunSpec } from './core/experiment/schema';
 
@@ -79,3 +80,15 @@ export type FromMember =
   | { type: 'snapshot'; job: number; snapshot: BoundarySnapshot; grid: GridSpec }
   | { type: 'done'; job: number; record: RunRecord; weights: LayerWeights[] }
   | { type: 'failed'; job: number; message: string };
+
+// ---- training thread → grid thread (boundary snapshots computed beside the training) --------
+// A run on the plain kernel hands each snapshot's parameters to the grid thread and trains on;
+// the answers come back in the order asked (src/core/runner/gridThread.ts, src/worker/gridWorker.ts).
+export type ToGrid =
+  | { type: 'open'; id: number; job: GridJob }
+  | { type: 'snapshot'; id: number; request: number; epoch: number; params: Float32Array }
+  | { type: 'close'; id: number };
+
+export type FromGrid =
+  | { type: 'snapshot'; request: number; snapshot: BoundarySnapshot }
+  | { type: 'failed'; request: number; message: string };

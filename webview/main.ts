@@ -3,6 +3,7 @@
 import { Chart } from 'chart.js';
 import type { RunRecord } from '../src/core/engine/types';
 import type { FromWebview } from '../src/protocol';
+import { toJson } from '../src/core/json';
 import { h, fmtNum, fmtPct, sizeCanvas } from './dom';
 import { drawBoundary, probabilitiesAt, type BoundaryLayout, type Ctx2D } from './render/boundary';
 import { curvesConfig } from './render/curves';
@@ -218,7 +219,7 @@ function viewBoundary(run: RunRecord): void {
   const png = h('button', {}, 'Export PNG');
   png.addEventListener('click', () => exportData('png', `${run.id}-boundary.png`, canvas.toDataURL('image/png')));
   const json = h('button', {}, 'Export run JSON');
-  json.addEventListener('click', () => exportData('json', `${run.id}.json`, JSON.stringify(run)));
+  json.addEventListener('click', () => exportData('json', `${run.id}.json`, toJson(run)));
   canvas.addEventListener('mousemove', (e) => {
     const layout = layouts.boundary;
     const snap = store.get(ui.runId)?.snapshots.at(-1);

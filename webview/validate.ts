@@ -25,7 +25,8 @@ export function isGridSpec(v: unknown): v is GridSpec {
 }
 
 export function isSnapshot(v: unknown, grid?: GridSpec): v is BoundarySnapshot {
-  if (!isObj(v) || !isNum(v.epoch) || !isNumArray(v.probs)) return false;
+  // Live snapshots arrive as Float64Arrays (VS Code transfers typed arrays), saved ones as arrays.
+  if (!isObj(v) || !isNum(v.epoch) || !(isNumArray(v.probs) || v.probs instanceof Float64Array)) return false;
   if (v.linearRegions !== undefined && !isNum(v.linearRegions)) return false;
   if (!grid) return true;
   const k = grid.classes <= 2 ? 1 : grid.classes;

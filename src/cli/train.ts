@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, isAbsolute } from 'node:path';
 import pc from 'picocolors';
-import { runExperiment, threadsBeside, type ExperimentResult } from '../core/runner';
+import { gridThreadBeside, runExperiment, threadsBeside, type ExperimentResult } from '../core/runner';
 import { LogitLabError } from '../core/errors';
 import type { BackendChoice, RunRecord } from '../core/engine/types';
 import type { FromWorker } from '../protocol';
@@ -52,6 +52,7 @@ export async function trainCommand(file: string, opts: TrainCliOptions): Promise
       outDir: opts.out ? resolve(opts.out) : undefined,
       maxEpochs: opts.epochs,
       signal: controller.signal,
+      gridThread: gridThreadBeside(bundleDir),
       threads: threadsBeside(bundleDir, opts.threads ?? 0),
       wasmDir: bundleDir,
       emit: (msg: FromWorker) => progress?.handle(msg),

@@ -3,6 +3,7 @@
 // extension's panel shows.
 import { randomBytes } from 'node:crypto';
 import type { RunRecord } from '../core/engine/types';
+import { toJson } from '../core/json';
 
 export interface ReportHtmlOptions { title: string; webviewJs: string; css: string }
 
@@ -10,7 +11,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', 
 
 /** JSON safe inside <script>: no "</script", no "<!--", and the line separators JS dislikes. */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return toJson(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 export function renderReportHtml(runs: RunRecord[], opts: ReportHtmlOptions): string {

@@ -1,7 +1,7 @@
 // The training worker: runs one experiment off the extension host's thread and streams protocol
 // messages back. TF.js is only ever loaded here, never in the extension host.
 import { parentPort } from 'node:worker_threads';
-import { runExperiment, threadsBeside } from '../core/runner';
+import { gridThreadBeside, runExperiment, threadsBeside } from '../core/runner';
 import { LogitLabError } from '../core/errors';
 import type { FromWorker, ToWorker } from '../protocol';
 import { writeExperimentReport } from '../report/artifacts';
@@ -48,6 +48,7 @@ async function train(req: Extract<ToWorker, { type: 'train' }>) {
       signal: controller.signal,
       record: req.record,
       wasmDir: __dirname,
+      gridThread: gridThreadBeside(__dirname),
       threads: threadsBeside(__dirname, req.threads ?? 0),
       emit: post,
       afterExperiment: (result) => void writeExperimentReport(result, { bundleDir: __dirname }),

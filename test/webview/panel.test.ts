@@ -31,7 +31,7 @@ async function tab(page: Page, name: string): Promise<void> {
 const dist = (a: number[], b: number[]) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 
 /** A grid cell centre (data coordinates) where the last snapshot says `pred` with confidence, far from any point. */
-function confidentCell(run: RunRecord, test: (p: number[]) => boolean): [number, number] {
+function confidentCell(run: RunRecord, test: (p: ArrayLike<number>) => boolean): [number, number] {
   const g = run.grid!, snap = run.snapshots.at(-1)!, k = g.classes <= 2 ? 1 : g.classes;
   const pts = [...run.points!.train.x.map((x, i) => [x, run.points!.train.y[i]]), ...run.points!.val.x.map((x, i) => [x, run.points!.val.y[i]])];
   for (let j = 3; j < g.ny - 3; j++) for (let i = 3; i < g.nx - 3; i++) {

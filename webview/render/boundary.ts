@@ -71,7 +71,11 @@ export function probabilitiesAt(grid: GridSpec, snap: BoundarySnapshot, x: numbe
   return k === 1 ? [1 - out[0], out[0]] : out;
 }
 
-const argmax = (p: number[]) => p.reduce((best, v, i) => (v > p[best] ? i : best), 0);
+const argmax = (p: ArrayLike<number>) => {
+  let best = 0;
+  for (let i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
+  return best;
+};
 
 /** Round numbers for axis ticks between lo and hi. */
 export function niceTicks(lo: number, hi: number, count: number): number[] {

@@ -3,27 +3,11 @@
 // with PyTorch's BCEWithLogitsLoss and CrossEntropyLoss.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Activation, ModelSpec } from '../experiment/schema';
-import { LogitLabError } from '../errors';
 import type { Rng } from '../rng';
+import { checkShapes, layerSizes, parameterCount, type LayerWeights } from './shapes';
 
-/** One Dense layer's weights; W is row-major [inDim][outDim] (PyTorch's weight transposed). */
-export interface LayerWeights {
-  W: Float32Array;
-  b: Float32Array;
-  inDim: number;
-  outDim: number;
-}
-
-/** Layer sizes from input to output, e.g. [2, 16, 1]. */
-export function layerSizes(inputs: number, model: ModelSpec, outputs: number): number[] {
-  return [inputs, ...model.hidden, outputs];
-}
-
-export function parameterCount(sizes: number[]): number {
-  let n = 0;
-  for (let i = 1; i < sizes.length; i++) n += sizes[i - 1] * sizes[i] + sizes[i];
-  return n;
-}
+// The shapes live apart from tfjs (the grid thread evaluates without it); callers import them from here too.
+export { checkShapes, layerSizes, parameterCount, type LayerWeights };
 
 /**
  * Initial weights drawn with our own Rng, so a seed gives the same network on every backend.
@@ -176,15 +160,4 @@ function dropoutMask(shape: [number, number], p: number, rng: Rng): tf.Tensor2D 
   const m = new Float32Array(shape[0] * shape[1]);
   for (let i = 0; i < m.length; i++) m[i] = rng.next() < p ? 0 : keep;
   return tf.tensor2d(m, shape);
-}
-
-export function checkShapes(sizes: number[], weights: LayerWeights[]): void {
-  const ok = weights.length === sizes.length - 1 && weights.every((w, i) =>
-    w.inDim === sizes[i] && w.outDim === sizes[i + 1] && w.W.length === w.inDim * w.outDim && w.b.length === w.outDim);
-  if (!ok) {
-    const got = weights.map((w) => `${w.inDim}→${w.outDim}`).join(', ');
-    throw new LogitLabError(`initial weights do not fit the model ${sizes.join('-')} (got layers ${got})`, {
-      hint: 'pass one {W, b, inDim, outDim} per Dense layer, W row-major [in][out]',
-    });
-  }
 }

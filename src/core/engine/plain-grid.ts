@@ -1,9 +1,35 @@
 // The plain kernel's views of the boundary grid: snapshots (P(class) per cell and, for ReLU nets,
 // the number of linear regions) and the first hidden layer's neuron maps.
+import type { Activation } from '../experiment/schema';
 import { gridX, gridY } from './grid';
-import { activateRun, sigmoid, type Layer, type Pass, type PlainMlp } from './plain-mlp';
-import { distinctPatterns, MAX_NEURON_MAPS } from './session';
+import { activateRun, PlainMlp, sigmoid, type Layer, type Pass } from './plain-mlp';
+import { distinctPatterns, MAX_NEURON_MAPS, type GridJob } from './session';
 import type { BoundarySnapshot, GridSpec, RunRecord } from './types';
+
+/**
+ * The boundary grid of a model whose parameters arrive from elsewhere — a run training on another
+ * thread — so its snapshots are computed beside the training instead of inside it. Same code on
+ * the same parameters as the run's own PlainGrid: the same numbers, bit for bit.
+ */
+export class DetachedGrid {
+  private readonly model: PlainMlp;
+  private readonly grid: PlainGrid;
+
+  constructor(job: GridJob) {
+    const { sizes } = job;
+    const zeros = sizes.slice(1).map((outDim, l) => ({ inDim: sizes[l], outDim, W: new Float32Array(sizes[l] * outDim), b: new Float32Array(outDim) }));
+    // Only ever evaluated: plain SGD keeps no optimizer state.
+    this.model = new PlainMlp(sizes, job.activation as Activation, 0, zeros, EVALUATE_ONLY);
+    this.grid = new PlainGrid(this.model, job.grid, job.sliceBase);
+  }
+
+  snapshot(epoch: number, params: Float32Array): BoundarySnapshot {
+    this.model.setParameters(params);
+    return this.grid.snapshot(epoch);
+  }
+}
+
+const EVALUATE_ONLY = { kind: 'sgd', lr: 1, momentum: 0, nesterov: false, weightDecay: 0, betas: [0.9, 0.999], eps: 1e-8 } as const satisfies PlainMlp['optimizer'];
 
 /** Beyond ±10 a logit's 4-decimal probability is exactly 1 or 0 (σ(10) = 0.999955): no exp needed. */
 const SATURATED = 10;
@@ -45,7 +71,7 @@ export class PlainGrid {
 
   snapshot(epoch: number): BoundarySnapshot {
     const { grid, model, pass } = this;
-    const probs = this.doubles(this.cells * (grid.classes === 2 ? 1 : grid.classes));
+    const probs = new Float64Array(this.cells * (grid.classes === 2 ? 1 : grid.classes));
     const hidden = model.sizes.length - 2;
     if (hidden === 1 && this.reluLike && model.sizes[1] <= 53 && grid.nx > 1) {
       return { epoch, probs, linearRegions: this.piecewiseLinear(probs) };
@@ -142,7 +168,7 @@ export class PlainGrid {
    * the logits are linear in x (A + B·x). The switch points are found on the same cell-level
    * test (z > 0) the full forward uses, so the region count is exact.
    */
-  private piecewiseLinear(probs: number[]): number {
+  private piecewiseLinear(probs: Float64Array): number {
     const { grid, model } = this;
     const [l1, l2] = model.layers;
     const k = l2.outDim;
@@ -272,7 +298,7 @@ function firstFlip(rowU: number, wx: number, on0: boolean, xs: Float64Array, gue
  * spaced) instead of one exp per cell; recomputed after saturated cells. Differs from the direct
  * exp by ~1e-7 relative.
  */
-function sigmoidSegment(a: number, b: number, factor: number, xs: Float64Array, from: number, to: number, probs: number[], at: number): void {
+function sigmoidSegment(a: number, b: number, factor: number, xs: Float64Array, from: number, to: number, probs: Float64Array, at: number): void {
   let expNegZ = NaN;
   for (let i = from; i < to; i++) {
     const zc = a + b * xs[i];
@@ -394,7 +420,7 @@ function addUnit(A: Float64Array, B: Float64Array, u: number, factor: number, ro
  * P(class) of `rows` rows of feature-major logits (logit j of row r at j·stride + r) into
  * out[at…]: P(class 1) per row for two classes, else the k probabilities per row.
  */
-function writeProbabilities(z: Float64Array, k: number, rows: number, stride: number, classes: number, out: number[], at: number): void {
+function writeProbabilities(z: Float64Array, k: number, rows: number, stride: number, classes: number, out: Float64Array, at: number): void {
   if (k === 1) {
     for (let r = 0; r < rows; r++) {
       const zr = z[r];

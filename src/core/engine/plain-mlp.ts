@@ -11,7 +11,7 @@
 // row-major dot product (bias first, then input 0, 1, …), so the layout does not change a bit.
 import type { Activation, RunSpec } from '../experiment/schema';
 import type { Rng } from '../rng';
-import { checkShapes, parameterCount, type LayerWeights } from './model';
+import { checkShapes, parameterCount, type LayerWeights } from './shapes';
 
 /** One Dense layer: W row-major [inDim][outDim] like LayerWeights, views into the model's arrays. */
 export interface Layer {
@@ -52,7 +52,7 @@ export class PlainMlp {
   /** backward's scratch: dLoss/d(output of hidden layer l), per hidden layer. */
   private readonly dHidden: Float64Array[] = [];
 
-  constructor(readonly sizes: number[], readonly activation: Activation, readonly dropout: number, weights: LayerWeights[], private readonly optimizer: RunSpec['optimizer']) {
+  constructor(readonly sizes: number[], readonly activation: Activation, readonly dropout: number, weights: LayerWeights[], readonly optimizer: RunSpec['optimizer']) {
     checkShapes(sizes, weights);
     this.params = parameterCount(sizes);
     this.theta = new Float32Array(this.params);
@@ -156,6 +156,15 @@ export class PlainMlp {
     this.step += 1;
     if (o.kind === 'sgd') sgd(this.theta, this.grad, this.m, o);
     else adam(this.theta, this.grad, this.m!, this.v!, o, this.step);
+  }
+
+  /** A copy of all weights and biases, in the order `setParameters` takes them. */
+  parameters(): Float32Array {
+    return this.theta.slice();
+  }
+
+  setParameters(p: Float32Array): void {
+    this.theta.set(p);
   }
 
   weights(): LayerWeights[] {

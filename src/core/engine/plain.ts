@@ -15,10 +15,10 @@ import type { PreparedData, Table } from '../data/types';
 import type { RunSpec } from '../experiment/schema';
 import type { Rng } from '../rng';
 import { type LayerWeights } from './model';
-import { PlainGrid } from './plain-grid';
+import { DetachedGrid, PlainGrid } from './plain-grid';
 import { batchLoss, countCorrect, predictedAt } from './plain-loss';
 import { PlainMlp, sigmoid, type Pass } from './plain-mlp';
-import { finishRecord, type EpochMetrics, type SplitEvaluation, type TrainingSession } from './session';
+import { finishRecord, type EpochMetrics, type GridJob, type OffloadedGrid, type SnapshotOffload, type SplitEvaluation, type TrainingSession } from './session';
 import type { BoundarySnapshot, GridSpec, RunRecord } from './types';
 
 export { activate, adam, derivatives, PlainMlp, sgd } from './plain-mlp';
@@ -51,6 +51,10 @@ export class PlainSession implements TrainingSession {
   private readonly labels: Int32Array;
   private readonly activity: UnitActivity;
   private readonly grid: PlainGrid;
+  /** Snapshots computed on another thread, and what they are computed from. */
+  private readonly gridJob: GridJob;
+  private readonly remote: OffloadedGrid | undefined;
+  private fallbackGrid: DetachedGrid | undefined;
   /** The last evaluated table and its eval-mode pass, inputs already in place. */
   private evalTable: Table | undefined;
   private evalPass: Pass | undefined;
@@ -64,8 +68,11 @@ export class PlainSession implements TrainingSession {
     private readonly gridSpec: GridSpec,
     private readonly shuffleRng: Rng,
     private readonly dropoutRng: Rng,
+    offload?: SnapshotOffload,
   ) {
     this.outputs = sizes[sizes.length - 1];
+    this.gridJob = { sizes, activation: spec.model.activation, grid: gridSpec, sliceBase: data.sliceBase };
+    this.remote = offload?.open(this.gridJob);
     this.model = new PlainMlp(sizes, spec.model.activation, spec.model.dropout, weights, spec.optimizer);
     this.params = this.model.params;
     this.reluLike = spec.model.activation === 'relu' || spec.model.activation === 'leaky-relu';
@@ -157,6 +164,13 @@ export class PlainSession implements TrainingSession {
     return this.grid.snapshot(epoch);
   }
 
+  snapshotLater(epoch: number): Promise<BoundarySnapshot> | undefined {
+    if (!this.remote) return undefined;
+    const params = this.model.parameters();
+    // Should the other thread fail, the same snapshot is computed here, from the same copy.
+    return this.remote.snapshot(epoch, params).catch(() => (this.fallbackGrid ??= new DetachedGrid(this.gridJob)).snapshot(epoch, params));
+  }
+
   keepBest(): void {
     this.best = this.model.weights();
   }
@@ -189,6 +203,7 @@ export class PlainSession implements TrainingSession {
   }
 
   dispose(): void {
+    this.remote?.close();
     this.best = undefined;
     this.evalPass = undefined;
     this.evalTable = undefined;

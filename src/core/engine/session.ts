@@ -14,12 +14,38 @@ export interface TrainingSession {
   /** One pass over the training data (the epoch's updates), then validation in eval mode. */
   epoch(): EpochMetrics;
   snapshot(epoch: number): BoundarySnapshot;
+  /** The snapshot computed elsewhere (with a SnapshotOffload), or undefined to take it inline. */
+  snapshotLater?(epoch: number): Promise<BoundarySnapshot> | undefined;
   /** Early stopping: remember the current parameters as the best so far / put them back. */
   keepBest(): void;
   restoreBest(): void;
   finish(record: RunRecord): void;
   readWeights(): LayerWeights[];
   dispose(): void;
+}
+
+/** What a boundary grid needs besides the parameters: the model's shape and the grid. */
+export interface GridJob {
+  sizes: number[];
+  activation: string;
+  grid: GridSpec;
+  /** Values of the features the grid does not vary (tabular data's 2-D slice). */
+  sliceBase: Float32Array;
+}
+
+/**
+ * Somewhere else to compute a run's boundary snapshots — another thread — while this one trains.
+ * `open` returns undefined when it cannot take the run; the run then snapshots inline.
+ */
+export interface SnapshotOffload {
+  open(job: GridJob): OffloadedGrid | undefined;
+}
+
+export interface OffloadedGrid {
+  /** The snapshot of the model with these parameters (a copy: training goes on meanwhile). */
+  snapshot(epoch: number, params: Float32Array): Promise<BoundarySnapshot>;
+  /** The run is over: the grid's state can go once the snapshots asked for are answered. */
+  close(): void;
 }
 
 export interface SplitEvaluation {

@@ -19,7 +19,7 @@ import { outputsFor } from '../experiment/outputs';
 import { initialWeights, layerSizes, Mlp, type LayerWeights } from './model';
 import { makeOptimizer, type Optimizer } from './optimizers';
 import { PlainSession, usePlainKernel } from './plain';
-import { distinctPatterns, finishRecord, MAX_NEURON_MAPS, round4, type EpochMetrics, type SplitEvaluation, type TrainingSession } from './session';
+import { distinctPatterns, finishRecord, MAX_NEURON_MAPS, round4, type EpochMetrics, type SnapshotOffload, type SplitEvaluation, type TrainingSession } from './session';
 import type { BackendName, BoundarySnapshot, EpochRecord, GridSpec, KernelName, RunRecord, StopReason } from './types';
 
 export interface TrainOptions {
@@ -40,6 +40,12 @@ export interface TrainOptions {
   kernel?: KernelName | 'auto';
   /** Epochs between awaits of a macrotask, so aborts and worker messages get through (default 5). */
   yieldEvery?: number;
+  /**
+   * Compute the plain kernel's boundary snapshots there (another thread) while this thread trains
+   * on: their cost leaves the training time. They are recorded and reported in epoch order as
+   * they arrive, and the run ends once all have.
+   */
+  offloadSnapshots?: SnapshotOffload;
 }
 
 export interface TrainResult {
@@ -72,7 +78,7 @@ export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOpt
   const grid = gridSpec(data, spec.record, classes);
   const kernel = chooseKernel(spec, data, sizes, opts.kernel);
   const session: TrainingSession = kernel === 'js'
-    ? new PlainSession(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout)
+    ? new PlainSession(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout, opts.offloadSnapshots)
     : new Session(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout, !!spec.training.earlyStopping?.restoreBest);
 
   const record: RunRecord = {
@@ -94,8 +100,10 @@ export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOpt
         await nextMacrotask();
       }
     }
+    await tracker.lastSnapshots();
     return { record: tracker.complete(session), weights: session.readWeights() };
   } finally {
+    tracker.detach();
     session.dispose();
   }
 }
@@ -109,12 +117,17 @@ export class RunTracker {
   private best: { value: number; epoch: number } | undefined;
   private stopReason: StopReason = 'completed';
   private epochMs = 0;
+  /** Offloaded snapshots, kept in epoch order: each is recorded after the one before it. */
+  private snapshotQueue: Promise<void> = Promise.resolve();
+  private snapshotError: unknown;
+  private lastSnapshotEpoch = -1;
+  private detached = false;
 
   constructor(
     private readonly spec: RunSpec,
     private readonly opts: TrainOptions,
     readonly record: RunRecord,
-    private readonly session: Pick<TrainingSession, 'snapshot' | 'keepBest'>,
+    private readonly session: Pick<TrainingSession, 'snapshot' | 'snapshotLater' | 'keepBest'>,
     private readonly t0 = performance.now(),
   ) {}
 
@@ -129,12 +142,42 @@ export class RunTracker {
     return true;
   }
 
+  /** Takes the snapshot here, or hands it off; `timings.snapshotMs` is what this thread spent. */
   private takeSnapshot(epoch: number): void {
     const s0 = performance.now();
-    const snapshot = this.session.snapshot(epoch);
+    this.lastSnapshotEpoch = epoch;
+    const later = this.session.snapshotLater?.(epoch);
+    if (later) {
+      // Its failure is handled in the queue, which may reach it only later.
+      later.catch(() => {});
+      this.snapshotQueue = this.snapshotQueue
+        .then(() => later)
+        .then((snapshot) => this.keepSnapshot(snapshot))
+        .catch((err: unknown) => void (this.snapshotError ??= err));
+    } else {
+      this.keepSnapshot(this.session.snapshot(epoch));
+    }
     this.record.timings.snapshotMs += performance.now() - s0;
+  }
+
+  private keepSnapshot(snapshot: BoundarySnapshot): void {
+    // A run that failed has reported its end: late snapshots are not news.
+    if (this.detached) return;
     this.record.snapshots.push(snapshot);
     this.opts.onSnapshot?.(snapshot, this.record.grid!, this.record);
+  }
+
+  /** The run's last snapshot taken, and every offloaded one recorded: then the run can complete. */
+  async lastSnapshots(): Promise<void> {
+    const lastEpoch = this.record.history.at(-1)?.epoch ?? 0;
+    if (this.stopReason !== 'diverged' && this.lastSnapshotEpoch !== lastEpoch) this.takeSnapshot(lastEpoch);
+    await this.snapshotQueue;
+    if (this.snapshotError) throw this.snapshotError;
+  }
+
+  /** The run is over (finished or failed): snapshots still on their way are dropped. */
+  detach(): void {
+    this.detached = true;
   }
 
   /** Record an epoch's metrics; 'continue', or why the run stops here. */
@@ -171,7 +214,7 @@ export class RunTracker {
   complete(end: Pick<TrainingSession, 'restoreBest' | 'finish'>): RunRecord {
     const { record, stopReason, best } = this;
     const lastEpoch = record.history.at(-1)?.epoch ?? 0;
-    if (stopReason !== 'diverged' && record.snapshots.at(-1)?.epoch !== lastEpoch) this.takeSnapshot(lastEpoch);
+    if (stopReason !== 'diverged' && this.lastSnapshotEpoch !== lastEpoch) this.takeSnapshot(lastEpoch);
     if (best) {
       record.bestEpoch = best.epoch;
       // Restored whenever the run had a better epoch than its last one, stopped early or not.
@@ -372,7 +415,7 @@ class Session implements TrainingSession {
     const widths = this.model.sizes.slice(1, -1);
     const units = widths.reduce((a, b) => a + b, 0);
     const perCell = this.grid.classes === 2 ? 1 : this.grid.classes;
-    const probs = new Array<number>(cells * perCell);
+    const probs = new Float64Array(cells * perCell);
     const bits = countRegions ? new Uint8Array(cells * units) : undefined;
     for (let start = 0; start < cells; start += GRID_BLOCK) {
       const rows = Math.min(GRID_BLOCK, cells - start);

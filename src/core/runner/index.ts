@@ -5,3 +5,4 @@ export { summarise, runRow } from './summary';
 export type { ExperimentSummaryFile, RunRow, GroupRow } from './summary';
 export { RunWriter } from './runWriter';
 export { threadsBeside, threadCount, trainOnThreads, estimatedWork, MIN_WORK_FOR_THREADS, type ThreadJob } from './threads';
+export { GridThread, gridThreadBeside } from './gridThread';

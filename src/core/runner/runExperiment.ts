@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { loadExperiment, type ExpandedRun } from '../experiment';
 import { prepare } from '../data';
 import type { PreparedData } from '../data/types';
-import { canTrainTogether, initBackend, trainEnsemble, trainRun, saveModel, type TrainOptions, type TrainResult } from '../engine';
+import { canTrainTogether, initBackend, trainEnsemble, trainRun, saveModel, type SnapshotOffload, type TrainOptions, type TrainResult } from '../engine';
 import type { BackendChoice, BackendName, RunRecord } from '../engine/types';
 import { LogitLabError } from '../errors';
 import type { FromWorker } from '../../protocol';
@@ -45,6 +45,11 @@ export interface RunExperimentOptions {
    * depend on where it trains; its messages still go out in run order.
    */
   threads?: { count: number; workerFile: string };
+  /**
+   * Where a run trained on this thread computes its boundary snapshots (a GridThread) while it
+   * trains on. Not used by runs on a pool of threads: their cores are taken already.
+   */
+  gridThread?: SnapshotOffload;
 }
 
 export interface ExperimentResult {
@@ -120,6 +125,7 @@ export async function runExperiment(file: string, opts: RunExperimentOptions): P
         m.send({ type: 'epoch', runId: m.run.id, epoch: e, totalEpochs: m.spec.training.epochs });
       },
       onSnapshot: (snap, grid) => m.send({ type: 'snapshot', runId: m.run.id, grid, snapshot: snap }),
+      offloadSnapshots: pool ? undefined : opts.gridThread,
     }));
     const dataOf = (i: number) => prepareCached(dataCache, members[i].spec, experimentPath, opts.workspaceRoot);
     let results: Promise<TrainResult | null>[];

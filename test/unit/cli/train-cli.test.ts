@@ -16,7 +16,10 @@ before(() => {
 });
 
 function run(args: string[], cwd: string) {
-  return spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  // A CLI that finishes its work but does not exit (a thread left holding it) fails here, not hangs.
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000, killSignal: 'SIGKILL' });
+  assert.notEqual(r.signal, 'SIGKILL', `logit-lab ${args.join(' ')} did not exit within 120 s: ${r.stdout.slice(0, 200)}`);
+  return r;
 }
 
 function workspace(files: Record<string, string>): string {
