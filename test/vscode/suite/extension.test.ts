@@ -8,7 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { LogitLabApi } from '../../../src/extension/extension';
 import type { TrainResult } from '../../../src/extension/trainer';
-import type { RunRecord } from '../../../src/core/engine/types';
+import type { BoundarySnapshot, RunRecord } from '../../../src/core/engine/types';
 
 const EXTENSION_ID = 'logit-lab.logit-lab';
 let api: LogitLabApi;
@@ -35,6 +35,9 @@ function readdirSafe(dir: string): string[] | undefined {
     return undefined;
   }
 }
+
+/** Threads of the extension host's process (0 off Linux). */
+const threadCount = () => (process.platform === 'linux' ? (readdirSafe('/proc/self/task')?.length ?? 0) : 0);
 
 /** Results are reported with a prefix run-suite.mjs collects into its summary. */
 function metric(name: string, value: string): void {
@@ -208,11 +211,21 @@ describe('Logit Lab in VS Code', function () {
           resolve(n.text);
         });
       });
+      // The snapshots streamed live, and the threads beside the host while they did.
+      const streamed: BoundarySnapshot[] = [];
+      const threadsBefore = threadCount();
+      let threadsMost = threadsBefore;
+      const sub = api.trainer.onMessage(({ msg }) => {
+        if (msg.type !== 'snapshot') return;
+        streamed.push(msg.snapshot);
+        threadsMost = Math.max(threadsMost, threadCount());
+      });
       histogram.enable();
       const t0 = Date.now();
       const result = (await vscode.commands.executeCommand('logitLab.train', file('w1.experiment.json'))) as TrainResult | undefined;
       const wall = Date.now() - t0;
       histogram.disable();
+      sub.dispose();
       assert.ok(result, 'the train command returned nothing');
       assert.equal(result.failed, false, `training failed: ${result.errors.join('; ')}`);
       assert.equal(result.runs.length, 1);
@@ -226,6 +239,14 @@ describe('Logit Lab in VS Code', function () {
       assert.ok(result.runDirs[0].startsWith(join(ws.fsPath, '.logit-lab', 'runs')), `run dir ${result.runDirs[0]} is not under .logit-lab/runs`);
       const acc = onDisk.final?.valAcc ?? 0;
       assert.ok(acc > 0.9, `W1 should separate the moons; val acc ${acc}`);
+
+      // Snapshots every 10 epochs, computed on the grid thread (the VSIX ships dist/grid-worker.js):
+      // each streamed once, in order, as a Float64Array; run.json holds the same values as arrays.
+      assert.deepEqual(streamed.map((s) => s.epoch), Array.from({ length: 50 }, (_, i) => 10 * (i + 1)));
+      assert.ok(streamed.every((s) => s.probs instanceof Float64Array && s.probs.length === 60 * 60), 'snapshots reach the host as Float64Arrays');
+      assert.deepEqual(onDisk.snapshots.map((s) => s.probs), run.snapshots.map((s) => Array.from(s.probs)));
+      // The training worker and the grid thread ran beside the extension host.
+      if (process.platform === 'linux') assert.ok(threadsMost >= threadsBefore + 2, `threads: ${threadsBefore} before, at most ${threadsMost} while snapshots arrived`);
 
       const text = await notified;
       assert.match(text, /^w1-moons: val acc \d+\.\d% in \d/);
@@ -336,7 +357,7 @@ describe('Logit Lab in VS Code', function () {
     }));
     const config = vscode.workspace.getConfiguration('logitLab');
     await config.update('training.threads', 2, vscode.ConfigurationTarget.Global);
-    const threads = () => (process.platform === 'linux' ? (readdirSafe('/proc/self/task')?.length ?? 0) : 0);
+    const threads = threadCount;
     const before = threads();
     let most = before;
     const started: string[] = [];
