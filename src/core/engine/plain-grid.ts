@@ -1,6 +1,5 @@
 // The plain kernel's views of the boundary grid: snapshots (P(class) per cell and, for ReLU nets,
 // the number of linear regions) and the first hidden layer's neuron maps.
-import type { Activation } from '../experiment/schema';
 import { gridX, gridY } from './grid';
 import { activateRun, PlainMlp, sigmoid, type Layer, type Pass } from './plain-mlp';
 import { distinctPatterns, MAX_NEURON_MAPS, type GridJob } from './session';
@@ -19,7 +18,7 @@ export class DetachedGrid {
     const { sizes } = job;
     const zeros = sizes.slice(1).map((outDim, l) => ({ inDim: sizes[l], outDim, W: new Float32Array(sizes[l] * outDim), b: new Float32Array(outDim) }));
     // Only ever evaluated: plain SGD keeps no optimizer state.
-    this.model = new PlainMlp(sizes, job.activation as Activation, 0, zeros, EVALUATE_ONLY);
+    this.model = new PlainMlp(sizes, job.activation, 0, zeros, EVALUATE_ONLY);
     this.grid = new PlainGrid(this.model, job.grid, job.sliceBase);
   }
 

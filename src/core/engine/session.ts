@@ -1,7 +1,7 @@
 // What the training loop needs from a kernel — the tfjs one (train.ts) or the plain-JS one
 // (plain.ts) — and the bookkeeping both share.
 import type { PreparedData, Table } from '../data/types';
-import type { RunSpec } from '../experiment/schema';
+import type { Activation, RunSpec } from '../experiment/schema';
 import { slicePoints } from './grid';
 import type { LayerWeights } from './model';
 import { classReport } from './metrics';
@@ -27,7 +27,7 @@ export interface TrainingSession {
 /** What a boundary grid needs besides the parameters: the model's shape and the grid. */
 export interface GridJob {
   sizes: number[];
-  activation: string;
+  activation: Activation;
   grid: GridSpec;
   /** Values of the features the grid does not vary (tabular data's 2-D slice). */
   sliceBase: Float32Array;
