@@ -27,7 +27,8 @@ interface Workload {
 }
 
 const args = process.argv.slice(2);
-const json = args.includes('--json');
+// `npm run bench --json` hands --json to npm, which passes it on only as npm_config_json.
+const json = args.includes('--json') || process.env.npm_config_json === 'true';
 const only = valueOf('--only')?.split(',');
 const repeats = Number(valueOf('--repeats') ?? 3);
 const childWorkload = valueOf('--child-memory');

@@ -36,7 +36,8 @@ const flag = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const json = args.includes('--json');
+// `npm run bench --json` hands --json to npm, which passes it on only as npm_config_json.
+const json = args.includes('--json') || process.env.npm_config_json === 'true';
 const repeats = Number(flag('--repeats') ?? 15);
 const editCount = Number(flag('--edits') ?? 1000);
 const against = flag('--against');
