@@ -100,8 +100,10 @@ export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOpt
         await nextMacrotask();
       }
     }
-    await tracker.lastSnapshots();
-    return { record: tracker.complete(session), weights: session.readWeights() };
+    // An offloaded last snapshot is computed while complete() writes the final report.
+    const record = tracker.complete(session);
+    await tracker.snapshotsRecorded();
+    return { record, weights: session.readWeights() };
   } finally {
     tracker.detach();
     session.dispose();
@@ -167,12 +169,11 @@ export class RunTracker {
     this.opts.onSnapshot?.(snapshot, this.record.grid!, this.record);
   }
 
-  /** The run's last snapshot taken, and every offloaded one recorded: then the run can complete. */
-  async lastSnapshots(): Promise<void> {
-    const lastEpoch = this.record.history.at(-1)?.epoch ?? 0;
-    if (this.stopReason !== 'diverged' && this.lastSnapshotEpoch !== lastEpoch) this.takeSnapshot(lastEpoch);
+  /** Every offloaded snapshot recorded, after complete(): only then is the run over. */
+  async snapshotsRecorded(): Promise<void> {
     await this.snapshotQueue;
     if (this.snapshotError) throw this.snapshotError;
+    this.record.timings.totalMs = performance.now() - this.t0;
   }
 
   /** The run is over (finished or failed): snapshots still on their way are dropped. */
