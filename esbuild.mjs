@@ -57,12 +57,18 @@ if (webEntries.length) {
 // The VS Code integration suite (run inside a real extension host; mocha loads from node_modules).
 const suiteDir = 'test/vscode/suite';
 const suiteEntries = existsSync(suiteDir) ? readdirSync(suiteDir).filter((f) => f.endsWith('.ts')).map((f) => `${suiteDir}/${f}`) : [];
-if (suiteEntries.length && !production) {
+// The Restricted Mode suite: its own tests, run by the same mocha entry point.
+const restrictedDir = 'test/vscode/restricted';
+const restrictedEntries = existsSync(restrictedDir)
+  ? Object.fromEntries([['index', `${suiteDir}/index.ts`], ...readdirSync(restrictedDir).filter((f) => f.endsWith('.test.ts')).map((f) => [f.replace(/\.ts$/, ''), `${restrictedDir}/${f}`])])
+  : {};
+for (const [entryPoints, outdir] of [[suiteEntries, 'out/test/suite'], [restrictedEntries, 'out/test/restricted']]) {
+  if (Object.keys(entryPoints).length === 0 || production) continue;
   builds.push({
     ...common,
     sourcemap: 'inline',
-    entryPoints: suiteEntries,
-    outdir: 'out/test/suite',
+    entryPoints,
+    outdir,
     platform: 'node',
     target: 'node20',
     format: 'cjs',

@@ -35,7 +35,8 @@ export async function freePort(): Promise<number> {
 }
 
 /** A temp home: user-data-dir (with quiet settings), extensions dir, XDG config. */
-export function tempHome(label: string): { home: string; userData: string; extensions: string; xdg: string } {
+/** `trust`: workspace trust on, the folder untrusted and no prompt — Restricted Mode. */
+export function tempHome(label: string, trust = false): { home: string; userData: string; extensions: string; xdg: string } {
   const home = mkdtempSync(join(tmpdir(), `logit-lab-${label}-`));
   const userData = join(home, 'user-data');
   const extensions = join(home, 'extensions');
@@ -57,7 +58,9 @@ export function tempHome(label: string): { home: string; userData: string; exten
         'extensions.ignoreRecommendations': true,
         'git.enabled': false,
         'git.autoRepositoryDetection': false,
-        'security.workspace.trust.enabled': false,
+        'security.workspace.trust.enabled': trust,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.emptyWindow': false,
         'window.restoreWindows': 'none',
         'files.hotExit': 'off',
       },
@@ -68,7 +71,7 @@ export function tempHome(label: string): { home: string; userData: string; exten
   return { home, userData, extensions, xdg };
 }
 
-export async function startCodeServer(opts: { label: string; folder: string; home?: ReturnType<typeof tempHome> }): Promise<CodeServer> {
+export async function startCodeServer(opts: { label: string; folder: string; home?: ReturnType<typeof tempHome>; trust?: boolean }): Promise<CodeServer> {
   const h = opts.home ?? tempHome(opts.label);
   const port = await freePort();
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -83,7 +86,7 @@ export async function startCodeServer(opts: { label: string; folder: string; hom
       '--extensions-dir', h.extensions,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(opts.trust ? [] : ['--disable-workspace-trust']),
       '--ignore-last-opened',
       opts.folder,
     ],

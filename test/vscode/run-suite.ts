@@ -1,26 +1,29 @@
 // Runs test/vscode/suite (bundled to out/test/suite/index.js) inside code-server's real extension
 // host. code-server rejects --extensionDevelopmentPath, but its workbench URL takes a `payload` with
 // extensionDevelopmentPath/extensionTestsPath; the suite's exit code comes back through
-// window.codeAutomationExit. Usage: node --import tsx test/vscode/run-suite.ts  (after npm run build)
+// window.codeAutomationExit. Usage: node --import tsx test/vscode/run-suite.ts [--restricted]  (after npm run build)
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { format } from 'node:util';
 import type { ConsoleMessage } from 'playwright-core';
 import { join } from 'node:path';
 import { ARTIFACTS, REPO, launchChromium, startCodeServer, tempHome } from './codeServer';
 
-const SUITE = join(REPO, 'out', 'test', 'suite', 'index.js');
+// --restricted: the Restricted Mode suite, in an untrusted folder with workspace trust on.
+const RESTRICTED = process.argv.includes('--restricted');
+const SUITE = join(REPO, 'out', 'test', RESTRICTED ? 'restricted' : 'suite', 'index.js');
 const TIMEOUT_MS = Number(process.env.LOGIT_LAB_SUITE_TIMEOUT_MS ?? 600_000);
 
 async function main(): Promise<number> {
   if (!existsSync(SUITE)) throw new Error(`${SUITE} is missing: run \`npm run build\` first`);
   if (!existsSync(join(REPO, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
   const t0 = Date.now();
-  const home = tempHome('suite');
+  const label = RESTRICTED ? 'restricted' : 'suite';
+  const home = tempHome(label, RESTRICTED);
   const folder = join(home.home, 'workspace');
   cpSync(join(REPO, 'test', 'vscode', 'fixtures', 'workspace'), folder, { recursive: true });
   mkdirSync(ARTIFACTS, { recursive: true });
 
-  const server = await startCodeServer({ label: 'suite', folder, home });
+  const server = await startCodeServer({ label, folder, home, trust: RESTRICTED });
   const browser = await launchChromium();
   const metrics: string[] = [];
   let closing = '';
@@ -54,10 +57,10 @@ async function main(): Promise<number> {
       exit,
       new Promise<number>((_, rej) => setTimeout(() => rej(new Error(`the suite did not finish within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS)),
     ]).catch(async (err) => {
-      await page.screenshot({ path: join(ARTIFACTS, 'suite-timeout.png') }).catch(() => {});
+      await page.screenshot({ path: join(ARTIFACTS, `${label}-timeout.png`) }).catch(() => {});
       throw err;
     });
-    await page.screenshot({ path: join(ARTIFACTS, 'suite-end.png') }).catch(() => {});
+    await page.screenshot({ path: join(ARTIFACTS, `${label}-end.png`) }).catch(() => {});
     await chain;
     console.log(`\nvscode suite finished with exit code ${code} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     for (const m of metrics) console.log(`  ${m}`);
