@@ -3,7 +3,7 @@
 // extension-host responsiveness during training.
 import * as assert from 'node:assert/strict';
 import { existsSync, promises as fs, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { LogitLabApi } from '../../../src/extension/extension';
@@ -287,6 +287,42 @@ describe('Logit Lab in VS Code', function () {
     assert.equal(onDisk.status, 'cancelled');
     assert.ok(onDisk.history.length >= 30, `run.json keeps ${onDisk.history.length} epochs`);
     assert.match(result.headline, /stopped after \d+ epochs/);
+  });
+
+  it('queues a training started while another runs, starts it after, and Stop drops the queue', async function () {
+    const root = ws.fsPath;
+    const started: string[] = [];
+    let epochs = 0;
+    const subs = [
+      api.trainer.onDidStart(({ experiment }) => started.push(basename(experiment.fsPath))),
+      api.trainer.onMessage(({ msg }) => {
+        if (msg.type === 'epoch') epochs = msg.epoch.epoch;
+      }),
+    ];
+    try {
+      // interactive: false answers the "Stop and Train / Queue" prompt with Queue. (W1 last: the
+      // run-history test below expects it third newest.)
+      const first = api.trainer.train(file('diverge.experiment.json'), root, { interactive: false });
+      const second = api.trainer.train(file('w1.experiment.json'), root, { interactive: false });
+      assert.equal(api.trainer.running && basename(api.trainer.running.fsPath), 'diverge.experiment.json');
+      assert.deepEqual(api.trainer.queued.map((u) => basename(u.fsPath)), ['w1.experiment.json']);
+      const [a, b] = await Promise.all([first, second]);
+      assert.equal(a?.runs[0].status, 'diverged');
+      assert.equal(b?.runs[0].status, 'completed');
+      assert.deepEqual(started, ['diverge.experiment.json', 'w1.experiment.json'], 'the queued training started after the first ended');
+
+      epochs = 0;
+      const long = api.trainer.train(file('long.experiment.json'), root, { interactive: false });
+      const dropped = api.trainer.train(file('w1.experiment.json'), root, { interactive: false });
+      await waitFor('the long training to be under way', () => epochs >= 10, 90_000);
+      await vscode.commands.executeCommand('logitLab.stop');
+      assert.equal(await dropped, undefined, 'the queued training was dropped, not started');
+      assert.equal((await long)?.cancelled, true);
+      assert.equal(api.trainer.queued.length, 0);
+      assert.equal(api.trainer.running, undefined);
+    } finally {
+      subs.forEach((s) => s.dispose());
+    }
   });
 
   it('refuses to train a file with errors and says where', async function () {
