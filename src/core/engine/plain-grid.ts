@@ -1,6 +1,7 @@
 // The plain kernel's views of the boundary grid: snapshots (P(class) per cell and, for ReLU nets,
 // the number of linear regions) and the first hidden layer's neuron maps.
 import { gridX, gridY } from './grid';
+import { expFromMax, max2 } from './plain-loss';
 import { activateRun, PlainMlp, sigmoid, type Layer, type Pass } from './plain-mlp';
 import { distinctPatterns, MAX_NEURON_MAPS, type GridJob } from './session';
 import type { BoundarySnapshot, GridSpec, RunRecord } from './types';
@@ -448,12 +449,7 @@ function softmax2(z0: number, z1: number): number {
   const gap = z1 - z0;
   if (gap > SATURATED) return 1;
   if (gap < -SATURATED) return 0;
-  let max = -Infinity;
-  if (z0 > max) max = z0;
-  if (z1 > max) max = z1;
-  const d0 = z0 - max;
-  const d1 = z1 - max;
-  const e0 = d0 === 0 ? 1 : Math.exp(d0);
-  const e1 = d1 === 0 ? 1 : Math.exp(d1);
-  return round4f(e1 / (e0 + e1));
+  const max = max2(z0, z1);
+  const e1 = expFromMax(z1, max);
+  return round4f(e1 / (expFromMax(z0, max) + e1));
 }

@@ -102,13 +102,9 @@ function crossEntropy2(z: Float64Array, y: ArrayLike<number>, rows: number, stri
   for (let r = 0; r < rows; r++) {
     const z0 = z[r];
     const z1 = z[stride + r];
-    let max = -Infinity;
-    if (z0 > max) max = z0;
-    if (z1 > max) max = z1;
-    const d0 = z0 - max;
-    const d1 = z1 - max;
-    const e0 = d0 === 0 ? 1 : Math.exp(d0);
-    const e1 = d1 === 0 ? 1 : Math.exp(d1);
+    const max = max2(z0, z1);
+    const e0 = expFromMax(z0, max);
+    const e1 = expFromMax(z1, max);
     const sum = e0 + e1;
     const t = y[r];
     total += max + Math.log(sum) - (t === 1 ? z1 : z0);
@@ -118,6 +114,20 @@ function crossEntropy2(z: Float64Array, y: ArrayLike<number>, rows: number, stri
     }
   }
   return total / n;
+}
+
+/** The larger of two logits, found as lossOf's loop finds a max (so a NaN is passed over the same way). */
+export function max2(z0: number, z1: number): number {
+  let max = -Infinity;
+  if (z0 > max) max = z0;
+  if (z1 > max) max = z1;
+  return max;
+}
+
+/** e^(z − max), where the max's own term is e⁰ = 1 and not computed. */
+export function expFromMax(z: number, max: number): number {
+  const d = z - max;
+  return d === 0 ? 1 : Math.exp(d);
 }
 
 /** Predicted class of row r of feature-major logits: z > 0 for one logit, the first argmax for k. */
