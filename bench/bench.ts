@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { RunSpec } from '../src/core/experiment/schema';
 import { prepare } from '../src/core/data';
 import type { PreparedData, Table } from '../src/core/data/types';
-import { activeBackend, initBackend, trainEnsemble, trainRun } from '../src/core/engine';
+import { activeBackend, initBackend, trainRun } from '../src/core/engine';
 import { trainOnThreads } from '../src/core/runner/threads';
 import { gridThreadBeside } from '../src/core/runner/gridThread';
 import type { SnapshotOffload } from '../src/core/engine/session';
@@ -20,8 +20,6 @@ interface Workload {
   seeds: number[];
   /** Per-epoch validation (W3). */
   evalEachEpoch: boolean;
-  /** Seeds trained together in one trainEnsemble call instead of one trainRun each. */
-  together?: boolean;
   /** Seeds spread over a pool of worker threads, one per core (the runner's default for big studies). */
   threads?: boolean;
 }
@@ -65,25 +63,17 @@ const workloads: Workload[] = [
     id: 'W5t', title: `W5 with the seeds spread over ${availableParallelism()} threads (one per core)`, seeds: [...Array(20).keys()], evalEachEpoch: false, threads: true,
     spec: spec({ data: { kind: 'ring', samples: 300, validation: 0 }, model: { hidden: [4, 4], init: 'torch' }, loss: 'cross-entropy', optimizer: { kind: 'sgd', lr: 0.1 }, training: { epochs: 300 } }),
   },
-  {
-    id: 'W5e', title: 'W5 with the 20 seeds trained together (trainEnsemble)', seeds: [...Array(20).keys()], evalEachEpoch: false, together: true,
-    spec: spec({ data: { kind: 'ring', samples: 300, validation: 0 }, model: { hidden: [4, 4], init: 'torch' }, loss: 'cross-entropy', optimizer: { kind: 'sgd', lr: 0.1 }, training: { epochs: 300 } }),
-  },
 ].filter((w) => !only || only.includes(w.id));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ctx = { baseDir: process.cwd(), workspaceRoot: process.cwd() };
 
-async function timeTraining(s: RunSpec, data: PreparedData, seeds: number[], together = false, threads = false, offloadSnapshots?: SnapshotOffload): Promise<number> {
+async function timeTraining(s: RunSpec, data: PreparedData, seeds: number[], threads = false, offloadSnapshots?: SnapshotOffload): Promise<number> {
   const start = performance.now();
   if (threads && seeds.length > 1) {
     // Thread start-up (each loads the engine) is part of the time, as it is for a user.
     const jobs = seeds.map((seed) => ({ spec: { ...s, seed }, data, options: { id: 'bench', group: 'bench', kind: 'model' as const, yieldEvery: 1_000_000 } }));
     await Promise.all(trainOnThreads(jobs, { threads: availableParallelism(), workerFile: join(__dirname, 'member-worker.js'), wasmDir: __dirname, backend: activeBackend()! }));
-    return performance.now() - start;
-  }
-  if (together && seeds.length > 1) {
-    await trainEnsemble(seeds.map((seed) => ({ ...s, seed })), data, seeds.map(() => ({ id: 'bench', group: 'bench', kind: 'model', yieldEvery: 1_000_000 })));
     return performance.now() - start;
   }
   for (const seed of seeds) {
@@ -119,7 +109,7 @@ async function main() {
   const backend = await initBackend((valueOf('--backend') as 'auto') ?? 'auto', { wasmDir: __dirname });
   if (childWorkload) {
     const w = workloads.find((x) => x.id === childWorkload) ?? [] as never;
-    await timeTraining(w.spec, prepare(w.spec.data, ctx), w.seeds, w.together, w.threads);
+    await timeTraining(w.spec, prepare(w.spec.data, ctx), w.seeds, w.threads);
     process.stdout.write(String(process.resourceUsage().maxRSS / 1024));
     return;
   }
@@ -136,7 +126,7 @@ async function main() {
     const data = prepare(w.spec.data, ctx);
     await timeTraining({ ...w.spec, training: { ...w.spec.training, epochs: 5 } }, data, [0]); // warm-up
     const times: number[] = [];
-    for (let i = 0; i < repeats; i++) times.push(await timeTraining(w.spec, data, w.seeds, w.together, w.threads));
+    for (let i = 0; i < repeats; i++) times.push(await timeTraining(w.spec, data, w.seeds, w.threads));
     ours.set(w.id, median(times) / (w.spec.training.epochs * w.seeds.length));
     const sizes = [data.train.d, ...w.spec.model.hidden, w.spec.loss === 'cross-entropy' ? data.classNames.length : 1];
     torchPayload.push({
@@ -159,7 +149,7 @@ async function main() {
     const data = prepare(w1.spec.data, ctx);
     const conditions: [string, number, number, SnapshotOffload | undefined][] = [['every10_100', 10, 100, undefined], ['every1_100', 1, 100, undefined], ['every1_200', 1, 200, undefined]];
     if (gridThread) {
-      await timeTraining({ ...w1.spec, record: { ...w1.spec.record, every: 10, grid: 100 } }, data, [0], false, false, gridThread); // starts the thread
+      await timeTraining({ ...w1.spec, record: { ...w1.spec.record, every: 10, grid: 100 } }, data, [0], false, gridThread); // starts the thread
       conditions.push(['every10_100_thread', 10, 100, gridThread]);
     }
     for (const [label, every, grid, offload] of conditions) {
@@ -168,7 +158,7 @@ async function main() {
       const bases: number[] = [];
       for (let i = 0; i < Math.max(repeats, 5); i++) {
         const base = await timeTraining(w1.spec, data, [0]);
-        added.push((await timeTraining(s, data, [0], false, false, offload)) - base);
+        added.push((await timeTraining(s, data, [0], false, offload)) - base);
         bases.push(base);
       }
       snapshot[label] = median(added);

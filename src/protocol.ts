@@ -1,7 +1,7 @@
 // The typed messages between the extension host, the training worker and the webview: the one
 // source of truth. Data flows one way — experiment file → core → worker → these messages → webview —
 // with only commands (train, cancel, explore edits, predictions) flowing back.
-import type { BackendChoice, BackendName, BoundarySnapshot, EpochRecord, ExperimentSummary, GridSpec, RunRecord } from './core/engine/types';
+import type { BackendChoice, BackendName, BoundarySnapshot, EpochRecord, ExperimentSummary, RunRecord } from './core/engine/types';
 import type { LayerWeights } from './core/engine/model';
 import type { GridJob } from './core/engine/session';
 import type { PreparedData } from './core/data/types';
@@ -27,14 +27,32 @@ export interface CancelRequest { type: 'cancel' }
 export interface PredictRequest { type: 'predict'; requestId: number; modelDir: string; input: Record<string, string | number> }
 export type ToWorker = TrainRequest | CancelRequest | PredictRequest;
 
+// ---- one run: a stream of events ------------------------------------------------------------
+// A run is the sequence runStart · (epoch | snapshot)* · runEnd. The runner, the thread pool, the
+// extension host and the webview all build a run's record from it with the one `applyRunEvent`
+// (src/core/run/apply.ts), and the run store appends the same events to disk: a run replayed from
+// disk is the record it was live.
+
+/** Everything a run records but its history and snapshots, which stream as their own events. */
+export type RunHeader = Omit<RunRecord, 'history' | 'snapshots'>;
+
+export interface RunStartEvent { type: 'runStart'; run: RunHeader }
+export interface EpochEvent { type: 'epoch'; runId: string; epoch: EpochRecord }
+/** A boundary snapshot over the grid announced in runStart (record.grid). */
+export interface SnapshotEvent { type: 'snapshot'; runId: string; snapshot: BoundarySnapshot }
+/** The run is over: its final fields (status, final metrics, report, points, model…). */
+export interface RunEndEvent { type: 'runEnd'; runId: string; run: RunHeader }
+export type RunEvent = RunStartEvent | EpochEvent | SnapshotEvent | RunEndEvent;
+
 // ---- worker → host (and forwarded to the webview) -----------------------------------------
 export interface BackendMsg { type: 'backend'; name: BackendName; fallbackFrom?: string }
-export interface ExperimentStartMsg { type: 'experimentStart'; name: string; runIds: string[]; outDir: string }
-/** A run begins: everything but history and snapshots, which stream after it. */
-export interface RunStartMsg { type: 'runStart'; run: RunRecord; index: number; total: number }
-export interface EpochMsg { type: 'epoch'; runId: string; epoch: EpochRecord; totalEpochs: number }
-export interface SnapshotMsg { type: 'snapshot'; runId: string; grid: GridSpec; snapshot: BoundarySnapshot }
-export interface RunEndMsg { type: 'runEnd'; run: RunRecord; dir: string }
+export interface ExperimentStartMsg { type: 'experimentStart'; name: string; runIds: string[]; outDir: string; file?: string }
+/** A run begins (index of total runs in the experiment). */
+export interface RunStartMsg extends RunStartEvent { index: number; total: number }
+export interface EpochMsg extends EpochEvent { totalEpochs: number }
+export type SnapshotMsg = SnapshotEvent;
+/** A run is over, recorded in `dir`. */
+export interface RunEndMsg extends RunEndEvent { dir: string }
 export interface ExperimentEndMsg { type: 'experimentEnd'; summary: ExperimentSummary; outDir: string; cancelled: boolean }
 export interface ErrorMsg {
   type: 'error';
@@ -43,12 +61,17 @@ export interface ErrorMsg {
   location?: { file: string; line: number; column: number; path: string };
 }
 export interface PredictionResultMsg { type: 'prediction'; requestId: number; probs?: Record<string, number>; error?: string }
-export type FromWorker = BackendMsg | ExperimentStartMsg | RunStartMsg | EpochMsg | SnapshotMsg | RunEndMsg | ExperimentEndMsg | ErrorMsg | PredictionResultMsg;
+export type RunMsg = RunStartMsg | EpochMsg | SnapshotMsg | RunEndMsg;
+export type FromWorker = BackendMsg | ExperimentStartMsg | RunMsg | ExperimentEndMsg | ErrorMsg | PredictionResultMsg;
 
 // ---- host → webview ------------------------------------------------------------------------
-/** Show finished (or partially recorded) runs; the first one is selected. */
-export interface ShowRunsMsg { type: 'showRuns'; runs: RunRecord[]; title: string }
-export interface LiveMsg { type: 'live'; msg: FromWorker }
+/**
+ * Show finished (or partially recorded) runs; the first one is selected. `live`: a training of
+ * these runs goes on, and its messages follow.
+ */
+export interface ShowRunsMsg { type: 'showRuns'; runs: RunRecord[]; title: string; live?: boolean }
+/** Worker messages in the order they came, batched to the panel's pace; none is dropped. */
+export interface LiveMsg { type: 'live'; msgs: FromWorker[] }
 export interface ThemeMsg { type: 'theme'; kind: 'light' | 'dark' | 'high-contrast' }
 export type ToWebview = ShowRunsMsg | LiveMsg | ThemeMsg | PredictionResultMsg;
 
@@ -75,10 +98,9 @@ export interface MemberJob {
 export type ToMember = MemberJob | CancelRequest;
 
 export type FromMember =
-  | { type: 'start'; job: number; run: RunRecord }
-  | { type: 'epoch'; job: number; epoch: EpochRecord }
-  | { type: 'snapshot'; job: number; snapshot: BoundarySnapshot; grid: GridSpec }
-  | { type: 'done'; job: number; record: RunRecord; weights: LayerWeights[] }
+  | { type: 'event'; job: number; event: RunEvent }
+  /** The run's final fields (its history and snapshots went as events) and trained weights. */
+  | { type: 'done'; job: number; run: RunHeader; weights: LayerWeights[] }
   | { type: 'failed'; job: number; message: string };
 
 // ---- training thread → grid thread (boundary snapshots computed beside the training) --------

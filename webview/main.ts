@@ -5,12 +5,14 @@ import type { RunRecord } from '../src/core/engine/types';
 import type { FromWebview } from '../src/protocol';
 import { toJson } from '../src/core/json';
 import { h, fmtNum, fmtPct, sizeCanvas } from './dom';
-import { drawBoundary, probabilitiesAt, type BoundaryLayout, type Ctx2D } from './render/boundary';
+import { drawBoundary, probabilitiesAt, undefinedCells, type BoundaryLayout, type Ctx2D } from './render/boundary';
 import { curvesConfig } from './render/curves';
 import { classColor, divergingColor, paletteFromCss, withAlpha, type Palette } from './render/palette';
 import { RunStore } from './store';
 import { canTrySample, receivePrediction, sampleSection, settingsSection } from './explore';
-import { isRunRecord, isToWebview } from './validate';
+import { isRunRecord, isToWebview, wellFormedRuns } from './validate';
+import { parseRunPart } from '../src/core/run/json';
+import { unpackEmbeddedRuns } from './embedded';
 
 interface VsCodeApi { postMessage(msg: FromWebview): void; getState(): unknown; setState(s: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -55,22 +57,28 @@ function frame(time: number): void {
     if (!isToWebview(msg)) { stats.rejected++; console.warn('Logit Lab: ignored a malformed message', msg); continue; }
     stats.messages++;
     if (msg.type === 'showRuns') {
-      store.replaceAll(msg.runs);
+      const { runs, rejected } = wellFormedRuns(msg.runs);
+      store.replaceAll(runs, msg.live);
+      if (rejected) store.error = `${rejected} of ${msg.runs.length} run${msg.runs.length === 1 ? '' : 's'} could not be read and ${rejected === 1 ? 'is' : 'are'} not shown.`;
+      msg.runs = runs;
       title = msg.title;
-      ui.runId = msg.runs[0]?.id;
-      ui.frame = Math.max(0, (msg.runs[0]?.snapshots.length ?? 1) - 1);
+      const shown = msg.live ? msg.runs[msg.runs.length - 1] : msg.runs[0];
+      ui.runId = shown?.id;
+      ui.frame = Math.max(0, (shown?.snapshots.length ?? 1) - 1);
     } else if (msg.type === 'live') {
-      const id = store.apply(msg.msg);
-      if (id && (msg.msg.type === 'runStart' || !ui.runId || !store.get(ui.runId))) ui.runId = id;
-      if (id) touched = id;
-      if (msg.msg.type === 'experimentStart') title = msg.msg.name;
-      // Live view follows the run in training; once the experiment is done, show its first model
-      // run (not the baseline that happened to train last).
-      if (msg.msg.type === 'experimentEnd') {
-        const first = store.announced.map((rid) => store.get(rid)).find((r) => r && r.kind === 'model');
-        if (first) {
-          ui.runId = first.id;
-          ui.frame = Math.max(0, first.snapshots.length - 1);
+      for (const m of msg.msgs) {
+        const id = store.apply(m);
+        if (id && (m.type === 'runStart' || !ui.runId || !store.get(ui.runId))) ui.runId = id;
+        if (id) touched = id;
+        if (m.type === 'experimentStart') title = m.name;
+        // Live view follows the run in training; once the experiment is done, show its first model
+        // run (not the baseline that happened to train last).
+        if (m.type === 'experimentEnd') {
+          const first = store.announced.map((rid) => store.get(rid)).find((r) => r && r.kind === 'model');
+          if (first) {
+            ui.runId = first.id;
+            ui.frame = Math.max(0, first.snapshots.length - 1);
+          }
         }
       }
     } else if (msg.type === 'theme') {
@@ -248,8 +256,16 @@ function summary(run: RunRecord, el: HTMLElement = h('p', { class: 'll-summary',
   el.replaceChildren(
     `${run.params} parameters · ${run.history.length} epochs · train acc ${fmtPct(f?.trainAcc)} · val acc ${fmtPct(f?.valAcc)} · ${run.status}`,
     !running && run.message ? h('span', { class: run.status === 'diverged' || run.status === 'failed' ? 'll-alert' : 'll-muted' }, ` — ${run.message}`) : '',
-    run.stuckAtLn2 ? h('span', { class: 'll-alert' }, ' — stuck at loss ln 2: the network predicts ½ everywhere') : '');
+    run.stuckAtLn2 ? h('span', { class: 'll-alert' }, ' — stuck at loss ln 2: the network predicts ½ everywhere') : '',
+    undefinedNote(run));
   return el;
+}
+
+/** Grey cells explained: where the newest boundary is not a number. */
+function undefinedNote(run: RunRecord): string | HTMLElement {
+  const snap = run.snapshots.at(-1);
+  const n = snap && run.grid ? undefinedCells(snap, run.grid.classes) : 0;
+  return n ? h('span', { class: 'll-alert ll-undefined' }, ` — ${n} of ${run.grid!.nx * run.grid!.ny} grid cells undefined (grey): the model's output is not a number there`) : '';
 }
 
 function viewAnimation(): void {
@@ -585,8 +601,8 @@ function render(): void {
 const embedded = document.getElementById('logit-lab-data');
 if (embedded?.textContent) {
   try {
-    const data = JSON.parse(embedded.textContent) as { title?: unknown; runs?: unknown };
-    queue.push({ type: 'showRuns', title: typeof data.title === 'string' ? data.title : 'Logit Lab report', runs: data.runs });
+    const data = parseRunPart<{ title?: unknown; runs?: unknown }>(embedded.textContent);
+    queue.push({ type: 'showRuns', title: typeof data.title === 'string' ? data.title : 'Logit Lab report', runs: unpackEmbeddedRuns(data.runs) });
   } catch (e) {
     store.error = `The embedded report data is not valid JSON: ${(e as Error).message}`;
   }

@@ -1,7 +1,9 @@
-// The runs the panel knows, and how live worker messages update them. Messages are applied strictly
-// in arrival order; nothing is dropped.
+// The runs the panel knows, and how live worker messages update them: run events through the one
+// applyRunEvent the runner and the store use, so a run seen live is the run replayed from disk.
+// Messages are applied strictly in arrival order.
 import type { RunRecord } from '../src/core/engine/types';
 import type { FromWorker } from '../src/protocol';
+import { applyRunEvent } from '../src/core/run/apply';
 
 export class RunStore {
   runs: RunRecord[] = [];
@@ -15,9 +17,9 @@ export class RunStore {
     return this.runs.find((r) => r.id === id);
   }
 
-  replaceAll(runs: RunRecord[]): void {
+  replaceAll(runs: RunRecord[], live = false): void {
     this.runs = runs;
-    this.live = false;
+    this.live = live;
     this.error = undefined;
   }
 
@@ -42,31 +44,26 @@ export class RunStore {
         return undefined;
       case 'runStart':
         this.live = true;
-        this.upsert({ ...msg.run, history: msg.run.history ?? [], snapshots: msg.run.snapshots ?? [] });
+        this.upsert(applyRunEvent(undefined, msg)!);
         this.status = `run ${msg.index + 1}/${msg.total}: ${msg.run.name}`;
         return msg.run.id;
-      case 'epoch': {
-        const run = this.get(msg.runId);
-        if (!run) return undefined;
-        run.history.push(msg.epoch);
-        return run.id;
-      }
       case 'snapshot': {
         const run = this.get(msg.runId);
-        if (!run) return undefined;
-        run.grid = msg.grid;
-        run.snapshots.push(msg.snapshot);
-        return run.id;
+        const k = run?.grid ? (run.grid.classes <= 2 ? 1 : run.grid.classes) : 0;
+        if (!run?.grid || msg.snapshot.probs.length !== run.grid.nx * run.grid.ny * k) return undefined;
+        return applyRunEvent(run, msg)?.id;
       }
+      case 'epoch':
       case 'runEnd':
-        this.upsert(msg.run);
-        return msg.run.id;
+        return applyRunEvent(this.get(msg.runId), msg)?.id;
       case 'experimentEnd':
         this.live = false;
         this.status = msg.cancelled ? 'cancelled' : `finished: ${msg.summary.groups.length} group${msg.summary.groups.length === 1 ? '' : 's'}`;
         return undefined;
       case 'error':
         this.error = msg.location ? `${msg.message} (${msg.location.file}:${msg.location.line}:${msg.location.column})` : msg.message;
+        return undefined;
+      case 'prediction':
         return undefined;
     }
   }

@@ -2,7 +2,7 @@
 // never crash on (or draw nonsense from) a malformed message: a message that fails these checks is
 // reported and dropped.
 import type { BoundarySnapshot, EpochRecord, GridSpec, RunRecord } from '../src/core/engine/types';
-import type { FromWorker, ToWebview } from '../src/protocol';
+import type { FromWorker, RunHeader, ToWebview } from '../src/protocol';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -25,7 +25,8 @@ export function isGridSpec(v: unknown): v is GridSpec {
 }
 
 export function isSnapshot(v: unknown, grid?: GridSpec): v is BoundarySnapshot {
-  // Live snapshots arrive as Float64Arrays (VS Code transfers typed arrays), saved ones as arrays.
+  // Snapshots arrive as Float64Arrays (VS Code transfers typed arrays; the store and the report
+  // decode to them), records of older reports as arrays. NaN is a value: a diverged model's output.
   if (!isObj(v) || !isNum(v.epoch) || !(isNumArray(v.probs) || v.probs instanceof Float64Array)) return false;
   if (v.linearRegions !== undefined && !isNum(v.linearRegions)) return false;
   if (!grid) return true;
@@ -35,14 +36,12 @@ export function isSnapshot(v: unknown, grid?: GridSpec): v is BoundarySnapshot {
 
 const isPointSet = (v: unknown) => isObj(v) && isNumArray(v.x) && isNumArray(v.y) && isNumArray(v.label) && v.x.length === v.y.length && v.y.length === v.label.length;
 
-export function isRunRecord(v: unknown): v is RunRecord {
+/** A run's header: everything but its history and snapshots (runStart and runEnd carry it). */
+export function isRunHeader(v: unknown): v is RunHeader {
   if (!isObj(v)) return false;
   if (v.version !== 1 || !isStr(v.id) || !isStr(v.name) || !isStr(v.group) || !isObj(v.config) || !isNum(v.params)) return false;
   if (!isStr(v.status) || !STATUSES.includes(v.status)) return false;
-  if (!Array.isArray(v.history) || !v.history.every(isEpochRecord)) return false;
   if (v.grid !== undefined && !isGridSpec(v.grid)) return false;
-  const grid = v.grid as GridSpec | undefined;
-  if (!Array.isArray(v.snapshots) || !v.snapshots.every((s) => isSnapshot(s, grid))) return false;
   if (!isStrArray(v.featureNames) || !isStrArray(v.classNames)) return false;
   if (v.points !== undefined && !(isObj(v.points) && isPointSet(v.points.train) && isPointSet(v.points.val))) return false;
   if (v.valPredictions !== undefined && !(isObj(v.valPredictions) && isNumArray(v.valPredictions.y) && isNumArray(v.valPredictions.p))) return false;
@@ -51,15 +50,29 @@ export function isRunRecord(v: unknown): v is RunRecord {
   return true;
 }
 
+export function isRunRecord(v: unknown): v is RunRecord {
+  if (!isRunHeader(v)) return false;
+  const r = v as unknown as Obj;
+  if (!Array.isArray(r.history) || !r.history.every(isEpochRecord)) return false;
+  return Array.isArray(r.snapshots) && r.snapshots.every((s) => isSnapshot(s, v.grid));
+}
+
+/** The runs of a list that are well formed, and how many were not: one bad run never hides the others. */
+export function wellFormedRuns(runs: unknown[]): { runs: RunRecord[]; rejected: number } {
+  const ok = runs.filter(isRunRecord);
+  return { runs: ok, rejected: runs.length - ok.length };
+}
+
 export function isFromWorker(v: unknown): v is FromWorker {
   if (!isObj(v) || !isStr(v.type)) return false;
   switch (v.type) {
     case 'backend': return isStr(v.name);
     case 'experimentStart': return isStr(v.name) && isStrArray(v.runIds) && isStr(v.outDir);
-    case 'runStart': return isRunRecord(v.run) && isNum(v.index) && isNum(v.total);
+    case 'runStart': return isRunHeader(v.run) && isNum(v.index) && isNum(v.total);
     case 'epoch': return isStr(v.runId) && isEpochRecord(v.epoch) && isNum(v.totalEpochs);
-    case 'snapshot': return isStr(v.runId) && isGridSpec(v.grid) && isSnapshot(v.snapshot, v.grid);
-    case 'runEnd': return isRunRecord(v.run) && isStr(v.dir);
+    // Its length is checked against its run's grid when it is applied (webview/store.ts).
+    case 'snapshot': return isStr(v.runId) && isSnapshot(v.snapshot);
+    case 'runEnd': return isRunHeader(v.run) && isStr(v.runId) && isStr(v.dir);
     case 'experimentEnd': return isObj(v.summary) && Array.isArray(v.summary.groups) && isStr(v.outDir) && typeof v.cancelled === 'boolean';
     case 'error': return isStr(v.message);
     default: return false;
@@ -69,8 +82,9 @@ export function isFromWorker(v: unknown): v is FromWorker {
 export function isToWebview(v: unknown): v is ToWebview {
   if (!isObj(v) || !isStr(v.type)) return false;
   switch (v.type) {
-    case 'showRuns': return Array.isArray(v.runs) && v.runs.every(isRunRecord) && isStr(v.title);
-    case 'live': return isFromWorker(v.msg);
+    // Each run is checked on its own when shown (wellFormedRuns).
+    case 'showRuns': return Array.isArray(v.runs) && isStr(v.title) && (v.live === undefined || typeof v.live === 'boolean');
+    case 'live': return Array.isArray(v.msgs) && v.msgs.every(isFromWorker);
     case 'theme': return v.kind === 'light' || v.kind === 'dark' || v.kind === 'high-contrast';
     case 'prediction': return Number.isInteger(v.requestId)
       && (v.probs === undefined || (isObj(v.probs) && Object.values(v.probs).every((p) => isNum(p) && Number.isFinite(p))))

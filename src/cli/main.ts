@@ -13,7 +13,7 @@ program
 
 program
   .command('train')
-  .description('Train every run of an *.experiment.json file and write run.json, PNGs and an HTML report.')
+  .description('Train every run of an *.experiment.json file and write its run store, PNGs and an HTML report.')
   .argument('<file>', 'experiment file')
   .option('-o, --out <dir>', 'output directory (default .logit-lab/runs/<time>-<name>/)')
   .addOption(new Option('-b, --backend <name>', 'TensorFlow.js backend').choices(['auto', 'wasm', 'cpu', 'tensorflow']).default('auto'))
@@ -22,6 +22,7 @@ program
   .option('--json', 'print one JSON document on stdout instead of tables')
   .option('-q, --quiet', 'no progress output')
   .option('--no-png', 'do not write PNG pictures')
+  .option('--keep <n>', 'keep the newest N experiments in .logit-lab/runs, deleting older ones after training (the extension\'s logitLab.runs.keep; default: that setting in .vscode/settings.json, else 20); not used with --out', (v) => parsePositiveInt(v, '--keep'))
   .option('--threads <n>', 'train the runs of a sweep or seed study side by side on this many threads (default: one per core but one, for experiments big enough to gain; 1 = one after another)', (v) => parsePositiveInt(v, '--threads'))
   .action(async (file: string, opts) => {
     process.exitCode = await trainCommand(file, opts);

@@ -6,6 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { loadPredictor } from '../core/engine';
 import { encodeRows } from '../core/data';
 import { LogitLabError } from '../core/errors';
+import { readRunDir } from '../core/run/store';
 import { formatTable } from './table';
 
 export interface PredictCliOptions {
@@ -15,9 +16,12 @@ export interface PredictCliOptions {
 }
 
 export async function predictCommand(runDir: string, opts: PredictCliOptions): Promise<number> {
+  // The run store says what the run is; its model sits beside it (wherever the folder moved).
+  const run = readRunDir(resolve(runDir));
   const modelDir = join(resolve(runDir), 'model');
-  if (!existsSync(join(modelDir, 'model.json'))) {
-    process.stderr.write(`${runDir}: no trained model here (expected ${join(runDir, 'model', 'model.json')})\n  hint: pass a run directory written by \`logit-lab train\`, e.g. .logit-lab/runs/<time>-<name>/<run-id>\n`);
+  if (!run || !existsSync(join(modelDir, 'model.json'))) {
+    const why = run ? ` (the run ${run.name} ended ${run.stopReason ?? run.status}${run.stopReason === 'diverged' ? ': a diverged model is not saved' : ''})` : '';
+    process.stderr.write(`${runDir}: no trained model here${why}\n  hint: pass a run directory written by \`logit-lab train\`, e.g. .logit-lab/runs/<time>-<name>/<run-id>\n`);
     return 2;
   }
   let rows: Record<string, string | number>[];

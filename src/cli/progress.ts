@@ -4,7 +4,7 @@ import type { FromWorker } from '../protocol';
 
 export class Progress {
   private readonly tty: boolean;
-  private current?: { name: string; index: number; total: number };
+  private current?: { name: string; index: number; total: number; epochs: number };
   private lastDraw = 0;
   private lastDecile = -1;
   private drawn = false;
@@ -19,16 +19,17 @@ export class Progress {
         this.line(`backend: ${msg.name}${msg.fallbackFrom ? ` (${msg.fallbackFrom} unavailable)` : ''}`);
         break;
       case 'runStart':
-        this.current = { name: msg.run.name, index: msg.index + 1, total: msg.total };
+        this.current = { name: msg.run.name, index: msg.index + 1, total: msg.total, epochs: 0 };
         this.lastDecile = -1;
         break;
       case 'epoch':
+        if (this.current) this.current.epochs = msg.epoch.epoch;
         this.epoch(msg.epoch.epoch, msg.totalEpochs, msg.epoch.trainLoss, msg.epoch.valAcc ?? msg.epoch.trainAcc);
         break;
       case 'runEnd': {
         const r = msg.run;
         const acc = r.final?.valAcc ?? r.final?.trainAcc;
-        this.line(`[${this.current?.index ?? '?'}/${this.current?.total ?? '?'}] ${r.name}: ${r.stopReason ?? r.status} after ${r.history.length} epochs` +
+        this.line(`[${this.current?.index ?? '?'}/${this.current?.total ?? '?'}] ${r.name}: ${r.stopReason ?? r.status} after ${this.current?.epochs ?? 0} epochs` +
           (acc !== undefined && acc !== null ? `, ${r.final?.valAcc !== null && r.final?.valAcc !== undefined ? 'val' : 'train'} acc ${(acc * 100).toFixed(1)}%` : ''));
         break;
       }

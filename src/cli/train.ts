@@ -1,10 +1,12 @@
 // `logit-lab train FILE`: trains an experiment headless. Progress goes to stderr (a bar on a TTY,
 // plain lines elsewhere), results to stdout (a table and a small boundary picture, or one JSON
 // document with --json). Exit codes: 0 trained, 1 a run diverged or failed, 2 bad input.
-import { existsSync } from 'node:fs';
-import { dirname, relative, resolve, isAbsolute } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { parse as parseJsonc } from 'jsonc-parser';
 import pc from 'picocolors';
-import { gridThreadBeside, runExperiment, threadsBeside, type ExperimentResult } from '../core/runner';
+import { gridThreadBeside, runExperiment, runsRoot, threadsBeside, type ExperimentResult } from '../core/runner';
+import { RunHistory } from '../core/run/history';
 import { LogitLabError } from '../core/errors';
 import type { BackendChoice, RunRecord } from '../core/engine/types';
 import type { FromWorker } from '../protocol';
@@ -23,6 +25,8 @@ export interface TrainCliOptions {
   png?: boolean;
   /** Threads for the runs of one experiment; default one per core. */
   threads?: number;
+  /** Experiments kept in .logit-lab/runs (retention); default the workspace's logitLab.runs.keep, else 20. */
+  keep?: number;
 }
 
 export async function trainCommand(file: string, opts: TrainCliOptions): Promise<number> {
@@ -72,6 +76,7 @@ export async function trainCommand(file: string, opts: TrainCliOptions): Promise
     process.off('SIGINT', onSigint);
   }
   progress?.clear();
+  if (!opts.out) await applyRetention(workspaceRoot, opts);
 
   if (opts.json) {
     process.stdout.write(JSON.stringify(jsonDocument(result)) + '\n');
@@ -80,6 +85,30 @@ export async function trainCommand(file: string, opts: TrainCliOptions): Promise
   }
   const bad = result.failures.length > 0 || result.runs.some((r) => r.stopReason === 'diverged' || r.stopReason === 'failed');
   return bad ? 1 : 0;
+}
+
+/** The same retention as the extension's: the newest N experiments stay, older ones go. */
+async function applyRetention(workspaceRoot: string, opts: TrainCliOptions): Promise<void> {
+  const keep = opts.keep ?? workspaceSetting(workspaceRoot, 'logitLab.runs.keep') ?? DEFAULT_KEEP;
+  try {
+    const gone = await new RunHistory(workspaceRoot).prune(keep);
+    if (gone.length && !opts.quiet) process.stderr.write(`retention: removed ${gone.length} older experiment${gone.length === 1 ? '' : 's'} from ${relativeOrAbs(runsRoot(workspaceRoot))} (keeping ${keep}; --keep N to change)\n`);
+  } catch (err) {
+    process.stderr.write(`retention: could not remove old runs: ${(err as Error).message}\n`);
+  }
+}
+
+const DEFAULT_KEEP = 20;
+
+/** A positive integer setting from the workspace's .vscode/settings.json (JSON with comments). */
+function workspaceSetting(workspaceRoot: string, key: string): number | undefined {
+  try {
+    const settings = parseJsonc(readFileSync(join(workspaceRoot, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown> | undefined;
+    const v = settings?.[key];
+    return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The CLI's workspace: the current directory when the experiment lives inside it, else its folder. */

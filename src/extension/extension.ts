@@ -13,7 +13,7 @@ import { log, errorText } from './log';
 import { StatusBar } from './status';
 import { Trainer, workspaceRootFor, type TrainResult } from './trainer';
 import { PanelHost } from './panel';
-import { RunStore, accuracyOf, accuracyText } from './runStore';
+import { RunHistory, accuracyOf, accuracyText, runFileOf } from '../core/run/history';
 import { RunsTree, type RunsNode } from './runsTree';
 import { ExperimentDiagnostics } from './diagnostics';
 import { ExperimentCodeLens } from './codelens';
@@ -40,7 +40,7 @@ export interface LogitLabApi {
   panel: PanelHost;
   diagnostics: ExperimentDiagnostics;
   linter: PythonLinter;
-  runStores(): RunStore[];
+  runStores(): RunHistory[];
   readonly notifications: Notification[];
   onDidNotify: vscode.Event<Notification>;
 }
@@ -56,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
   const notifications: Notification[] = [];
   const lastRuns = context.workspaceState;
 
-  const storeFor = (root: string) => new RunStore(root, (dir) => [...trainer.liveDirs].some((d) => d === dir || d.startsWith(`${dir}/`)));
+  const storeFor = (root: string) => new RunHistory(root, (dir) => [...trainer.liveDirs].some((d) => d === dir || d.startsWith(`${dir}/`)));
   const runStores = () => (vscode.workspace.workspaceFolders ?? []).map((f) => storeFor(f.uri.fsPath));
 
   const diagnostics = new ExperimentDiagnostics();
@@ -271,7 +271,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
         return;
       }
       case 'openRun':
-        await vscode.window.showTextDocument(vscode.Uri.file(join(msg.runDir, 'run.json')), { preview: true });
+        await vscode.window.showTextDocument(vscode.Uri.file(runFileOf(msg.runDir)), { preview: true });
         return;
     }
   }
@@ -329,7 +329,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
     return openReport(node.experiment.dir, node.kind === 'run' ? node.run.dir : undefined);
   });
   reg('logitLab.openRunJson', (node?: RunsNode) => {
-    if (node?.kind === 'run') return vscode.window.showTextDocument(vscode.Uri.file(join(node.run.dir, 'run.json')));
+    if (node?.kind === 'run') return vscode.window.showTextDocument(vscode.Uri.file(runFileOf(node.run.dir)));
   });
   reg('logitLab.deleteRuns', async (node?: RunsNode) => {
     if (!node) return;

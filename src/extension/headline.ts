@@ -1,6 +1,6 @@
 // The words a user reads when training ends: one headline, and for a diverged run, why and what to try.
 import type { RunRecord } from '../core/engine/types';
-import { accuracyOf, accuracyText, seconds } from './runStore';
+import { accuracyOf, accuracyText, seconds } from '../core/run/history';
 
 export function headline(name: string, runs: RunRecord[], wallMs: number, cancelled: boolean): string {
   const models = runs.filter((r) => r.kind === 'model');

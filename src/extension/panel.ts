@@ -7,12 +7,18 @@ import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { RunRecord } from '../core/engine/types';
-import type { FromWebview, FromWorker, LiveMsg, ShowRunsMsg, ThemeMsg, ToWebview } from '../protocol';
+import type { FromWebview, FromWorker, ShowRunsMsg, ThemeMsg, ToWebview } from '../protocol';
+import { applyRunEvent } from '../core/run/apply';
 import { log } from './log';
 
-/** Live pacing: the latest epoch per run at most every 50 ms, the latest boundary every 250 ms. */
-const EPOCH_INTERVAL_MS = 50;
-const SNAPSHOT_INTERVAL_MS = 250;
+/**
+ * Live pacing: a fast run streams thousands of epochs a second and a boundary grid is tens to
+ * hundreds of kilobytes. Messages go to the panel in batches about once a frame, the start and end
+ * of a run or an experiment at once. Every epoch goes; of a run's snapshots within one frame only
+ * the newest (the one the eye can see), and at the run's end the ones it keeps but the panel was
+ * not sent — so the panel's record ends equal to the store's.
+ */
+const FRAME_MS = 30;
 
 interface Target {
   webview: vscode.Webview;
@@ -31,14 +37,15 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   private readonly targets = new Set<Target>();
   private panel?: vscode.WebviewPanel;
   private shown?: ShowRunsMsg;
-  private live: LiveMsg[] = [];
+  /** The training the panel follows: its records (built by applyRunEvent) and other messages. */
+  private live?: { title: string; records: Map<string, RunRecord>; other: FromWorker[]; sent: Map<string, Set<number>> };
   /** The experiment file the shown runs came from (for "explore" edits). */
   experiment?: vscode.Uri;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly pendingEpochs = new Map<string, LiveMsg>();
-  private readonly pendingSnapshots = new Map<string, LiveMsg>();
-  private epochTimer?: ReturnType<typeof setTimeout>;
-  private snapshotTimer?: ReturnType<typeof setTimeout>;
+  private outbox: FromWorker[] = [];
+  private flushTimer?: ReturnType<typeof setTimeout>;
+  /** Snapshots sent at a run's end because the panel had not had them: never coalesced away. */
+  private readonly backfilled = new WeakSet<FromWorker>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -103,7 +110,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
       if (msg?.type === 'ready') {
         target.ready = true;
         this.replay(target);
-        log().info(`Panel ${label} ready: showing ${this.shown ? `${this.shown.runs.length} run(s) of ${this.shown.title}` : 'nothing yet'}${this.live.length ? ` + ${this.live.length} live message(s)` : ''}.`);
+        log().info(`Panel ${label} ready: showing ${this.shown ? `${this.shown.runs.length} run(s) of ${this.shown.title}` : this.live ? `${this.live.records.size} live run(s)` : 'nothing yet'}.`);
         return;
       }
       void Promise.resolve(this.handlers.onMessage(msg, this.experiment)).catch((err) => log().error(`panel: ${(err as Error).message}`));
@@ -114,7 +121,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   /** Shows finished (or partially recorded) runs; replaces anything live. */
   showRuns(runs: RunRecord[], title: string, experiment?: vscode.Uri): void {
     this.shown = { type: 'showRuns', runs, title };
-    this.live = [];
+    this.live = undefined;
     this.dropPending();
     if (experiment) this.experiment = experiment;
     this.post(this.shown);
@@ -124,74 +131,92 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   beginLive(experiment: vscode.Uri): void {
     this.experiment = experiment;
     this.shown = undefined;
-    this.live = [];
+    this.live = { title: vscode.workspace.asRelativePath(experiment), records: new Map(), other: [], sent: new Map() };
     this.dropPending();
   }
 
   /**
    * After a training: replays show the finished runs from now on. Nothing is posted: the webview
-   * already has them, since every runEnd carries the complete record.
+   * built the same records from the same events.
    */
   settle(runs: RunRecord[], title: string, experiment?: vscode.Uri): void {
+    this.flush();
     this.shown = { type: 'showRuns', runs, title };
-    this.live = [];
-    this.dropPending();
+    this.live = undefined;
     if (experiment) this.experiment = experiment;
   }
 
-  /** Forwards one worker message, and keeps it (compacted) for replays. */
+  /** Forwards one worker message (batched to the panel's pace) and applies it for replays. */
   liveMessage(msg: FromWorker): void {
-    const wrapped: LiveMsg = { type: 'live', msg };
-    this.remember(wrapped);
-    // A fast run streams hundreds of epochs a second and a boundary grid is tens of kilobytes to
-    // serialise: the panel gets the latest epoch and boundary per run at a pace the eye can follow.
-    // The replay buffer keeps every epoch, and the finished runs replace the stream at the end.
-    if (msg.type === 'epoch') {
-      this.pendingEpochs.set(msg.runId, wrapped);
-      this.epochTimer ??= setTimeout(() => this.flush(), EPOCH_INTERVAL_MS);
-      return;
+    const live = this.live;
+    if (live) {
+      if (msg.type === 'runStart' || msg.type === 'epoch' || msg.type === 'snapshot' || msg.type === 'runEnd') {
+        const id = msg.type === 'runStart' ? msg.run.id : msg.runId;
+        const record = applyRunEvent(live.records.get(id), msg);
+        if (record) live.records.set(id, record);
+        if (msg.type === 'runEnd' && record) this.backfill(record);
+      } else if (msg.type !== 'prediction') {
+        live.other.push(msg);
+      }
     }
-    if (msg.type === 'snapshot') {
-      this.pendingSnapshots.set(msg.runId, wrapped);
-      this.snapshotTimer ??= setTimeout(() => this.flush(), SNAPSHOT_INTERVAL_MS);
-      return;
+    this.outbox.push(msg);
+    if (msg.type === 'epoch' || msg.type === 'snapshot') {
+      this.flushTimer ??= setTimeout(() => this.flush(), FRAME_MS);
+    } else {
+      this.flush();
     }
-    this.flush();
-    this.post(wrapped);
   }
 
   private flush(): void {
-    const pending = [...this.pendingEpochs.values(), ...this.pendingSnapshots.values()];
-    this.dropPending();
-    for (const m of pending) this.post(m);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (!this.outbox.length) return;
+    // The newest snapshot of each run in this batch; the older ones would be drawn over unseen.
+    const newest = new Map<string, number>();
+    this.outbox.forEach((m, i) => m.type === 'snapshot' && !this.backfilled.has(m) && newest.set(m.runId, i));
+    const batch = this.outbox.filter((m, i) => m.type !== 'snapshot' || this.backfilled.has(m) || newest.get(m.runId) === i);
+    this.outbox = [];
+    for (const m of batch) if (m.type === 'snapshot') this.sentSet(m.runId)?.add(m.snapshot.epoch);
+    this.post({ type: 'live', msgs: batch });
+  }
+
+  private sentSet(runId: string): Set<number> | undefined {
+    const sent = this.live?.sent;
+    if (!sent) return undefined;
+    let set = sent.get(runId);
+    if (!set) sent.set(runId, (set = new Set()));
+    return set;
+  }
+
+  /** Before a run's end: the snapshots it keeps that the panel was not sent, in epoch order. */
+  private backfill(record: RunRecord): void {
+    // Snapshots still waiting in the outbox may be coalesced away: they count as not sent (a
+    // snapshot that arrives twice replaces itself).
+    const sent = this.sentSet(record.id);
+    for (const snapshot of record.snapshots) {
+      if (sent?.has(snapshot.epoch)) continue;
+      const msg: FromWorker = { type: 'snapshot', runId: record.id, snapshot };
+      this.backfilled.add(msg);
+      this.outbox.push(msg);
+    }
   }
 
   private dropPending(): void {
-    if (this.epochTimer) clearTimeout(this.epochTimer);
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
-    this.epochTimer = this.snapshotTimer = undefined;
-    this.pendingEpochs.clear();
-    this.pendingSnapshots.clear();
-  }
-
-  private remember(wrapped: LiveMsg): void {
-    const msg = wrapped.msg;
-    if (msg.type === 'runEnd') {
-      // The finished record carries the history and snapshots: drop that run's stream.
-      this.live = this.live.filter((l) => !(('runId' in l.msg && l.msg.runId === msg.run.id) || (l.msg.type === 'runStart' && l.msg.run.id === msg.run.id)));
-    } else if (msg.type === 'snapshot') {
-      // Only the newest boundary of a running run is worth replaying.
-      const i = this.live.findIndex((l) => l.msg.type === 'snapshot' && l.msg.runId === msg.runId);
-      if (i >= 0) this.live.splice(i, 1);
-    }
-    this.live.push(wrapped);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.outbox = [];
   }
 
   private replay(target: Target): void {
     const send = (m: ToWebview) => void target.webview.postMessage(m);
     send(this.theme());
     if (this.shown) send(this.shown);
-    for (const m of this.live) send(m);
+    if (this.live) {
+      // What a webview that was hidden missed: the training's status, then its runs so far.
+      this.flush();
+      if (this.live.other.length) send({ type: 'live', msgs: this.live.other });
+      send({ type: 'showRuns', runs: [...this.live.records.values()], title: this.live.title, live: true });
+    }
   }
 
   /** Sends to every ready, visible webview (not remembered for replays). */

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { RunRecord } from '../core/engine/types';
-import { RunStore, accuracyText, seconds, type StoredExperiment, type StoredRun } from './runStore';
+import { RunHistory, accuracyText, seconds, type StoredExperiment, type StoredRun } from '../core/run/history';
 
 export type RunsNode =
   | { kind: 'experiment'; folder: string; experiment: StoredExperiment }
@@ -25,7 +25,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
   private readonly disposables: vscode.Disposable[] = [];
   private timer?: ReturnType<typeof setTimeout>;
 
-  constructor(private readonly stores: () => RunStore[]) {
+  constructor(private readonly stores: () => RunHistory[]) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/.logit-lab/runs/**/{run,summary}.json');
     const poke = () => this.refreshSoon();
     this.disposables.push(watcher, watcher.onDidCreate(poke), watcher.onDidChange(poke), watcher.onDidDelete(poke), this.changed);

@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { BackendName, RunRecord } from '../core/engine/types';
 import type { FromWorker, TrainRequest } from '../protocol';
+import { applyRunEvent } from '../core/run/apply';
 import { settings } from './config';
 import { log } from './log';
 import { headline } from './headline';
@@ -261,20 +262,25 @@ class Session {
         this.runIndex = msg.index;
         this.runTotal = msg.total;
         this.runName = msg.run.name;
-        this.runs.set(msg.run.id, msg.run);
+        this.runs.set(msg.run.id, applyRunEvent(undefined, msg)!);
         log().info(`Run ${msg.index + 1}/${msg.total} ${msg.run.name}: ${msg.run.params} parameters, ${msg.run.config.training.epochs} epochs`);
         this.ui(0, msg.run.config.training.epochs, undefined, true);
         break;
       case 'epoch':
+        applyRunEvent(this.runs.get(msg.runId), msg);
         this.ui(msg.epoch.epoch, msg.totalEpochs, msg.epoch.trainLoss);
         break;
+      case 'snapshot':
+        applyRunEvent(this.runs.get(msg.runId), msg);
+        break;
       case 'runEnd': {
-        this.runs.set(msg.run.id, msg.run);
-        this.runDirs.set(msg.run.id, msg.dir);
-        const last = msg.run.history[msg.run.history.length - 1];
+        const run = applyRunEvent(this.runs.get(msg.runId), msg)!;
+        this.runs.set(run.id, run);
+        this.runDirs.set(run.id, msg.dir);
+        const last = run.history[run.history.length - 1];
         log().info(
-          `Run ${msg.run.name} ${msg.run.stopReason ?? msg.run.status}${msg.run.message ? ` — ${msg.run.message}` : ''}: ` +
-            `${msg.run.history.length} epochs, loss ${last ? last.trainLoss.toFixed(4) : 'n/a'}, ${msg.run.timings.totalMs.toFixed(0)} ms → ${msg.dir}`,
+          `Run ${run.name} ${run.stopReason ?? run.status}${run.message ? ` — ${run.message}` : ''}: ` +
+            `${run.history.length} epochs, loss ${last ? last.trainLoss.toFixed(4) : 'n/a'}, ${run.timings.totalMs.toFixed(0)} ms → ${msg.dir}`,
         );
         break;
       }

@@ -17,7 +17,9 @@ export async function writeRunPictures(run: RunRecord, dir: string): Promise<str
   const written: string[] = [];
   if (run.grid && run.snapshots.length) {
     const p = join(dir, 'boundary.png');
-    writeFileSync(p, renderBoundaryPng(run, { scale: 2 }));
+    // 1×: a heatmap is a smooth gradient that PNG compresses poorly — 2× was 0.5–0.6 MB a picture,
+    // the largest part of a lesson's run directory. Text-heavy curves stay crisp at 2×.
+    writeFileSync(p, renderBoundaryPng(run, { scale: 1 }));
     written.push(p);
   }
   if (run.history.length) {

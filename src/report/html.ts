@@ -1,17 +1,18 @@
 // A self-contained HTML report: the panel's own bundle (dist/webview.js) and CSS inlined, the runs
-// embedded as JSON, a strict CSP with a nonce. It opens offline in any browser and shows what the
+// embedded once, packed (src/core/run/packed.ts), a strict CSP with a nonce. It opens offline in any browser and shows what the
 // extension's panel shows.
 import { randomBytes } from 'node:crypto';
 import type { RunRecord } from '../core/engine/types';
-import { toJson } from '../core/json';
+import { stringifyRunPart } from '../core/run/json';
+import { packRun } from '../core/run/store';
 
 export interface ReportHtmlOptions { title: string; webviewJs: string; css: string }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** JSON safe inside <script>: no "</script", no "<!--", and the line separators JS dislikes. */
+/** JSON safe inside <script>: no "</script", no "<!--", and the line separators JS dislikes. NaN kept. */
 export function jsonForScript(value: unknown): string {
-  return toJson(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return stringifyRunPart(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 export function renderReportHtml(runs: RunRecord[], opts: ReportHtmlOptions): string {
@@ -30,7 +31,7 @@ export function renderReportHtml(runs: RunRecord[], opts: ReportHtmlOptions): st
 </head>
 <body class="logit-lab-report">
 <div id="app" data-mode="report"></div>
-<script type="application/json" id="logit-lab-data">${jsonForScript({ title: opts.title, runs })}</script>
+<script type="application/json" id="logit-lab-data">${jsonForScript({ title: opts.title, runs: runs.map(packRun) })}</script>
 <script nonce="${nonce}">${js}</script>
 </body>
 </html>

@@ -5,6 +5,7 @@ import { initBackend } from '../core/engine/backend';
 import { trainRun } from '../core/engine/train';
 import { LogitLabError } from '../core/errors';
 import type { FromMember, MemberJob, ToMember } from '../protocol';
+import { headerOf } from '../core/run/apply';
 
 if (!parentPort) throw new Error('memberWorker must run inside a worker thread');
 const port = parentPort;
@@ -25,12 +26,10 @@ async function train({ job, spec, data, run, backend }: MemberJob) {
       ...run,
       backend,
       signal: controller.signal,
-      // History and snapshots travel one message each; the pool rebuilds the record from them.
-      onStart: (r) => post({ type: 'start', job, run: r }),
-      onEpoch: (epoch) => post({ type: 'epoch', job, epoch }),
-      onSnapshot: (snapshot, grid) => post({ type: 'snapshot', job, snapshot, grid }),
+      // The run's events travel one message each; the pool builds the record from them.
+      onEvent: (event) => post({ type: 'event', job, event }),
     });
-    post({ type: 'done', job, record: result.record, weights: result.weights });
+    post({ type: 'done', job, run: headerOf(result.record), weights: result.weights });
   } catch (err) {
     post({ type: 'failed', job, message: err instanceof LogitLabError ? err.format() : err instanceof Error ? err.message : String(err) });
   } finally {

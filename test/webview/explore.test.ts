@@ -104,10 +104,10 @@ describe('explore: settings', () => {
     const { history: _h, snapshots: _s, ...rest } = moons;
     const edited = { ...rest, status: 'running', history: [], snapshots: [], config: { ...moons.config, model: { ...moons.config.model, hidden: [32, 32] } } };
     // Two frames apart: in between the panel shows "waiting for the first run" and the control is gone.
-    await send(page, { type: 'live', msg: { type: 'experimentStart', name: 'moons', runIds: [moons.id], outDir: '/tmp/x' } });
+    await send(page, { type: 'live', msgs: [{ type: 'experimentStart', name: 'moons', runIds: [moons.id], outDir: '/tmp/x' }] });
     await settle(page);
     assert.equal(await page.locator('#explore-training-epochs').count(), 0);
-    await send(page, { type: 'live', msg: { type: 'runStart', run: edited, index: 0, total: 1 } });
+    await send(page, { type: 'live', msgs: [{ type: 'runStart', run: edited, index: 0, total: 1 }] });
     await settle(page);
     assert.equal(await page.getByLabel('Hidden layers', { exact: true }).inputValue(), '32, 32');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'explore-training-epochs');

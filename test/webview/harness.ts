@@ -63,6 +63,9 @@ export async function openPanel(browser: Browser, theme: 'light' | 'dark' | 'hig
 }
 
 /** Sends host → webview messages the way VS Code does (window message events). */
+/** Worker messages as the extension host forwards them: one 'live' batch. */
+export const live = (...msgs: unknown[]) => ({ type: 'live', msgs });
+
 export async function send(page: Page, ...messages: unknown[]): Promise<void> {
   await page.evaluate((msgs) => { for (const m of msgs) window.postMessage(m, '*'); }, messages);
 }

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import type { RunRecord } from '../../src/core/engine/types';
 import { contourLines } from '../../webview/render/boundary';
 import { classColor, mix, parseColor } from '../../webview/render/palette';
-import { ARTIFACTS, loadFixture, pixel, send, settle, toPx, usePanels } from './harness';
+import { ARTIFACTS, live, loadFixture, pixel, send, settle, toPx, usePanels } from './harness';
 
 const moons = loadFixture<RunRecord>('moons-mlp.run.json');
 const blobs = loadFixture<RunRecord>('blobs3.run.json');
@@ -108,16 +108,16 @@ describe('animation', () => {
     const page = await panel('light');
     await tab(page, 'animation');
     const { history, snapshots, ...rest } = moons;
-    const msgs: unknown[] = [{ type: 'live', msg: { type: 'experimentStart', name: 'moons', runIds: [moons.id], outDir: '/tmp/x' } },
-      { type: 'live', msg: { type: 'runStart', run: { ...rest, status: 'running', history: [], snapshots: [] }, index: 0, total: 1 } }];
+    const msgs: unknown[] = [live({ type: 'experimentStart', name: 'moons', runIds: [moons.id], outDir: '/tmp/x' }),
+      live({ type: 'runStart', run: { ...rest, status: 'running' }, index: 0, total: 1 })];
     for (const e of history) {
-      msgs.push({ type: 'live', msg: { type: 'epoch', runId: moons.id, epoch: e, totalEpochs: history.length } });
+      msgs.push(live({ type: 'epoch', runId: moons.id, epoch: e, totalEpochs: history.length }));
       const s = snapshots.find((x) => x.epoch === e.epoch);
-      if (s) msgs.push({ type: 'live', msg: { type: 'snapshot', runId: moons.id, grid: moons.grid, snapshot: s } });
+      if (s) msgs.push(live({ type: 'snapshot', runId: moons.id, snapshot: s }));
     }
     // Half now, half in the next tick: the panel must queue, not drop.
     await send(page, ...msgs.slice(0, 120));
-    await send(page, ...msgs.slice(120), { type: 'live', msg: { type: 'runEnd', run: moons, dir: '/tmp/x/moons' } }, { type: 'live', msg: { type: 'experimentEnd', summary: { groups: [] }, outDir: '/tmp/x', cancelled: false } });
+    await send(page, ...msgs.slice(120), live({ type: 'runEnd', runId: moons.id, run: rest, dir: '/tmp/x/moons' }), live({ type: 'experimentEnd', summary: { groups: [] }, outDir: '/tmp/x', cancelled: false }));
     await settle(page);
     const st = await page.evaluate(() => { const w = window as unknown as LL; return { stats: w.__logitLab.stats, epochs: w.__logitLab.store.runs[0].history.map((e) => e.epoch) }; });
     assert.equal(st.stats.messages, msgs.length + 2);
@@ -145,14 +145,14 @@ describe('animation', () => {
   it('curves grow live, epoch by epoch', async () => {
     const page = await panel('dark');
     const { history, snapshots: _s, stopReason: _r, final: _f, message: _m, bestEpoch: _b, ...rest } = compare[1];
-    await send(page, { type: 'live', msg: { type: 'runStart', run: { ...rest, status: 'running', history: [], snapshots: [] }, index: 0, total: 1 } });
+    await send(page, live({ type: 'runStart', run: { ...rest, status: 'running' }, index: 0, total: 1 }));
     await settle(page);
     await tab(page, 'curves');
     const points = () => page.evaluate(() => (window as unknown as LL).__logitLab.charts.get('loss')!.data.datasets.map((d) => d.data.length));
-    await send(page, ...history.slice(0, 10).map((e) => ({ type: 'live', msg: { type: 'epoch', runId: rest.id, epoch: e, totalEpochs: 300 } })));
+    await send(page, live(...history.slice(0, 10).map((e) => ({ type: 'epoch', runId: rest.id, epoch: e, totalEpochs: 300 }))));
     await settle(page);
     assert.deepEqual(await points(), [10, 10]);
-    await send(page, ...history.slice(10, 25).map((e) => ({ type: 'live', msg: { type: 'epoch', runId: rest.id, epoch: e, totalEpochs: 300 } })));
+    await send(page, live(...history.slice(10, 25).map((e) => ({ type: 'epoch', runId: rest.id, epoch: e, totalEpochs: 300 }))));
     await settle(page);
     assert.deepEqual(await points(), [25, 25]);
     assert.match(await page.textContent('.ll-summary') ?? '', /25 epochs .* running/);
@@ -177,13 +177,13 @@ describe('animation', () => {
     const page = await panel('light');
     const baseline = compare.find((r) => r.kind === 'baseline')!;
     const model = compare.find((r) => r.kind === 'model' && r.stopReason !== 'diverged')!;
-    const live = (msg: unknown) => ({ type: 'live', msg });
+    const header = ({ history: _h, snapshots: _s, ...rest }: RunRecord) => rest;
     await send(page,
       live({ type: 'experimentStart', name: 'moons-mlp', runIds: [model.id, baseline.id], outDir: '/tmp/x' }),
-      live({ type: 'runStart', run: { ...model, status: 'running', history: [], snapshots: [] }, index: 0, total: 2 }),
-      live({ type: 'runEnd', run: model, dir: '/tmp/x/a' }),
-      live({ type: 'runStart', run: { ...baseline, status: 'running', history: [], snapshots: [] }, index: 1, total: 2 }),
-      live({ type: 'runEnd', run: baseline, dir: '/tmp/x/b' }));
+      live({ type: 'runStart', run: { ...header(model), status: 'running' }, index: 0, total: 2 }),
+      live({ type: 'runEnd', runId: model.id, run: header(model), dir: '/tmp/x/a' }),
+      live({ type: 'runStart', run: { ...header(baseline), status: 'running' }, index: 1, total: 2 }),
+      live({ type: 'runEnd', runId: baseline.id, run: header(baseline), dir: '/tmp/x/b' }));
     await settle(page);
     assert.equal(await page.evaluate(() => (window as unknown as LL).__logitLab.ui.runId), baseline.id, 'live view follows the run in training');
     await send(page, live({ type: 'experimentEnd', summary: { groups: [] }, outDir: '/tmp/x', cancelled: false }));
@@ -192,13 +192,17 @@ describe('animation', () => {
     assert.match(await page.textContent('body') ?? '', /moons-mlp/);
   });
 
-  it('drops malformed messages without breaking', async () => {
+  it('drops malformed messages without breaking; a malformed run hides no other run', async () => {
     const page = await panel('light');
-    await send(page, { type: 'showRuns', title: 'x', runs: [{ id: 'nope' }] }, { type: 'live', msg: { type: 'epoch', runId: 'a' } }, { type: 'bogus' }, { type: 'showRuns', title: 'Moons', runs: [moons] });
+    await send(page, { type: 'showRuns', title: 'x', runs: [{ id: 'nope' }, moons] });
+    await settle(page);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as LL).__logitLab.store.runs.map((r) => r.id)), [moons.id]);
+    assert.match(await page.textContent('body') ?? '', /1 of 2 runs could not be read/);
+    await send(page, live({ type: 'epoch', runId: 'a' }), { type: 'bogus' }, { type: 'live', msg: {} }, { type: 'showRuns', title: 'Moons', runs: [moons] });
     await settle(page);
     const st = await page.evaluate(() => (window as unknown as LL).__logitLab.stats);
     assert.equal(st.rejected, 3);
-    assert.equal(st.messages, 1);
+    assert.equal(st.messages, 2);
     assert.deepEqual(await page.evaluate(() => (window as unknown as LL).__posted), [{ type: 'ready' }]);
   });
 });

@@ -162,6 +162,17 @@ function heatCanvas(factory: CanvasFactory, nx: number, ny: number): CanvasLike 
   return made;
 }
 
+/** The colour of grid cells where the model's output is not a number. */
+const UNDEFINED_RGB: [number, number, number] = [128, 128, 128];
+
+/** Cells of a snapshot whose output is not a number (NaN or ±Infinity): the model diverged there. */
+export function undefinedCells(snap: BoundarySnapshot, classes: number): number {
+  const k = classes <= 2 ? 1 : classes;
+  let n = 0;
+  for (let i = 0; i < snap.probs.length; i += k) if (!Number.isFinite(snap.probs[i])) n++;
+  return n;
+}
+
 function drawHeatmap(ctx: Ctx2D, grid: GridSpec, snap: BoundarySnapshot, layout: BoundaryLayout, opts: BoundaryOptions): void {
   const { nx, ny } = grid;
   const k = grid.classes <= 2 ? 1 : grid.classes;
@@ -175,7 +186,10 @@ function drawHeatmap(ctx: Ctx2D, grid: GridSpec, snap: BoundarySnapshot, layout:
     for (let i = 0; i < nx; i++) {
       const cell = j * nx + i;
       let rgb: [number, number, number];
-      if (k === 1) {
+      if (!Number.isFinite(snap.probs[cell * k])) {
+        // A diverged model's output is not a number here: grey stripes, never a class colour.
+        rgb = mix(bg, UNDEFINED_RGB, (i + j) % 4 < 2 ? 0.55 : 0.3);
+      } else if (k === 1) {
         const p = snap.probs[cell];
         const key = Math.round(p * 255);
         let c = divergingCache.get(key);

@@ -3,7 +3,6 @@ export { initBackend, ensureBackend, activeBackend, defaultWasmDir, type Backend
 export { trainRun, chooseKernel, type TrainOptions, type TrainResult } from './train';
 export { PLAIN_KERNEL_MAX_BATCH_MACS, usePlainKernel } from './plain';
 export type { GridJob, OffloadedGrid, SnapshotOffload } from './session';
-export { trainEnsemble, canTrainTogether } from './ensemble';
 export { saveModel, loadPredictor, type Predictor, type ModelInfo } from './save';
 export { Mlp, layerSizes, parameterCount, initialWeights, type LayerWeights } from './model';
 export { lossValue, probabilities, predictedClass, targetTensor } from './losses';

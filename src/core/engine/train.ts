@@ -21,6 +21,9 @@ import { makeOptimizer, type Optimizer } from './optimizers';
 import { PlainSession, usePlainKernel } from './plain';
 import { distinctPatterns, finishRecord, MAX_NEURON_MAPS, round4, type EpochMetrics, type SnapshotOffload, type SplitEvaluation, type TrainingSession } from './session';
 import type { BackendName, BoundarySnapshot, EpochRecord, GridSpec, KernelName, RunRecord, StopReason } from './types';
+import type { RunEvent } from '../../protocol';
+import { applyRunEvent, headerOf } from '../run/apply';
+import { roundToSnapshotPrecision } from '../run/gridCodec';
 
 export interface TrainOptions {
   id: string;
@@ -30,9 +33,11 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Start from these weights instead of the seeded init (parity tests inject PyTorch's). */
   initialWeights?: LayerWeights[];
-  onStart?(run: RunRecord): void;
-  onEpoch?(e: EpochRecord, run: RunRecord): void;
-  onSnapshot?(s: BoundarySnapshot, grid: GridSpec, run: RunRecord): void;
+  /**
+   * The run's events as they happen: runStart, then epochs and snapshots (src/protocol.ts). The
+   * runner ends the stream with runEnd once the model is saved.
+   */
+  onEvent?(event: RunEvent): void;
   /**
    * Which implementation trains: 'js' the plain typed-array loops (plain.ts), 'tfjs' the backend's
    * kernels, 'auto' (default) 'js' when the model is small enough for it to be faster.
@@ -111,9 +116,9 @@ export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOpt
 }
 
 /**
- * One run's bookkeeping around its epochs — history, callbacks, snapshots, divergence, early
- * stopping, cancellation and the end of the run — for whichever loop trains it (trainRun, or
- * trainEnsemble for many runs at once).
+ * One run's bookkeeping around its epochs — history, events, snapshots, divergence, early
+ * stopping, cancellation and the end of the run. Its record is built from the events it emits,
+ * with the same applyRunEvent as every other reader of the run.
  */
 export class RunTracker {
   private best: { value: number; epoch: number } | undefined;
@@ -124,17 +129,27 @@ export class RunTracker {
   private snapshotError: unknown;
   private lastSnapshotEpoch = -1;
   private detached = false;
+  /** First epoch whose boundary holds a value that is not a number: the outputs overflowed. */
+  private nonFiniteAt: number | undefined;
+  record: RunRecord;
 
   constructor(
     private readonly spec: RunSpec,
     private readonly opts: TrainOptions,
-    readonly record: RunRecord,
+    start: RunRecord,
     private readonly session: Pick<TrainingSession, 'snapshot' | 'snapshotLater' | 'keepBest'>,
     private readonly t0 = performance.now(),
-  ) {}
+  ) {
+    this.record = start;
+  }
+
+  private emit(event: RunEvent): void {
+    this.record = applyRunEvent(this.record, event)!;
+    this.opts.onEvent?.(event);
+  }
 
   start(): void {
-    this.opts.onStart?.(this.record);
+    this.emit({ type: 'runStart', run: headerOf(this.record) });
   }
 
   /** True (and the run is marked cancelled) once the run's signal has been aborted. */
@@ -165,15 +180,31 @@ export class RunTracker {
   private keepSnapshot(snapshot: BoundarySnapshot): void {
     // A run that failed has reported its end: late snapshots are not news.
     if (this.detached) return;
-    this.record.snapshots.push(snapshot);
-    this.opts.onSnapshot?.(snapshot, this.record.grid!, this.record);
+    if (this.nonFiniteAt === undefined && !allFinite(snapshot.probs)) this.nonFiniteAt = snapshot.epoch;
+    // What the run records, live and on disk alike (the store keeps probabilities to 0.1%).
+    roundToSnapshotPrecision(snapshot.probs);
+    this.emit({ type: 'snapshot', runId: this.record.id, snapshot });
   }
 
   /** Every offloaded snapshot recorded, after complete(): only then is the run over. */
   async snapshotsRecorded(): Promise<void> {
     await this.snapshotQueue;
     if (this.snapshotError) throw this.snapshotError;
+    this.markNonFiniteBoundary();
     this.record.timings.totalMs = performance.now() - this.t0;
+  }
+
+  /**
+   * A model whose outputs overflow to NaN on part of the grid has diverged there, even while its
+   * training loss stays finite (Adam at lr 30 on moons): the run says so, from that epoch.
+   */
+  private markNonFiniteBoundary(): void {
+    const at = this.nonFiniteAt;
+    if (at === undefined || this.record.stopReason === 'diverged' || this.record.stopReason === 'cancelled') return;
+    const lr = this.spec.optimizer.lr;
+    this.record.status = this.record.stopReason = 'diverged';
+    this.record.divergedAt = at;
+    this.record.message = `diverged at epoch ${at} (lr ${lr} may be too high): the model's outputs are not numbers on part of the boundary grid — try optimizer.lr ${lr / 10}`;
   }
 
   /** The run is over (finished or failed): snapshots still on their way are dropped. */
@@ -184,15 +215,17 @@ export class RunTracker {
   /** Record an epoch's metrics; 'continue', or why the run stops here. */
   afterEpoch(epoch: number, m: EpochMetrics, ms: number): 'continue' | StopReason {
     const { spec, record } = this;
-    const e: EpochRecord = { epoch, ...m, ms };
+    // Microseconds are all a timing says; the digits below would cost every stored epoch 14 bytes.
+    const e: EpochRecord = { epoch, ...m, ms: Math.round(ms * 1000) / 1000 };
     this.epochMs += ms;
+    // A loss that is not a number is recorded as it is: the curve shows where it broke.
+    this.emit({ type: 'epoch', runId: record.id, epoch: e });
     if (!Number.isFinite(m.trainLoss) || (m.valLoss !== null && !Number.isFinite(m.valLoss))) {
       const lr = spec.optimizer.lr;
-      record.message = `diverged at epoch ${epoch} (lr ${lr} may be too high): the loss became ${m.trainLoss} — try optimizer.lr ${lr / 10}`;
+      this.record.message = `diverged at epoch ${epoch} (lr ${lr} may be too high): the loss became ${m.trainLoss} — try optimizer.lr ${lr / 10}`;
+      this.record.divergedAt = epoch;
       return (this.stopReason = 'diverged');
     }
-    record.history.push(e);
-    this.opts.onEpoch?.(e, record);
     if (epoch % spec.record.every === 0) this.takeSnapshot(epoch);
 
     const stopping = spec.training.earlyStopping;
@@ -229,6 +262,11 @@ export class RunTracker {
     record.timings.msPerEpoch = record.history.length ? this.epochMs / record.history.length : 0;
     return record;
   }
+}
+
+function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
 }
 
 export function checkSetup(spec: RunSpec, data: PreparedData, outputs: number, classes: number): void {

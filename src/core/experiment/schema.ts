@@ -156,6 +156,11 @@ export const RecordSpec = z.object({
   grid: z.number().int().min(8).max(400).default(100).describe('Boundary grid resolution per axis.'),
   features: z.tuple([z.string(), z.string()]).optional().describe('The two features of the 2-D boundary slice when there are more than two.'),
   margin: z.number().min(0).default(0.5).describe('Margin around the data bounds, in feature units.'),
+  keep: z.object({
+    recent: z.number().int().min(1).default(100).describe('Keep every snapshot of the last N.'),
+    perDoubling: z.number().int().min(0).default(8).describe('Of older snapshots, keep about this many per doubling of the epoch (0: none).'),
+  }).strict().default({ recent: 100, perDoubling: 8 })
+    .describe('Which boundary snapshots a long run keeps: all recent ones and a logarithmic sample of older ones.'),
 }).strict();
 export type RecordSpec = z.infer<typeof RecordSpec>;
 
@@ -168,7 +173,7 @@ export const RunSpec = z.object({
   loss: Loss.default('bce-with-logits'),
   optimizer: OptimizerSpec.default({ kind: 'adam', lr: 0.01, momentum: 0, nesterov: false, weightDecay: 0, betas: [0.9, 0.999], eps: 1e-8 }),
   training: TrainingSpec.default({ epochs: 500, batchSize: 'full', shuffle: true }),
-  record: RecordSpec.default({ every: 10, grid: 100, margin: 0.5 }),
+  record: RecordSpec.default({ every: 10, grid: 100, margin: 0.5, keep: { recent: 100, perDoubling: 8 } }),
 }).strict();
 export type RunSpec = z.infer<typeof RunSpec>;
 

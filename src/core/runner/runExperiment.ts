@@ -1,19 +1,22 @@
 // Runs a whole experiment file: load and check it, prepare each distinct dataset once, train every
-// expanded run (sweeps, variants, baselines) one after another, stream progress as protocol messages
-// and keep each run's directory up to date on disk, so a cancelled, failed or interrupted run keeps
-// what it had recorded. The CLI and the VS Code worker are both thin shells around this.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// expanded run (sweeps, variants, baselines) inline or on a pool of threads, and turn each run into
+// its stream of events (src/protocol.ts): applied to the run's record, appended to its run store
+// on disk, and emitted to the caller — the CLI's progress, the worker's host, the panel. A
+// cancelled, failed or interrupted run keeps what it had recorded.
+import { writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadExperiment, type ExpandedRun } from '../experiment';
 import { prepare } from '../data';
 import type { PreparedData } from '../data/types';
-import { canTrainTogether, initBackend, trainEnsemble, trainRun, saveModel, type SnapshotOffload, type TrainOptions, type TrainResult } from '../engine';
+import { initBackend, trainRun, saveModel, type SnapshotOffload, type TrainOptions, type TrainResult } from '../engine';
 import type { BackendChoice, BackendName, RunRecord } from '../engine/types';
 import { LogitLabError } from '../errors';
-import type { FromWorker } from '../../protocol';
+import type { FromWorker, RunEvent, RunHeader } from '../../protocol';
+import { applyRunEvent, headerOf } from '../run/apply';
+import { RunStoreWriter } from '../run/store';
 import { summarise, type ExperimentSummaryFile } from './summary';
-import { RunWriter } from './runWriter';
 import { defaultOutDir } from './paths';
+import { claimOutDir } from './outDir';
 import { estimatedWork, MIN_WORK_FOR_THREADS, threadCount, trainOnThreads } from './threads';
 
 export interface RunExperimentOptions {
@@ -33,12 +36,6 @@ export interface RunExperimentOptions {
   afterExperiment?: (result: ExperimentResult) => Promise<void> | void;
   /** Where the wasm files live when running from a bundle. */
   wasmDir?: string;
-  /**
-   * Train runs that differ only in their seed together (trainEnsemble). Off by default: measured
-   * no faster than one by one for the lessons' seed studies (bench W5 vs W5e), and only the
-   * group's first run streams live — the others' messages follow when the group is done.
-   */
-  trainSeedsTogether?: boolean;
   /**
    * Train the runs side by side on worker threads. `count` 0: one per core, when the experiment
    * is big enough to gain from it; an explicit count > 1 always uses them. A run's numbers do not
@@ -60,7 +57,7 @@ export interface ExperimentResult {
   runDirs: string[];
   summary: ExperimentSummaryFile;
   cancelled: boolean;
-  /** Runs that failed before recording anything (their run.json says why). */
+  /** Runs that failed before recording anything (their manifest says why). */
   failures: { id: string; name: string; message: string }[];
 }
 
@@ -68,131 +65,190 @@ export async function runExperiment(file: string, opts: RunExperimentOptions): P
   const emit = opts.emit ?? (() => {});
   const experimentPath = resolve(file);
   const { experiment, runs } = loadExperiment(experimentPath, resolve(opts.workspaceRoot));
-  const outDir = resolve(opts.outDir ?? defaultOutDir(opts.workspaceRoot, experiment.name));
-  mkdirSync(outDir, { recursive: true });
+  const claimed = claimOutDir(resolve(opts.outDir ?? defaultOutDir(opts.workspaceRoot, experiment.name)), opts.outDir === undefined);
+  const outDir = claimed.dir;
+  try {
+    const backend = await initBackend(opts.backend, { wasmDir: opts.wasmDir });
+    emit({ type: 'backend', name: backend.name, fallbackFrom: backend.fallbackFrom });
+    emit({ type: 'experimentStart', name: experiment.name, runIds: runs.map((r) => r.id), outDir, file: basename(experimentPath) });
+    return await trainAll(experimentPath, experiment, runs, outDir, backend.name, opts, emit);
+  } finally {
+    claimed.release();
+  }
+}
 
-  const backend = await initBackend(opts.backend, { wasmDir: opts.wasmDir });
-  emit({ type: 'backend', name: backend.name, fallbackFrom: backend.fallbackFrom });
-  emit({ type: 'experimentStart', name: experiment.name, runIds: runs.map((r) => r.id), outDir });
+/** One run on its way: its events become its record, its store on disk and messages, in order. */
+class RunInProgress {
+  record: RunRecord | undefined;
+  readonly writer: RunStoreWriter;
+  private storeError: unknown;
+  private readonly queued: FromWorker[] = [];
+  live = false;
 
+  constructor(
+    readonly run: ExpandedRun,
+    readonly spec: ExpandedRun['spec'],
+    readonly dir: string,
+    readonly index: number,
+    private readonly total: number,
+    private readonly emit: (msg: FromWorker) => void,
+  ) {
+    this.writer = new RunStoreWriter(dir);
+  }
+
+  /** Applies and records one event of the run, and passes it on as a message. */
+  readonly onEvent = (event: RunEvent): void => {
+    this.record = applyRunEvent(this.record, event);
+    if (!this.record) return;
+    // Out first, then to disk: the panel's latency does not include the store's write.
+    this.send(
+      event.type === 'runStart' ? { ...event, index: this.index, total: this.total }
+        : event.type === 'epoch' ? { ...event, totalEpochs: this.spec.training.epochs }
+        : event.type === 'runEnd' ? { ...event, dir: this.dir }
+        : event,
+    );
+    if (this.storeError === undefined) {
+      try {
+        this.writer.write(event, this.record);
+      } catch (err) {
+        // Disk full, folder removed…: training goes on, the run reports it at its end.
+        this.storeError = err;
+      }
+    }
+  };
+
+  /** The run's final fields: applied, written (after its snapshots), then announced. */
+  async end(header: RunHeader): Promise<RunRecord> {
+    const event: RunEvent = { type: 'runEnd', runId: this.run.id, run: header };
+    this.record = applyRunEvent(this.record, event)!;
+    try {
+      if (this.storeError !== undefined) throw this.storeError;
+      this.writer.end(this.record);
+    } catch (err) {
+      this.storeError ??= err;
+      const reason = (err as Error).message;
+      this.record.status = this.record.stopReason = 'failed';
+      this.record.message = `could not record this run in ${this.dir}: ${reason}${/ENOSPC/.test(reason) ? ' (the disk is full: free some space and train again)' : ''}`;
+      try {
+        this.writer.end(this.record);
+      } catch {
+        // The disk still says no; the message below is what the user gets.
+      }
+    }
+    this.send({ type: 'runEnd', runId: this.run.id, run: headerOf(this.record), dir: this.dir });
+    return this.record;
+  }
+
+  get failedToStore(): string | undefined {
+    return this.storeError === undefined ? undefined : (this.storeError as Error).message;
+  }
+
+  private send(msg: FromWorker): void {
+    if (this.live) this.emit(msg);
+    else this.queued.push(msg);
+  }
+
+  /** This run's turn to stream: what it sent meanwhile goes out first. */
+  goLive(): void {
+    this.live = true;
+    for (const msg of this.queued.splice(0)) this.emit(msg);
+  }
+}
+
+async function trainAll(
+  experimentPath: string, experiment: ReturnType<typeof loadExperiment>['experiment'], runs: ExpandedRun[], outDir: string,
+  backend: BackendName, opts: RunExperimentOptions, emit: (msg: FromWorker) => void,
+): Promise<ExperimentResult> {
   const dataCache = new Map<string, PreparedData>();
   const records: RunRecord[] = [];
   const runDirs: string[] = [];
   const failures: ExperimentResult['failures'] = [];
   let cancelled = false;
 
-  // Runs go out in groups: one run; with trainSeedsTogether, runs that differ only in their seed
-  // (trained together by trainEnsemble); with threads, every remaining run (trained side by side
-  // on a pool of threads). Messages still go out run by run, in order: the earliest unfinished
-  // run of a group streams live, the others' messages wait and follow when it ends.
-  const pool = opts.threads && !opts.trainSeedsTogether && threadCount(opts.threads.count, runs.length) > 1 &&
+  // With threads, every run trains side by side on a pool; otherwise one after another. Messages
+  // still go out run by run, in order: the earliest unfinished run streams live, the others' wait
+  // and follow when it ends.
+  const pool = opts.threads && threadCount(opts.threads.count, runs.length) > 1 &&
     (opts.threads.count > 1 || worthThreads(runs, opts, dataCache, experimentPath)) ? opts.threads : undefined;
-  for (let index = 0; index < runs.length; ) {
-    if (opts.signal?.aborted) {
-      cancelled = true;
-      break;
-    }
-    const group = pool ? runs.slice(index) : opts.trainSeedsTogether ? seedGroup(runs, index, opts, dataCache, experimentPath) : [runs[index]];
-    let live = 0;
-    const members = group.map((run, i) => {
-      const spec = applyOverrides(run, opts);
-      const queued: FromWorker[] = [];
-      const member = {
-        run, spec, dir: join(outDir, run.id), index: index + i, writer: new RunWriter(join(outDir, run.id)), record: undefined as RunRecord | undefined,
-        send: (msg: FromWorker) => (i === live ? emit(msg) : queued.push(msg)),
-        flush: () => {
-          live = i;
-          for (const msg of queued.splice(0)) emit(msg);
-        },
-      };
-      return member;
+  const members = runs.map((run, index) => new RunInProgress(run, applyOverrides(run, opts), join(outDir, run.id), index, runs.length, emit));
+  const trainOpts = members.map((m): TrainOptions => ({
+    id: m.run.id,
+    group: m.run.group,
+    kind: m.run.kind,
+    backend,
+    signal: opts.signal,
+    onEvent: m.onEvent,
+    offloadSnapshots: pool ? undefined : opts.gridThread,
+  }));
+  const dataOf = (i: number) => prepareCached(dataCache, members[i].spec, experimentPath, opts.workspaceRoot);
+
+  let results: (() => Promise<TrainResult | null>)[];
+  if (pool) {
+    // Each run's data is prepared here (once per distinct dataset); a run whose data fails fails alone.
+    const prepared = members.map((_, i) => attempt(() => dataOf(i)));
+    const ok = members.map((_, i) => i).filter((i) => !(prepared[i] instanceof Error));
+    const started = trainOnThreads(ok.map((i) => ({ spec: members[i].spec, data: prepared[i] as PreparedData, options: trainOpts[i] })), {
+      threads: pool.count, workerFile: pool.workerFile, wasmDir: opts.wasmDir, backend, signal: opts.signal,
     });
-    index += group.length;
-    const trainOpts = members.map((m): TrainOptions => ({
-      id: m.run.id,
-      group: m.run.group,
-      kind: m.run.kind,
-      backend: backend.name,
-      signal: opts.signal,
-      onStart: (r) => {
-        m.record = r;
-        m.writer.write(r, true);
-        m.send({ type: 'runStart', run: r, index: m.index, total: runs.length });
-      },
-      onEpoch: (e, r) => {
-        m.record = r;
-        m.writer.write(r);
-        m.send({ type: 'epoch', runId: m.run.id, epoch: e, totalEpochs: m.spec.training.epochs });
-      },
-      onSnapshot: (snap, grid) => m.send({ type: 'snapshot', runId: m.run.id, grid, snapshot: snap }),
-      offloadSnapshots: pool ? undefined : opts.gridThread,
-    }));
-    const dataOf = (i: number) => prepareCached(dataCache, members[i].spec, experimentPath, opts.workspaceRoot);
-    let results: Promise<TrainResult | null>[];
-    if (pool) {
-      // Each run's data is prepared here (once per distinct dataset); a run whose data fails
-      // fails alone.
-      const prepared = members.map((_, i) => attempt(() => dataOf(i)));
-      const ok = members.map((_, i) => i).filter((i) => !(prepared[i] instanceof Error));
-      const started = trainOnThreads(ok.map((i) => ({ spec: members[i].spec, data: prepared[i] as PreparedData, options: trainOpts[i] })), {
-        threads: pool.count, workerFile: pool.workerFile, wasmDir: opts.wasmDir, backend: backend.name, signal: opts.signal,
-      });
-      results = prepared.map((p, i) => (p instanceof Error ? Promise.reject(p) : started[ok.indexOf(i)]));
-    } else {
-      const all = (async () => {
-        const data = dataOf(0);
-        return members.length > 1 ? trainEnsemble(members.map((m) => m.spec), data, trainOpts) : [await trainRun(members[0].spec, data, trainOpts[0])];
-      })();
-      results = members.map((_, i) => all.then((r) => r[i]));
-    }
-    results.forEach((r) => r.catch(() => {})); // taken in order below; not unhandled meanwhile
-    for (const [i, m] of members.entries()) {
-      m.flush();
-      const { run, spec, dir, writer } = m;
-      const outcome = await results[i].catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-      if (outcome === null) continue; // cancelled before it started: it never trained
-      runDirs.push(dir);
-      let record = m.record;
-      try {
-        if (outcome instanceof Error) throw outcome;
-        const result = outcome;
-        const data = dataOf(i);
-        record = { ...result.record, preprocessing: data.preprocessing, ...(experiment.success ? { success: experiment.success } : {}) };
-        if (record.stopReason !== 'cancelled' && record.stopReason !== 'diverged' && result.weights.length > 0) {
-          await saveModel(join(dir, 'model'), result.weights, spec, data.preprocessing, data.classNames);
-          record.modelDir = join(dir, 'model');
-        }
-        writer.write(record, true);
-        if (record.stopReason === 'cancelled') cancelled = true;
-      } catch (err) {
-        // A failed run keeps what it recorded; the experiment goes on with the next run.
-        const message = err instanceof LogitLabError ? err.format() : err instanceof Error ? err.message : String(err);
-        emit({ type: 'error', message: `${run.name}: ${message}` });
-        if (record) {
-          record = { ...record, status: 'failed', stopReason: 'failed', message };
-          writer.write(record, true);
-        } else {
-          writer.writeFailure(run, message);
-          failures.push({ id: run.id, name: run.name, message });
-          continue;
-        }
-      }
-      records.push(record);
-      if (opts.afterRun) {
-        try {
-          await opts.afterRun(record, dir);
-        } catch (err) {
-          emit({ type: 'error', message: `${run.name}: could not write pictures: ${(err as Error).message}` });
-        }
-      }
-      emit({ type: 'runEnd', run: record, dir });
-    }
-    if (cancelled) break;
+    results = prepared.map((p, i) => () => (p instanceof Error ? Promise.reject(p) : started[ok.indexOf(i)]));
+  } else {
+    results = members.map((m, i) => async () => (opts.signal?.aborted ? null : trainRun(m.spec, dataOf(i), trainOpts[i])));
   }
 
-  const summary = summarise(experiment, records, { backend: backend.name, cancelled, file: basename(experimentPath) });
-  writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2));
-  const result: ExperimentResult = { name: experiment.name, outDir, backend: backend.name, runs: records, runDirs, summary, cancelled, failures };
+  for (const [i, m] of members.entries()) {
+    if (cancelled && !pool) break;
+    m.goLive();
+    const { run, spec, dir } = m;
+    const outcome = await results[i]().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    if (outcome === null) continue; // cancelled before it started: it never trained
+    let record: RunRecord;
+    try {
+      if (outcome instanceof Error) throw outcome;
+      const data = dataOf(i);
+      const final: RunHeader = { ...headerOf(outcome.record), preprocessing: data.preprocessing, ...(experiment.success ? { success: experiment.success } : {}) };
+      // A cancelled run keeps the model it had; a diverged one's weights are not numbers.
+      if (final.stopReason !== 'diverged' && outcome.weights.length > 0) {
+        await saveModel(join(dir, 'model'), outcome.weights, spec, data.preprocessing, data.classNames);
+        final.modelDir = join(dir, 'model');
+      }
+      record = await m.end(final);
+      if (record.stopReason === 'cancelled') cancelled = true;
+    } catch (err) {
+      // A failed run keeps what it recorded; the experiment goes on with the next run.
+      const message = err instanceof LogitLabError ? err.format() : err instanceof Error ? err.message : String(err);
+      emit({ type: 'error', message: `${run.name}: ${message}` });
+      if (!m.record) {
+        failures.push({ id: run.id, name: run.name, message });
+        runDirs.push(dir);
+        try {
+          m.writer.writeFailure(failedHeader(run, message));
+        } catch {
+          // Nothing could be written: the error above is the record.
+        }
+        continue;
+      }
+      record = await m.end({ ...headerOf(m.record), status: 'failed', stopReason: 'failed', message });
+    }
+    const storeProblem = m.failedToStore;
+    if (storeProblem) emit({ type: 'error', message: `${run.name}: ${record.message ?? storeProblem}` });
+    runDirs.push(dir);
+    records.push(record);
+    if (opts.afterRun) {
+      try {
+        await opts.afterRun(record, dir);
+      } catch (err) {
+        emit({ type: 'error', message: `${run.name}: could not write pictures: ${(err as Error).message}` });
+      }
+    }
+  }
+
+  const summary = summarise(experiment, records, { backend, cancelled, file: basename(experimentPath) });
+  try {
+    writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2));
+  } catch (err) {
+    emit({ type: 'error', message: `could not write ${join(outDir, 'summary.json')}: ${(err as Error).message}` });
+  }
+  const result: ExperimentResult = { name: experiment.name, outDir, backend, runs: records, runDirs, summary, cancelled, failures };
   if (opts.afterExperiment) {
     try {
       await opts.afterExperiment(result);
@@ -204,25 +260,13 @@ export async function runExperiment(file: string, opts: RunExperimentOptions): P
   return result;
 }
 
-/** The runs from `start` on that can train together with runs[start]: consecutive, same data, same spec but the seed. */
-function seedGroup(runs: ExpandedRun[], start: number, opts: RunExperimentOptions, cache: Map<string, PreparedData>, experimentPath: string): ExpandedRun[] {
-  const first = applyOverrides(runs[start], opts);
-  let end = start + 1;
-  while (end < runs.length && runs[end].kind === runs[start].kind && sameButSeed(applyOverrides(runs[end], opts), first)) end++;
-  if (end - start < 2) return [runs[start]];
-  const group = runs.slice(start, end);
-  try {
-    const data = prepareCached(cache, first, experimentPath, opts.workspaceRoot);
-    const specs = group.map((r) => applyOverrides(r, opts));
-    const o = { id: '', group: '', kind: runs[start].kind };
-    return canTrainTogether(specs, data, specs.map(() => o)) ? group : [runs[start]];
-  } catch {
-    return [runs[start]]; // the single run reports the error
-  }
-}
-
-function sameButSeed(a: ExpandedRun['spec'], b: ExpandedRun['spec']): boolean {
-  return JSON.stringify({ ...a, seed: 0, name: '' }) === JSON.stringify({ ...b, seed: 0, name: '' });
+/** The header of a run that failed before it trained (its data could not be prepared). */
+function failedHeader(run: ExpandedRun, message: string): RunHeader {
+  return {
+    version: 1, id: run.id, name: run.name, group: run.group, kind: run.kind, config: run.spec, params: 0, backend: 'cpu',
+    startedAt: new Date().toISOString(), status: 'failed', stopReason: 'failed', message, featureNames: [], classNames: [],
+    timings: { totalMs: 0, msPerEpoch: 0, snapshotMs: 0 },
+  };
 }
 
 function applyOverrides(run: ExpandedRun, opts: RunExperimentOptions) {

@@ -9,13 +9,14 @@ import type { PreparedData } from '../data/types';
 import { layerSizes, parameterCount, trainRun, type TrainOptions, type TrainResult } from '../engine';
 import { outputsFor } from '../experiment/outputs';
 import type { BackendName, RunRecord } from '../engine/types';
+import { applyRunEvent } from '../run/apply';
 import type { RunSpec } from '../experiment/schema';
 import type { FromMember, MemberJob, ToMember } from '../../protocol';
 
 export interface ThreadJob {
   spec: RunSpec;
   data: PreparedData;
-  /** id, group, kind and the callbacks; they are called on this thread as the messages arrive. */
+  /** id, group, kind and onEvent; the run's events reach it on this thread as they arrive. */
   options: TrainOptions;
 }
 
@@ -105,25 +106,20 @@ export function trainOnThreads(jobs: ThreadJob[], opts: ThreadPoolOptions): Prom
     worker.on('message', (m: FromMember) => {
       const { options } = jobs[m.job];
       switch (m.type) {
-        case 'start':
-          record = m.run;
-          options.onStart?.(record);
-          break;
-        case 'epoch':
-          record!.history.push(m.epoch);
-          options.onEpoch?.(m.epoch, record!);
-          break;
-        case 'snapshot':
-          record!.grid = m.grid;
-          record!.snapshots.push(m.snapshot);
-          options.onSnapshot?.(m.snapshot, m.grid, record!);
+        case 'event':
+          // The same record the thread builds: one apply, from the same events.
+          record = applyRunEvent(m.event.type === 'runStart' ? undefined : record, m.event);
+          options.onEvent?.(m.event);
           break;
         case 'done':
-          settled[m.job].resolve({ record: m.record, weights: m.weights });
+          record = applyRunEvent(record, { type: 'runEnd', runId: m.run.id, run: m.run });
+          settled[m.job].resolve({ record: record!, weights: m.weights });
+          record = undefined;
           takeNext();
           break;
         case 'failed':
           settled[m.job].reject(new Error(m.message));
+          record = undefined;
           takeNext();
           break;
       }

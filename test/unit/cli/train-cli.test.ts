@@ -1,10 +1,11 @@
 // The CLI as a user runs it: the built bundle in a child process, real training, real files.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readRunDir } from '../../../src/core/run/store';
 
 const root = resolve(__dirname, '../../..');
 const cli = join(root, 'bin', 'logit-lab.js');
@@ -28,7 +29,7 @@ function workspace(files: Record<string, string>): string {
   return dir;
 }
 
-test('train --json prints one document and writes run.json, PNGs, model and report', () => {
+test('train --json prints one document and writes the run store, PNGs, model and report', () => {
   const ws = workspace({
     'small.experiment.json': JSON.stringify({
       name: 'small', data: { kind: 'moons', samples: 120, noise: 0.1 }, model: { hidden: [8] },
@@ -54,7 +55,7 @@ test('train --json prints one document and writes run.json, PNGs, model and repo
   assert.equal(png.subarray(1, 4).toString(), 'PNG');
   assert.ok(existsSync(join(dir, 'curves.png')));
   assert.ok(existsSync(join(dir, 'model', 'model.json')));
-  const record = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+  const record = readRunDir(dir)!;
   assert.equal(record.status, 'completed');
   assert.equal(record.snapshots.length, 3);
   const html = readFileSync(join(ws, 'out', 'report.html'), 'utf8');
@@ -124,4 +125,32 @@ test('heart: train on the real CSV, then predict a new patient through the same 
   const missing = run(['predict', runDir, '--input', JSON.stringify(noAge)], ws);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /age/);
+});
+
+test('one training owns its folder: --out holding runs is refused, and timestamped folders never collide', async () => {
+  const ws = workspace({ 'tiny.experiment.json': JSON.stringify({ name: 'tiny', data: { kind: 'moons', samples: 60 }, training: { epochs: 3 }, record: { every: 10, grid: 10 } }) });
+  assert.equal(run(['train', 'tiny.experiment.json', '--out', 'out', '--quiet', '--no-png'], ws).status, 0);
+  const again = run(['train', 'tiny.experiment.json', '--out', 'out', '--quiet', '--no-png'], ws);
+  assert.equal(again.status, 2, again.stderr);
+  assert.match(again.stderr, /already holds 1 run of an earlier training/);
+  assert.match(again.stderr, /hint: pass a new folder to --out/);
+  // Two trainings started together with the default folder get a folder each.
+  const both = await Promise.all([0, 1].map(() => new Promise<number>((resolveExit) => {
+    spawn(process.execPath, [cli, 'train', 'tiny.experiment.json', '--quiet', '--no-png', '--keep', '100'], { cwd: ws, stdio: 'ignore' }).on('exit', (code) => resolveExit(code ?? -1));
+  })));
+  assert.deepEqual(both, [0, 0]);
+  const folders = readdirSync(join(ws, '.logit-lab', 'runs'));
+  assert.equal(folders.length, 2, `folders: ${folders.join(', ')}`);
+  for (const f of folders) assert.equal(readRunDir(join(ws, '.logit-lab', 'runs', f, 'tiny'))?.status, 'completed');
+});
+
+test('retention: --keep N keeps the newest N experiments, like the extension\'s logitLab.runs.keep', () => {
+  const ws = workspace({ 'tiny.experiment.json': JSON.stringify({ name: 'tiny', data: { kind: 'moons', samples: 60 }, training: { epochs: 2 }, record: { every: 10, grid: 10 } }) });
+  mkdirSync(join(ws, '.vscode'));
+  writeFileSync(join(ws, '.vscode', 'settings.json'), '{\n  // as the extension reads it\n  "logitLab.runs.keep": 2\n}');
+  for (let i = 0; i < 3; i++) assert.equal(run(['train', 'tiny.experiment.json', '--no-png'], ws).status, 0);
+  assert.equal(readdirSync(join(ws, '.logit-lab', 'runs')).length, 2, 'the workspace setting keeps 2');
+  const r = run(['train', 'tiny.experiment.json', '--no-png', '--keep', '1'], ws);
+  assert.match(r.stderr, /retention: removed 2 older experiments/);
+  assert.equal(readdirSync(join(ws, '.logit-lab', 'runs')).length, 1);
 });

@@ -20,9 +20,9 @@ async function trainChecked(s: RunSpec, d: PreparedData, opts: Partial<TrainOpti
   const result = await trainRun(s, d, {
     ...base,
     ...opts,
-    onEpoch: (e, r) => {
-      perEpoch.push(tf.memory().numTensors);
-      opts.onEpoch?.(e, r);
+    onEvent: (event) => {
+      if (event.type === 'epoch') perEpoch.push(tf.memory().numTensors);
+      opts.onEvent?.(event);
     },
   });
   assert.ok(perEpoch.every((n) => n === perEpoch[0]), `tensor count changed across epochs: ${[...new Set(perEpoch)].join(', ')}`);
@@ -89,7 +89,10 @@ test('divergence stops the run with a message naming the epoch and the learning 
   assert.equal(record.stopReason, 'diverged');
   const m = /^diverged at epoch (\d+) \(lr 10000 may be too high\)/.exec(record.message ?? '');
   assert.ok(m, `message: ${record.message}`);
-  assert.equal(record.history.length, Number(m[1]) - 1, 'the epochs before the divergence are kept');
+  assert.equal(record.history.length, Number(m[1]), 'the epochs before the divergence are kept, and the one it happened in');
+  assert.equal(record.divergedAt ?? Number(m[1]), Number(m[1]));
+  const broken = record.history.at(-1)!;
+  assert.ok(!Number.isFinite(broken.trainLoss) || !Number.isFinite(broken.valLoss ?? 0), 'the diverged epoch records its loss as it was');
   assert.ok(Number(m[1]) < 500);
   assert.equal(record.final, undefined);
 });
@@ -100,7 +103,7 @@ test('cancelling keeps the epochs trained so far', async () => {
   const { record } = await trainChecked(s, data, {
     signal: controller.signal,
     yieldEvery: 1,
-    onEpoch: (e) => { if (e.epoch === 7) controller.abort(); },
+    onEvent: (e) => { if (e.type === 'epoch' && e.epoch.epoch === 7) controller.abort(); },
   });
   assert.equal(record.stopReason, 'cancelled');
   assert.equal(record.history.length, 7);
@@ -135,7 +138,7 @@ test('multi-class cross-entropy records k probabilities per cell', async () => {
   assert.equal(record.grid!.classes, 3);
   const probs = record.snapshots.at(-1)!.probs;
   assert.equal(probs.length, 100 * 3);
-  for (let c = 0; c < 100; c++) assert.ok(Math.abs(probs[3 * c] + probs[3 * c + 1] + probs[3 * c + 2] - 1) < 1e-3);
+  for (let c = 0; c < 100; c++) assert.ok(Math.abs(probs[3 * c] + probs[3 * c + 1] + probs[3 * c + 2] - 1) < 2e-3); // each recorded to 0.1%
   assert.equal(record.report!.train.confusion.length, 3);
   assert.equal(record.report!.train.perClass.length, 3);
   assert.ok(record.final!.valAcc! > 0.85, `val acc ${record.final!.valAcc}`);

@@ -52,7 +52,7 @@ for (const [name, extra] of cases) {
     const data = prepare(spec.data, ctx);
     const inline = await trainRun(spec, data, base);
     const seen: number[] = [];
-    const offloaded = await trainRun(spec, data, { ...base, offloadSnapshots: thread, onSnapshot: (s) => seen.push(s.epoch) });
+    const offloaded = await trainRun(spec, data, { ...base, offloadSnapshots: thread, onEvent: (e) => e.type === 'snapshot' && seen.push(e.snapshot.epoch) });
     assert.ok(inline.record.snapshots.length >= 9, `${inline.record.snapshots.length} snapshots`);
     assert.deepEqual(numbers(offloaded.record), numbers(inline.record));
     assert.deepEqual(seen, inline.record.snapshots.map((s) => s.epoch), 'reported once each, in epoch order, before the run resolved');
@@ -64,7 +64,10 @@ test('the snapshots stream in while the run trains (with the usual yields), not 
   const data = prepare(spec.data, ctx);
   let epochsDone = 0;
   const epochAtSnapshot: number[] = [];
-  await trainRun(spec, data, { ...base, offloadSnapshots: thread, onEpoch: (e) => void (epochsDone = e.epoch), onSnapshot: () => epochAtSnapshot.push(epochsDone) });
+  await trainRun(spec, data, { ...base, offloadSnapshots: thread, onEvent: (e) => {
+    if (e.type === 'epoch') epochsDone = e.epoch.epoch;
+    if (e.type === 'snapshot') epochAtSnapshot.push(epochsDone);
+  } });
   assert.equal(epochAtSnapshot.length, Math.ceil(400 / 7));
   const early = epochAtSnapshot.filter((e) => e < 400).length;
   assert.ok(early > epochAtSnapshot.length / 2, `only ${early} of ${epochAtSnapshot.length} snapshots arrived before the last epoch`);
@@ -74,7 +77,7 @@ test('a cancelled run keeps every snapshot it took, the last one at the epoch it
   const spec = runSpec(cases[0][1], 1000);
   const data = prepare(spec.data, ctx);
   const controller = new AbortController();
-  const opts: TrainOptions = { ...base, offloadSnapshots: thread, signal: controller.signal, yieldEvery: 1, onEpoch: (e) => e.epoch === 100 && controller.abort() };
+  const opts: TrainOptions = { ...base, offloadSnapshots: thread, signal: controller.signal, yieldEvery: 1, onEvent: (e) => e.type === 'epoch' && e.epoch.epoch === 100 && controller.abort() };
   const { record } = await trainRun(spec, data, opts);
   assert.equal(record.status, 'cancelled');
   const last = record.history.at(-1)!.epoch;

@@ -3,11 +3,12 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from '../../../src/protocol';
+import { readRunDir } from '../../../src/core/run/store';
 
 const root = resolve(__dirname, '../../..');
 
@@ -84,8 +85,9 @@ test('cancel keeps what was recorded and ends the experiment as cancelled', asyn
   const runEnd = msgs.find((m) => m.type === 'runEnd');
   assert.ok(runEnd && runEnd.type === 'runEnd');
   assert.equal(runEnd.run.stopReason, 'cancelled');
-  const saved = JSON.parse(readFileSync(join(runEnd.dir, 'run.json'), 'utf8'));
+  const saved = readRunDir(runEnd.dir)!;
   assert.equal(saved.status, 'cancelled');
+  assert.ok(existsSync(join(runEnd.dir, 'model', 'model.json')), 'a cancelled run keeps the model it had');
   assert.ok(saved.history.length >= 30 && saved.history.length < 100000);
 });
 

@@ -8,7 +8,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { LogitLabApi } from '../../../src/extension/extension';
 import type { TrainResult } from '../../../src/extension/trainer';
-import type { BoundarySnapshot, RunRecord } from '../../../src/core/engine/types';
+import type { BoundarySnapshot } from '../../../src/core/engine/types';
+import { readRunDir } from '../../../src/core/run/store';
 
 const EXTENSION_ID = 'logit-lab.logit-lab';
 let api: LogitLabApi;
@@ -233,7 +234,7 @@ describe('Logit Lab in VS Code', function () {
       assert.equal(run.status, 'completed', `status ${run.status}: ${run.message ?? ''}`);
       assert.equal(run.history.length, 500);
 
-      const onDisk = JSON.parse(await fs.readFile(join(result.runDirs[0], 'run.json'), 'utf8')) as RunRecord;
+      const onDisk = readRunDir(result.runDirs[0])!;
       assert.equal(onDisk.status, 'completed');
       assert.equal(onDisk.history.length, 500);
       assert.ok(result.runDirs[0].startsWith(join(ws.fsPath, '.logit-lab', 'runs')), `run dir ${result.runDirs[0]} is not under .logit-lab/runs`);
@@ -241,10 +242,11 @@ describe('Logit Lab in VS Code', function () {
       assert.ok(acc > 0.9, `W1 should separate the moons; val acc ${acc}`);
 
       // Snapshots every 10 epochs, computed on the grid thread (the VSIX ships dist/grid-worker.js):
-      // each streamed once, in order, as a Float64Array; run.json holds the same values as arrays.
+      // each streamed once, in order, as a Float64Array; the run store reads back the same values.
       assert.deepEqual(streamed.map((s) => s.epoch), Array.from({ length: 50 }, (_, i) => 10 * (i + 1)));
       assert.ok(streamed.every((s) => s.probs instanceof Float64Array && s.probs.length === 60 * 60), 'snapshots reach the host as Float64Arrays');
-      assert.deepEqual(onDisk.snapshots.map((s) => s.probs), run.snapshots.map((s) => Array.from(s.probs)));
+      assert.deepEqual(onDisk.snapshots.map((s) => Array.from(s.probs)), run.snapshots.map((s) => Array.from(s.probs)));
+      assert.deepEqual(onDisk.history, run.history, 'the record the host built from the events is the record on disk');
       // The training worker and the grid thread ran beside the extension host.
       if (process.platform === 'linux') assert.ok(threadsMost >= threadsBefore + 2, `threads: ${threadsBefore} before, at most ${threadsMost} while snapshots arrived`);
 
@@ -283,9 +285,10 @@ describe('Logit Lab in VS Code', function () {
     const run = result.runs[0];
     assert.equal(run.status, 'cancelled');
     assert.ok(run.history.length >= 30 && run.history.length < 200_000, `history ${run.history.length}`);
-    const onDisk = JSON.parse(await fs.readFile(join(result.runDirs[0], 'run.json'), 'utf8')) as RunRecord;
+    const onDisk = readRunDir(result.runDirs[0])!;
     assert.equal(onDisk.status, 'cancelled');
-    assert.ok(onDisk.history.length >= 30, `run.json keeps ${onDisk.history.length} epochs`);
+    assert.ok(onDisk.history.length >= 30, `the run store keeps ${onDisk.history.length} epochs`);
+    assert.ok(existsSync(join(result.runDirs[0], 'model', 'model.json')), 'a stopped run keeps its model');
     assert.match(result.headline, /stopped after \d+ epochs/);
   });
 

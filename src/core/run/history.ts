@@ -1,11 +1,15 @@
-// Run history on disk, in the CLI's format: `<root>/.logit-lab/runs/<time>-<name>/<run-id>/run.json`
-// (+ summary.json per experiment). Reads are tolerant: a half-written or foreign directory is skipped,
-// never fatal. A run whose run.json still says "running" while no worker of ours is writing it was cut
-// off by a reload or a crash: it is shown as interrupted, with what it had recorded.
+// Run history on disk, in the CLI's format: `<root>/.logit-lab/runs/<time>-<name>/<run-id>/` (a run
+// store: src/core/run/store.ts; or a run.json of older versions) + summary.json per experiment.
+// Reads are tolerant: a half-written or foreign directory is skipped, never fatal. A run whose
+// manifest still says "running" while no worker of ours is writing it was cut off by a reload or
+// a crash: it is shown as interrupted, with what it had recorded.
 import { promises as fs } from 'node:fs';
 import { join, basename } from 'node:path';
-import type { RunRecord } from '../core/engine/types';
-import { runsRoot } from '../core/runner/paths';
+import { existsSync } from 'node:fs';
+import type { RunRecord } from '../engine/types';
+import { runsRoot } from '../runner/paths';
+import { LEGACY_RUN_JSON, MANIFEST, readRunDir, runDirStamp } from './store';
+import { lockedByAnother } from '../runner/outDir';
 
 export interface StoredRun {
   dir: string;
@@ -28,9 +32,10 @@ const STAMP = /^(\d{4}-\d{2}-\d{2})_(\d{2})-(\d{2})-(\d{2})-(.*)$/;
 
 export { runsRoot };
 
-const parsedRuns = new Map<string, { mtimeMs: number; size: number; record: RunRecord }>();
+const parsedRuns = new Map<string, { stamp: string; record: RunRecord }>();
 
-export class RunStore {
+/** The experiments recorded under a workspace's .logit-lab/runs: the extension's Runs view and the CLI's retention. */
+export class RunHistory {
   constructor(
     readonly workspaceRoot: string,
     /** Directories a live worker of this window is writing. */
@@ -87,19 +92,17 @@ export class RunStore {
   }
 
   async readRun(dir: string): Promise<StoredRun | undefined> {
-    let record: RunRecord;
-    const file = join(dir, 'run.json');
-    try {
-      // A run.json with history and snapshots is megabytes: parse it again only when it changed.
-      const stat = await fs.stat(file);
-      const cached = parsedRuns.get(file);
-      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) record = cached.record;
-      else {
-        record = JSON.parse(await fs.readFile(file, 'utf8'));
-        parsedRuns.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, record });
-      }
-    } catch {
-      return undefined;
+    // A run with thousands of epochs and its snapshots takes a while to read: again only when it changed.
+    // One run at a time, so reading a long history never holds the extension host for long.
+    await new Promise((resolve) => setImmediate(resolve));
+    const stamp = runDirStamp(dir);
+    if (!stamp) return undefined;
+    const cached = parsedRuns.get(dir);
+    let record: RunRecord | undefined;
+    if (cached && cached.stamp === stamp) record = cached.record;
+    else {
+      record = readRunDir(dir);
+      if (record) parsedRuns.set(dir, { stamp, record });
     }
     if (!record || typeof record !== 'object' || !Array.isArray(record.history)) return undefined;
     record.snapshots ??= [];
@@ -116,16 +119,24 @@ export class RunStore {
     return { dir, record, interrupted };
   }
 
-  /** Deletes all but the newest `keep` experiments; never one that is being written. Returns what went. */
+  /**
+   * Deletes all but the newest `keep` experiments; never one that is being written (by this window,
+   * or — its lock says so — by another process). Returns what went.
+   */
   async prune(keep: number): Promise<string[]> {
     const all = await this.list();
-    const doomed = all.slice(keep).filter((e) => !e.runs.some((r) => this.isLive(r.dir)) && !this.isLive(e.dir));
+    const doomed = all.slice(keep).filter((e) => !e.runs.some((r) => this.isLive(r.dir)) && !this.isLive(e.dir) && !lockedByAnother(e.dir));
     for (const e of doomed) {
       await fs.rm(e.dir, { recursive: true, force: true });
-      for (const r of e.runs) parsedRuns.delete(join(r.dir, 'run.json'));
+      for (const r of e.runs) parsedRuns.delete(r.dir);
     }
     return doomed.map((e) => e.dir);
   }
+}
+
+/** The file that describes a run on disk: its manifest (or the run.json of an older version). */
+export function runFileOf(dir: string): string {
+  return existsSync(join(dir, MANIFEST)) ? join(dir, MANIFEST) : join(dir, LEGACY_RUN_JSON);
 }
 
 /** "val acc 98.3%" (or train acc when there is no validation split), for lists and notifications. */
