@@ -34,7 +34,7 @@ export async function trainEnsemble(specs: RunSpec[], data: PreparedData, opts: 
   const sizes = layerSizes(data.train.d, spec.model, outputs);
   const grid = gridSpec(data, spec.record, classes);
   const streams = specs.map((s) => seedStreams(s.seed));
-  const weights = specs.map((s, i) => opts[i].initialWeights ?? initialWeights(sizes, s.model.init, streams[i].init));
+  const weights = specs.map((s, i) => opts[i].initialWeights ?? initialWeights(sizes, s.model.init, streams[i].init, s.model.torchSeed));
   const ensemble = new EnsembleMlp(spec, data, sizes, weights, streams.map((s) => s.shuffle), streams.map((s) => s.dropout));
   // One plain session per member for what is not per-epoch training: snapshots, the final report.
   const viewers = specs.map((s, i) => new PlainSession(s, data, sizes, weights[i], grid, streams[i].shuffle, streams[i].dropout));
