@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { NumpyRandomState } from '../../../src/core/random/numpyRandomState';
 import { numpyMoons, sklearnBlobs, sklearnCircles, sklearnMoons, trainTestSplit, type Points64 } from '../../../src/core/data/sklearn';
 import { DataSpec } from '../../../src/core/experiment/schema';
-import { generate, prepare } from '../../../src/core/data';
+import { describeData, generate, prepare } from '../../../src/core/data';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.resolve(__dirname, '../../parity/sklearn_random_state.py');
@@ -44,9 +44,9 @@ function sklearnReference(): Reference | string {
 
 const reference = sklearnReference();
 const skip = typeof reference === 'string' ? reference : false;
-if (skip) console.log(`# skipping NumPy/scikit-learn randomState parity: ${skip}`);
-else console.log(`# compared with NumPy ${reference.versions.numpy}, scikit-learn ${reference.versions.sklearn}`);
 const ref = () => reference as Reference;
+if (skip) console.log(`# skipping NumPy/scikit-learn randomState parity: ${skip}`);
+else console.log(`# compared with NumPy ${ref().versions.numpy}, scikit-learn ${ref().versions.sklearn}`);
 
 function assertFloats(ours: ArrayLike<number>, theirs: number[], what: string): void {
   assert.equal(ours.length, theirs.length, `${what}: length`);
@@ -105,6 +105,15 @@ test('an experiment\'s randomState gives scikit-learn\'s points (as float32) and
   assert.deepEqual(Array.from(data.val.x), Array.from(rowsOf(split.test)), 'validation rows = X_test');
   assert.deepEqual(Array.from(data.train.x), Array.from(rowsOf(split.train)), 'training rows = X_train');
   assert.deepEqual(Array.from(data.val.y), split.test.map((r) => ref().moons[0].y[r]));
+});
+
+test('the checker knows a randomState dataset\'s size and features without drawing it', () => {
+  for (const data of [{ kind: 'numpy-moons', perClass: 40 }, { kind: 'moons', samples: 77, randomState: 1 }, { kind: 'blobs', samples: 50, classes: 5, features: 3, randomState: 2 }]) {
+    const spec = DataSpec.parse(data);
+    const info = describeData(spec, ctx);
+    const raw = generate(spec, ctx);
+    assert.deepEqual([info.samples, info.features, info.classes, info.featureNames], [raw.n, raw.d, raw.classNames.length, raw.featureNames]);
+  }
 });
 
 test('without randomState the generators are Logit Lab\'s own (unchanged by this option)', () => {
