@@ -1,19 +1,18 @@
-// From a loaded frame to what the engine trains on: split by the data seed, fit preprocessing on the
+// From a loaded frame to what the engine trains on: split (see chooseSplit.ts), fit preprocessing on the
 // training rows, encode every split and fix the boundary slice.
 import type { DataSpec } from '../experiment/schema';
 import type { Frame } from './frame';
 import { encodeFrame, fitPreprocessing, UNKNOWN_CATEGORY } from './preprocess';
 import { sliceBase, sliceFeatures } from './slice';
-import { stratifiedSplit } from './split';
-import { splitRng } from './seeds';
+import { splitRows } from './chooseSplit';
 import type { PreparedData, RawDataset, Table } from './types';
 
 export function prepareFrame(frame: Frame, spec: DataSpec, sliceFeatureNames?: [string, string]): PreparedData {
-  const split = stratifiedSplit(frame.y, frame.classNames.length, spec, splitRng(spec.seed));
+  const split = splitRows(frame, spec);
   const preprocessing = fitPreprocessing(frame, split.train);
   const train = encodeFrame(frame, preprocessing, split.train);
   const val = encodeFrame(frame, preprocessing, split.val);
-  const test = spec.test > 0 ? encodeFrame(frame, preprocessing, split.test) : undefined;
+  const test = split.test.length > 0 ? encodeFrame(frame, preprocessing, split.test) : undefined;
   const featureNames = preprocessing.features.map((f) => f.name);
   return {
     train,

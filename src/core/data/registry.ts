@@ -8,6 +8,7 @@ import { clusters } from './datasets/clusters';
 import { csv } from './datasets/csv';
 import { iris } from './datasets/iris';
 import { moons } from './datasets/moons';
+import { numpyMoons } from './datasets/numpyMoons';
 import { ring } from './datasets/ring';
 import { spiral } from './datasets/spiral';
 import { tabular } from './datasets/tabular';
@@ -16,6 +17,7 @@ import { xor } from './datasets/xor';
 
 export const DATASETS: { [K in DataKind]: DatasetDefinition<SpecOf<K>> } = {
   moons,
+  'numpy-moons': numpyMoons,
   circles,
   blobs,
   clusters,

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Activation, ModelSpec } from '../experiment/schema';
 import type { Rng } from '../rng';
 import { checkShapes, layerSizes, parameterCount, type LayerWeights } from './shapes';
+import { torchLinearWeights } from './torchInit';
 
 // The shapes live apart from tfjs (the grid thread evaluates without it); callers import them from here too.
 export { checkShapes, layerSizes, parameterCount, type LayerWeights };
@@ -14,8 +15,10 @@ export { checkShapes, layerSizes, parameterCount, type LayerWeights };
  *   he:     W ~ N(0, 2/fan_in), b = 0          (for ReLU nets)
  *   glorot: W ~ U(±√(6/(fan_in+fan_out))), b = 0
  *   torch:  W, b ~ U(±1/√fan_in)                (nn.Linear's default)
+ * With init torch and a torchSeed, PyTorch's own draws instead (torchInit.ts): the notebook's network.
  */
-export function initialWeights(sizes: number[], init: ModelSpec['init'], rng: Rng): LayerWeights[] {
+export function initialWeights(sizes: number[], init: ModelSpec['init'], rng: Rng, torchSeed?: number): LayerWeights[] {
+  if (init === 'torch' && torchSeed !== undefined) return torchLinearWeights(sizes, torchSeed);
   const layers: LayerWeights[] = [];
   for (let l = 1; l < sizes.length; l++) {
     const inDim = sizes[l - 1];

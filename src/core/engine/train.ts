@@ -79,7 +79,7 @@ export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOpt
 
   const sizes = layerSizes(data.train.d, spec.model, outputs);
   const streams = seedStreams(spec.seed);
-  const weights = opts.initialWeights ?? initialWeights(sizes, spec.model.init, streams.init);
+  const weights = opts.initialWeights ?? initialWeights(sizes, spec.model.init, streams.init, spec.model.torchSeed);
   const grid = gridSpec(data, spec.record, classes);
   const kernel = chooseKernel(spec, data, sizes, opts.kernel);
   const session: TrainingSession = kernel === 'js'

@@ -4,6 +4,7 @@
 // in the base, the variant or the sweep value the run got it from.
 import * as path from 'node:path';
 import { describeData, type DataInfo } from '../data';
+import { declaredSplit } from '../data/chooseSplit';
 import { LogitLabError, type JsonPath } from '../errors';
 import { sourcePathOf, type ExpandedRun } from './expand';
 import { locatedError } from './parse';
@@ -27,9 +28,41 @@ interface Finding {
   severity: 'error' | 'warning';
 }
 
-/** Samples left for training after the stratified validation and test splits (approximately). */
+/** Samples left for training after the validation and test splits (approximately for fractions). */
 function trainCount(info: DataInfo, data: DataSpec): number {
+  const split = data.split;
+  if (split?.kind === 'ordered') return info.samples - split.validation - split.test;
+  if (split?.kind === 'indices') return split.train?.length ?? info.samples - split.validation.length - split.test.length;
   return info.samples - Math.round(info.samples * data.validation) - Math.round(info.samples * data.test);
+}
+
+/** Whether the data has a validation (or test) split, declared or as a fraction. */
+function holdsOut(data: DataSpec, part: 'validation' | 'test'): boolean {
+  const split = data.split;
+  if (split?.kind === 'ordered') return split[part] > 0;
+  if (split?.kind === 'indices') return split[part].length > 0;
+  return data[part] > 0;
+}
+
+/** A declared split must fit the data's rows; init-independent settings must agree with init. */
+function setupFindings(spec: RunSpec, info: DataInfo): Finding[] {
+  const out: Finding[] = [];
+  if (spec.data.split) {
+    try {
+      declaredSplit(info.samples, spec.data.split);
+    } catch (err) {
+      if (!(err instanceof LogitLabError)) throw err;
+      out.push({ path: err.details.jsonPath ?? ['data', 'split'], severity: 'error', message: err.message, hint: err.details.hint });
+    }
+  }
+  if (spec.model.torchSeed !== undefined && spec.model.init !== 'torch') {
+    out.push({
+      path: ['model', 'torchSeed'], severity: 'error',
+      message: `torchSeed draws PyTorch's nn.Linear initialisation, but init is "${spec.model.init}"`,
+      hint: 'set "init": "torch" as well, or remove torchSeed',
+    });
+  }
+  return out;
 }
 
 function classList(info: DataInfo): string {
@@ -81,7 +114,7 @@ function lossFindings(spec: RunSpec, info: DataInfo): Finding[] {
 }
 
 function runFindings(exp: ExperimentFile, spec: RunSpec, info: DataInfo): Finding[] {
-  const out: Finding[] = lossFindings(spec, info);
+  const out: Finding[] = [...lossFindings(spec, info), ...setupFindings(spec, info)];
   const { data, training, record } = spec;
 
   const train = trainCount(info, data);
@@ -94,7 +127,7 @@ function runFindings(exp: ExperimentFile, spec: RunSpec, info: DataInfo): Findin
   }
 
   const monitor = training.earlyStopping?.monitor;
-  if ((monitor === 'valLoss' || monitor === 'valAcc') && data.validation === 0) {
+  if ((monitor === 'valLoss' || monitor === 'valAcc') && !holdsOut(data, 'validation')) {
     out.push({
       path: ['training', 'earlyStopping', 'monitor'], severity: 'error',
       message: `early stopping monitors ${monitor}, but data.validation is 0: there is no validation split`,
@@ -129,10 +162,10 @@ function runFindings(exp: ExperimentFile, spec: RunSpec, info: DataInfo): Findin
 /** Findings about the experiment-level `success` criterion (which is not part of a run). */
 function successFindings(exp: ExperimentFile, spec: RunSpec): { path: JsonPath; message: string; hint: string }[] {
   const metric = exp.success?.metric;
-  if (metric === 'valAcc' && spec.data.validation === 0) {
+  if (metric === 'valAcc' && !holdsOut(spec.data, 'validation')) {
     return [{ path: ['success', 'metric'], message: 'success is measured on valAcc, but data.validation is 0: there is no validation split', hint: 'set data.validation, or measure trainAcc' }];
   }
-  if (metric === 'testAcc' && spec.data.test === 0) {
+  if (metric === 'testAcc' && !holdsOut(spec.data, 'test')) {
     return [{ path: ['success', 'metric'], message: 'success is measured on testAcc, but data.test is 0: there is no test split', hint: 'set data.test (e.g. 0.2), or measure valAcc / trainAcc' }];
   }
   return [];

@@ -6,17 +6,51 @@ import { z } from 'zod';
 const fraction = z.number().min(0).max(0.9);
 const seed = z.number().int().min(0);
 
+const rowIndex = z.number().int().min(0);
+
+/** A split the lesson fixed by hand, instead of a random one. */
+export const DeclaredSplit = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('ordered'),
+    validation: z.number().int().min(0).describe('The last rows (before any test rows) are validation, like X[-60:].'),
+    test: z.number().int().min(0).default(0).describe('The very last rows are the test split.'),
+  }).strict().describe('First rows train, then the validation rows, then the test rows, in the data\'s order (X[:240], X[240:]).'),
+  z.object({
+    kind: z.literal('indices'),
+    train: z.array(rowIndex).optional().describe('Training rows (0-based); default: every row not listed elsewhere.'),
+    validation: z.array(rowIndex).default([]).describe('Validation rows (0-based).'),
+    test: z.array(rowIndex).default([]).describe('Test rows (0-based).'),
+  }).strict().describe('Row indices (0-based, in the data\'s order) of each split.'),
+]);
+export type DeclaredSplit = z.infer<typeof DeclaredSplit>;
+
 const common = {
   // The data has its own seed so a seed study varies only the initialisation, on the same points.
   seed: seed.default(0).describe('Seed of the data generator and the split (the run seed drives init, shuffling and dropout).'),
-  validation: fraction.default(0.2).describe('Fraction of samples held out for validation (stratified).'),
-  test: fraction.default(0).describe('Fraction of samples held out as a test split (stratified).'),
+  validation: fraction.default(0.2).describe('Fraction of samples held out for validation (stratified; unstratified as train_test_split with randomState).'),
+  test: fraction.default(0).describe('Fraction of samples held out as a test split (stratified; with randomState taken after the validation rows of the same permutation).'),
+  split: DeclaredSplit.optional().describe('A fixed split instead of validation/test fractions: {"kind": "ordered", "validation": 60} or index lists.'),
 };
+
+// scikit-learn's `random_state`: the same NumPy stream, so the same numbers as the notebook.
+const randomState = z.number().int().min(0).max(0xffffffff).optional()
+  .describe('scikit-learn random_state (NumPy RandomState seed): data as scikit-learn draws it, and a validation split equal to train_test_split(test_size=validation, random_state=randomState). Replaces seed.');
+const splitRandomState = z.number().int().min(0).max(0xffffffff).optional()
+  .describe('scikit-learn random_state for the split: validation rows as train_test_split(test_size=validation, random_state=randomState), unstratified.');
 
 export const MoonsData = z.object({
   kind: z.literal('moons'),
   samples: z.number().int().min(4).default(300),
   noise: z.number().min(0).default(0.1),
+  randomState,
+  ...common,
+}).strict();
+
+export const NumpyMoonsData = z.object({
+  kind: z.literal('numpy-moons'),
+  perClass: z.number().int().min(2).default(150).describe('Points per moon.'),
+  noise: z.number().min(0).default(0.1),
+  randomState: z.number().int().min(0).max(0xffffffff).default(42).describe('np.random.seed(randomState) before the points are drawn; the split (if any) uses it too.'),
   ...common,
 }).strict();
 
@@ -25,6 +59,7 @@ export const CirclesData = z.object({
   samples: z.number().int().min(4).default(300),
   noise: z.number().min(0).default(0.05),
   factor: z.number().gt(0).lt(1).default(0.5).describe('Scale of the inner circle relative to the outer one.'),
+  randomState,
   ...common,
 }).strict();
 
@@ -35,6 +70,7 @@ export const BlobsData = z.object({
   features: z.number().int().min(1).max(64).default(2),
   std: z.number().gt(0).default(1),
   centerBox: z.tuple([z.number(), z.number()]).default([-10, 10]),
+  randomState,
   ...common,
 }).strict();
 
@@ -89,6 +125,7 @@ export const TabularData = z.object({
 
 export const IrisData = z.object({
   kind: z.literal('iris'),
+  randomState: splitRandomState,
   ...common,
 }).strict();
 
@@ -100,11 +137,13 @@ export const CsvData = z.object({
   categorical: z.array(z.string()).optional().describe('Categorical feature columns, one-hot encoded from training values.'),
   drop: z.array(z.string()).default([]),
   missing: z.enum(['drop-rows', 'impute', 'error']).default('drop-rows').describe('What to do with rows that have missing values.'),
+  standardize: z.boolean().default(true).describe('Scale numeric columns with the training split\'s mean and standard deviation; false feeds the values as they are.'),
+  randomState: splitRandomState,
   ...common,
 }).strict();
 
 export const DataSpec = z.discriminatedUnion('kind', [
-  MoonsData, CirclesData, BlobsData, ClustersData, RingData, XorData, SpiralData, WindowData,
+  MoonsData, NumpyMoonsData, CirclesData, BlobsData, ClustersData, RingData, XorData, SpiralData, WindowData,
   TabularData, IrisData, CsvData,
 ]);
 export type DataSpec = z.infer<typeof DataSpec>;
@@ -118,6 +157,8 @@ export const ModelSpec = z.object({
   activation: Activation.default('relu'),
   dropout: z.number().min(0).lt(1).default(0),
   init: z.enum(['he', 'glorot', 'torch']).default('he').describe('he / glorot, or torch: PyTorch nn.Linear default (uniform ±1/√fan_in).'),
+  torchSeed: z.number().int().min(0).max(0xffffffff).optional()
+    .describe('With init "torch": the weights torch.manual_seed(torchSeed) then nn.Linear layers created in order give (PyTorch 1.13 CPU).'),
   outputs: z.number().int().min(1).optional().describe('Output logits; default 1 for binary bce/mse losses, else the number of classes.'),
 }).strict();
 export type ModelSpec = z.infer<typeof ModelSpec>;

@@ -1,5 +1,6 @@
-// Our generators follow scikit-learn's formulas and parameters (numpy's random stream cannot be
-// reproduced, so noiseless points are compared exactly and noisy ones statistically).
+// Without randomState our generators follow scikit-learn's formulas and parameters but draw from
+// Logit Lab's own stream, so noiseless points are compared exactly and noisy ones statistically.
+// With randomState they draw NumPy's stream: randomState.test.ts compares those bit for bit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { runExperiment, type ExperimentResult } from '../../../src/core/runner';
 import type { RunRecord } from '../../../src/core/engine/types';
 
@@ -30,11 +31,32 @@ const byName = (result: ExperimentResult, suffix: string): RunRecord => {
   return run;
 };
 const valAcc = (r: RunRecord) => r.final!.valAcc!;
+const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/**
+ * The lessons' notebooks run in PyTorch (test/parity/lesson_notebooks.py) as the examples
+ * reconstruct them: Logit Lab must give the same numbers. Undefined (checks skipped, reason
+ * printed) when Debian's python3 lacks torch or sklearn.
+ */
+interface NotebookNumbers {
+  blobs: { trainAcc: number; valAcc: number };
+  widthDepth: Record<string, number>;
+  numpyMoons: { loss499: number; acc499: number };
+}
+const notebooks = ((): NotebookNumbers | string => {
+  const run = spawnSync('/usr/bin/python3', [join(root, 'test', 'parity', 'lesson_notebooks.py')], { encoding: 'utf8' });
+  if (run.error) return `/usr/bin/python3 not runnable: ${run.error.message}`;
+  if (run.status !== 0) return run.stderr.trim().split('\n').at(-1) ?? `exit ${run.status}`;
+  return JSON.parse(run.stdout) as NotebookNumbers;
+})();
+const noNotebooks = typeof notebooks === 'string' ? notebooks : false;
+if (noNotebooks) console.log(`# skipping the comparison with the lessons' PyTorch notebooks: ${noNotebooks}`);
+const notebook = () => notebooks as NotebookNumbers;
 const trainAcc = (r: RunRecord) => r.final!.trainAcc;
 
 test('every example file is covered by this suite', () => {
   const files = readdirSync(examples).filter((f) => f.endsWith('.experiment.json')).map((f) => f.replace('.experiment.json', '')).sort();
-  assert.deepEqual(files, ['blobs', 'capstone', 'circles', 'clusters', 'heart', 'iris', 'moons', 'moons-width-depth', 'ring-seeds', 'tabular', 'window', 'window-activations', 'window-lr-sweep']);
+  assert.deepEqual(files, ['blobs', 'capstone', 'circles', 'clusters', 'heart', 'iris', 'moons', 'moons-width-depth', 'numpy-moons', 'ring-seeds', 'tabular', 'window', 'window-activations', 'window-lr-sweep']);
 });
 
 test('moons: the MLP bends around the moons, logistic regression cannot', async () => {
@@ -70,20 +92,59 @@ test('window activations: relu and tanh both fit the window', async () => {
   assert.ok(trainAcc(byName(r, '/tanh')) >= 0.95);
 });
 
-test('moons width/depth table: five shapes, parameter counts as in the lesson', async () => {
-  const r = await train('moons-width-depth', 200);
+let widthDepth: Promise<ExperimentResult> | undefined;
+const trainWidthDepth = () => (widthDepth ??= train('moons-width-depth'));
+const widthDepthColumn = (r: ExperimentResult) => Object.fromEntries(r.runs.map((x) => [x.name.split('/')[1], valAcc(x)]));
+
+test('moons width/depth table: five shapes, parameter counts as in the lesson, the lesson\'s 240/60 split', async () => {
+  const r = await trainWidthDepth();
   const params = Object.fromEntries(r.runs.map((x) => [x.name.split('/')[1], x.params]));
   assert.deepEqual(params, { '2-4-1': 17, '2-16-1': 65, '2-32-1': 129, '2-8-8-1': 105, '2-16-16-1': 337 });
-  for (const run of r.runs) assert.ok(trainAcc(run) > 0.85, `${run.name} ${trainAcc(run)}`);
+  for (const run of r.runs) {
+    assert.equal(run.report!.val!.confusion.flat().reduce((a, b) => a + b, 0), 60, `${run.name}: the last 60 rows validate`);
+    assert.ok(trainAcc(run) > 0.85, `${run.name} ${trainAcc(run)}`);
+  }
 });
 
-test('blobs: four classes, four logits, a 4×4 confusion matrix', async () => {
-  const r = await train('blobs', 150);
+test('moons width/depth table: the validation column equals the PyTorch notebook\'s, network by network', { skip: noNotebooks }, async () => {
+  const ours = widthDepthColumn(await trainWidthDepth());
+  console.log(`# width/depth validation column: Logit Lab ${JSON.stringify(ours)}, PyTorch ${JSON.stringify(notebook().widthDepth)}`);
+  assert.deepEqual(ours, notebook().widthDepth);
+});
+
+// The lesson states 96.7–98.3% for every network. The notebook itself is not in this repository;
+// with its data and split as reconstructed (make_moons(300, 0.2, random_state=42), X[:240]/X[240:],
+// manual_seed(42), ReLU, Adam 0.01, 500 epochs) PyTorch and Logit Lab agree on another column.
+test('moons width/depth table: the lesson\'s stated 96.7–98.3% validation column', { todo: 'the reconstructed notebook gives 83.3–96.7% in PyTorch too: its hyperparameters are not known here' }, async () => {
+  const column = widthDepthColumn(await trainWidthDepth());
+  for (const [name, acc] of Object.entries(column)) assert.ok(acc >= 58 / 60 - 1e-9 && acc <= 59 / 60 + 1e-9, `${name}: ${percent(acc)}`);
+});
+
+test('blobs: four classes, four logits, a 4×4 confusion matrix, the lesson\'s ≈ 99%', async () => {
+  const r = await train('blobs');
   const run = r.runs[0];
   assert.equal(run.classNames.length, 4);
   assert.equal(run.report!.val!.confusion.length, 4);
-  assert.ok(valAcc(run) > 0.85, `val acc ${valAcc(run)}`);
+  assert.ok(valAcc(run) >= 0.985 && trainAcc(run) >= 0.985, `train ${percent(trainAcc(run))}, val ${percent(valAcc(run))}: the lesson reports about 99%`);
   assert.equal(run.snapshots.at(-1)!.probs.length, 100 * 100 * 4, 'k probabilities per cell');
+  if (!noNotebooks) assert.deepEqual({ trainAcc: trainAcc(run), valAcc: valAcc(run) }, notebook().blobs, 'the PyTorch notebook\'s accuracies');
+});
+
+test('numpy moons: the lesson\'s BCE 0.0377 at epoch 499, trained on all 300 points as the notebook does', async () => {
+  const r = await train('numpy-moons');
+  const run = r.runs[0];
+  assert.equal(run.final!.valAcc ?? null, null, 'no validation split');
+  const epoch499 = run.history[499];
+  assert.equal(Math.round(epoch499.trainLoss * 1e4) / 1e4, 0.0377, `BCE at epoch 499: ${epoch499.trainLoss}`);
+  if (!noNotebooks) {
+    assert.ok(Math.abs(epoch499.trainLoss - notebook().numpyMoons.loss499) < 1e-5, `PyTorch ${notebook().numpyMoons.loss499}`);
+    assert.equal(epoch499.trainAcc, notebook().numpyMoons.acc499);
+  }
+});
+
+test('numpy moons: the lesson\'s stated 99.0% accuracy at epoch 499', { todo: 'the reconstructed notebook (2-4-1 tanh, SGD lr 1, manual_seed(42)) gives BCE 0.0377 but 100% in PyTorch and Logit Lab alike' }, async () => {
+  const run = (await train('numpy-moons')).runs[0];
+  assert.equal(percent(run.history[499].trainAcc), '99.0%');
 });
 
 test('circles: a closed boundary for the MLP, a coin flip for logistic regression', async () => {

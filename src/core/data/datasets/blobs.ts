@@ -5,6 +5,7 @@ import { PointSet } from '../builder';
 import { frameFromRaw } from '../frame';
 import type { Rng } from '../../rng';
 import { dataRng } from '../seeds';
+import { frameFromPoints, sklearnBlobs } from '../sklearn';
 
 export function blobSizes(samples: number, classes: number): number[] {
   return Array.from({ length: classes }, (_, i) => Math.floor(samples / classes) + (i < samples % classes ? 1 : 0));
@@ -25,6 +26,8 @@ export function makeBlobs(spec: SpecOf<'blobs'>, rng: Rng) {
 
 export const blobs: DatasetDefinition<SpecOf<'blobs'>> = {
   describe: 'k Gaussian blobs in d dimensions (scikit-learn make_blobs): multi-class warm-up.',
-  load: (spec) => frameFromRaw(makeBlobs(spec, dataRng(spec.seed)), false),
+  load: (spec) => spec.randomState === undefined
+    ? frameFromRaw(makeBlobs(spec, dataRng(spec.seed)), false)
+    : frameFromPoints(sklearnBlobs(spec, spec.randomState), classNames(spec.classes)),
   facts: (spec) => ({ samples: spec.samples, classNames: classNames(spec.classes), featureNames: featureNames(spec.features) }),
 };

@@ -5,6 +5,7 @@ import { BINARY, linspace, PointSet, XY } from '../builder';
 import { frameFromRaw } from '../frame';
 import type { Rng } from '../../rng';
 import { dataRng } from '../seeds';
+import { frameFromPoints, sklearnCircles } from '../sklearn';
 import { addGaussianNoise } from './moons';
 
 export function makeCircles(samples: number, noise: number, factor: number, rng: Rng) {
@@ -18,6 +19,8 @@ export function makeCircles(samples: number, noise: number, factor: number, rng:
 
 export const circles: DatasetDefinition<SpecOf<'circles'>> = {
   describe: 'A circle inside a circle (scikit-learn make_circles): needs a curved boundary.',
-  load: (spec) => frameFromRaw(makeCircles(spec.samples, spec.noise, spec.factor, dataRng(spec.seed)), false),
+  load: (spec) => spec.randomState === undefined
+    ? frameFromRaw(makeCircles(spec.samples, spec.noise, spec.factor, dataRng(spec.seed)), false)
+    : frameFromPoints(sklearnCircles(spec.samples, spec.noise, spec.factor, spec.randomState), BINARY),
   facts: (spec) => ({ samples: spec.samples, classNames: BINARY, featureNames: XY }),
 };

@@ -166,13 +166,13 @@ export function loadCsv(spec: CsvSpec, ctx: DataContext): Frame {
     n: keep.length,
     classNames,
     notes,
-    standardise: true,
+    standardise: spec.standardize,
     impute: spec.missing === 'impute',
     fileColumns: text.header,
   };
 }
 
 export const csv: DatasetDefinition<CsvSpec> = {
-  describe: 'A CSV file in the workspace: numeric columns standardised, string columns one-hot encoded.',
+  describe: 'A CSV file in the workspace: numeric columns standardised (unless standardize is false), string columns one-hot encoded.',
   load: loadCsv,
 };

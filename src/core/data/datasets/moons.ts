@@ -4,6 +4,7 @@ import { BINARY, linspace, PointSet, XY } from '../builder';
 import { frameFromRaw } from '../frame';
 import type { Rng } from '../../rng';
 import { dataRng } from '../seeds';
+import { frameFromPoints, sklearnMoons } from '../sklearn';
 
 export function makeMoons(samples: number, noise: number, rng: Rng) {
   const outer = Math.floor(samples / 2);
@@ -22,6 +23,8 @@ export function addGaussianNoise<T extends { x: Float32Array }>(data: T, std: nu
 
 export const moons: DatasetDefinition<SpecOf<'moons'>> = {
   describe: 'Two interleaving half moons (scikit-learn make_moons): not linearly separable.',
-  load: (spec) => frameFromRaw(makeMoons(spec.samples, spec.noise, dataRng(spec.seed)), false),
+  load: (spec) => spec.randomState === undefined
+    ? frameFromRaw(makeMoons(spec.samples, spec.noise, dataRng(spec.seed)), false)
+    : frameFromPoints(sklearnMoons(spec.samples, spec.noise, spec.randomState), BINARY),
   facts: (spec) => ({ samples: spec.samples, classNames: BINARY, featureNames: XY }),
 };
