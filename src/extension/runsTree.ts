@@ -1,5 +1,5 @@
 // The "Runs" tree in the Logit Lab side bar: experiments (newest first) and their runs, across the
-// workspace folders. It refreshes when run.json files change on disk, so CLI runs show up too.
+// workspace folders. It refreshes when run manifests change on disk, so CLI runs show up too.
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { RunRecord } from '../core/engine/types';
@@ -26,7 +26,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
   private timer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly stores: () => RunHistory[]) {
-    const watcher = vscode.workspace.createFileSystemWatcher('**/.logit-lab/runs/**/{run,summary}.json');
+    const watcher = vscode.workspace.createFileSystemWatcher('**/.logit-lab/runs/**/{manifest,run,summary}.json');
     const poke = () => this.refreshSoon();
     this.disposables.push(watcher, watcher.onDidCreate(poke), watcher.onDidChange(poke), watcher.onDidDelete(poke), this.changed);
   }
@@ -35,7 +35,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     this.changed.fire(undefined);
   }
 
-  /** Debounced: a training rewrites run.json every second. */
+  /** Debounced: a run's manifest is written as it starts and ends, many runs a second in a sweep. */
   refreshSoon(ms = 500): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.refresh(), ms);
