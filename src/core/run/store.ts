@@ -128,10 +128,12 @@ export class RunStoreWriter {
   /** The run is over: epochs flushed, neuron maps and the final manifest written. */
   end(record: RunRecord): void {
     if (this.ended) return;
-    this.ended = true;
-    this.flushEpochs();
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    try {
+      this.flushEpochs();
+    } finally {
+      if (this.fd !== undefined) closeSync(this.fd);
+      this.fd = undefined;
+    }
     if (record.neuronMaps && record.grid) {
       const { units, values } = record.neuronMaps;
       const all = new Float64Array(units * (values[0]?.length ?? 0));
@@ -141,6 +143,34 @@ export class RunStoreWriter {
       writeAtomic(join(this.dir, NEURONS), gridFile({ units, n: all.length, ...layout }, packGrid(all, layout)));
     }
     this.writeManifest(record);
+    this.ended = true;
+  }
+
+  /**
+   * The last resort when the disk is full: the run's final status matters more than its pictures,
+   * so its snapshot files go to make room for the manifest (end() is then tried again).
+   */
+  dropSnapshotFiles(): void {
+    for (const e of this.onDisk) {
+      try {
+        unlinkSync(join(this.dir, SNAPSHOTS, snapshotName(e)));
+      } catch {
+        // Already gone.
+      }
+    }
+    this.onDisk.clear();
+    this.pending = [];
+  }
+
+  /**
+   * When even that fails: the manifest rewritten in place (no second file's worth of space needed),
+   * holding the run's status, message and final metrics but not its bulky parts (points, report,
+   * preprocessing). Not atomic — the last thing to try on a full disk.
+   */
+  writeStatusInPlace(record: RunRecord): void {
+    const { neuronMaps: _n, points: _p, report: _r, valPredictions: _v, preprocessing: _pre, ...slim } = headerOf(record);
+    writeFileSync(join(this.dir, MANIFEST), stringifyRunPart({ format: STORE_FORMAT, storeVersion: STORE_VERSION, ...slim }));
+    this.ended = true;
   }
 
   /** A run that failed before it started training (its data could not be prepared). */

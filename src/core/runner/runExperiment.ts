@@ -127,12 +127,24 @@ class RunInProgress {
     } catch (err) {
       this.storeError ??= err;
       const reason = (err as Error).message;
+      const full = /ENOSPC|EDQUOT/.test(reason);
       this.record.status = this.record.stopReason = 'failed';
-      this.record.message = `could not record this run in ${this.dir}: ${reason}${/ENOSPC/.test(reason) ? ' (the disk is full: free some space and train again)' : ''}`;
+      this.record.message = `could not record this run in ${this.dir}: ${reason}${full ? ' — the disk is full: free some space and train again' : ''}`;
       try {
         this.writer.end(this.record);
       } catch {
-        // The disk still says no; the message below is what the user gets.
+        // Its final status matters more than its pictures: make room and say so.
+        try {
+          this.writer.dropSnapshotFiles();
+          this.record.message += ' (its snapshot files were deleted to record this status)';
+          this.writer.end({ ...this.record, neuronMaps: undefined });
+        } catch {
+          try {
+            this.writer.writeStatusInPlace(this.record);
+          } catch {
+            // The disk still says no; the message is what the user gets.
+          }
+        }
       }
     }
     this.send({ type: 'runEnd', runId: this.run.id, run: headerOf(this.record), dir: this.dir });
@@ -202,6 +214,7 @@ async function trainAll(
     const outcome = await results[i]().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
     if (outcome === null) continue; // cancelled before it started: it never trained
     let record: RunRecord;
+    let reported = false;
     try {
       if (outcome instanceof Error) throw outcome;
       const data = dataOf(i);
@@ -217,6 +230,7 @@ async function trainAll(
       // A failed run keeps what it recorded; the experiment goes on with the next run.
       const message = err instanceof LogitLabError ? err.format() : err instanceof Error ? err.message : String(err);
       emit({ type: 'error', message: `${run.name}: ${message}` });
+      reported = true;
       if (!m.record) {
         failures.push({ id: run.id, name: run.name, message });
         runDirs.push(dir);
@@ -229,8 +243,8 @@ async function trainAll(
       }
       record = await m.end({ ...headerOf(m.record), status: 'failed', stopReason: 'failed', message });
     }
-    const storeProblem = m.failedToStore;
-    if (storeProblem) emit({ type: 'error', message: `${run.name}: ${record.message ?? storeProblem}` });
+    // A run that trained but could not be stored says so once (its record says why).
+    if (m.failedToStore && !reported) emit({ type: 'error', message: `${run.name}: ${record.message}` });
     runDirs.push(dir);
     records.push(record);
     if (opts.afterRun) {
