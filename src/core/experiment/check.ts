@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { describeData, type DataInfo } from '../data';
 import { LogitLabError, type JsonPath } from '../errors';
+import { MIN_TRAIN_SAMPLES } from '../limits';
 import { sourcePathOf, type ExpandedRun } from './expand';
 import { locatedError } from './parse';
 import type { SourceText } from './positions';
@@ -85,6 +86,14 @@ function runFindings(exp: ExperimentFile, spec: RunSpec, info: DataInfo): Findin
   const { data, training, record } = spec;
 
   const train = trainCount(info, data);
+  if (train < MIN_TRAIN_SAMPLES || data.validation + data.test > 0.9) {
+    out.push({
+      path: ['data', data.test > data.validation ? 'test' : 'validation'], severity: 'error',
+      message: `data.validation ${data.validation} + data.test ${data.test} hold out ${Math.round((data.validation + data.test) * 100)}% of the ${info.samples} samples, leaving about ${Math.max(0, train)} for training`,
+      hint: `keep data.validation + data.test at 0.9 or less and at least ${MIN_TRAIN_SAMPLES} training samples, e.g. "validation": 0.2, "test": 0.2`,
+    });
+  }
+  for (const note of info.notes ?? []) out.push({ path: ['data'], severity: 'warning', message: note });
   if (typeof training.batchSize === 'number' && training.batchSize > train) {
     out.push({
       path: ['training', 'batchSize'], severity: 'warning',

@@ -156,10 +156,12 @@ function sweepAxes(exp: ExperimentFile, report: Report): SweepAxis[] {
 }
 
 function checkVariantNames(variants: { name: string }[], report: Report): void {
+  const seen = new Set<string>();
   variants.forEach((variant, i) => {
-    if (variants.findIndex((v) => v.name === variant.name) !== i) {
+    if (seen.has(variant.name)) {
       report(['variants', i, 'name'], { target: 'value', message: `duplicate variant name "${variant.name}"`, hint: 'variant names name the runs; make each one unique' });
     }
+    seen.add(variant.name);
   });
 }
 
@@ -191,8 +193,10 @@ export function tryExpandRuns(exp: ExperimentFile, options: ExpandOptions = {}):
 
   const axes = sweepAxes(exp, report);
   const variants = exp.variants ?? [];
-  checkVariantNames(variants, report);
+  // The run limit first: past it, nothing else about the variants is worth checking.
   checkGridSize(variants.length, axes, report);
+  if (errors.length) return { runs: [], errors };
+  checkVariantNames(variants, report);
   if (errors.length) return { runs: [], errors };
 
   interface Planned { run: ExpandedRun; variantOverride?: Obj; choices: SweepChoice[] }

@@ -35,6 +35,19 @@ function enumHint(wanted: unknown, allowed: unknown[]): string {
   return guess ? `${guess} (${list})` : list;
 }
 
+/** Why a number is out of range and what to write instead; samples name their documented limit. */
+function rangeHint(issue: z.core.$ZodIssue, field: string | number | undefined, written: unknown): string | undefined {
+  if (typeof written === 'number' && !Number.isFinite(written)) return 'write an ordinary number; values beyond ±1.8e308 are read as Infinity';
+  if (issue.code === 'too_big') {
+    if (field === 'samples') return `the limit is ${Number(issue.maximum).toLocaleString('en-US')} samples per dataset, so memory and time stay bounded (README: Limits)`;
+    return issue.inclusive ? `the largest allowed value is ${String(issue.maximum)}` : `write a value below ${String(issue.maximum)}`;
+  }
+  if (issue.code === 'too_small') return issue.inclusive ? `the smallest allowed value is ${String(issue.minimum)}` : `write a value above ${String(issue.minimum)}`;
+  if (issue.code === 'invalid_type') return `write ${issue.expected === 'number' ? 'a number' : issue.expected === 'string' ? 'a string in double quotes' : `a value of type ${issue.expected}`} here`;
+  if (issue.code === 'invalid_format' || issue.code === 'not_multiple_of') return 'see the experiment schema for the allowed values';
+  return undefined;
+}
+
 /** Problems for one zod issue, reported against `schema` validating `value`. */
 export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, value: unknown): Problem[] {
   const path = issue.path as JsonPath;
@@ -89,7 +102,7 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, value:
   }
 
   if (fieldSchema) {
-    return [{ path, target: 'value', message: `expected ${describeExpected(fieldSchema)}, got ${describeValue(written)}` }];
+    return [{ path, target: 'value', message: `expected ${describeExpected(fieldSchema)}, got ${describeValue(written)}`, hint: rangeHint(issue, last, written) }];
   }
   return [{ path, target: 'value', message: issue.message }];
 }

@@ -2,9 +2,16 @@
 // schemas, and `schema/experiment.schema.json` (shipped for VS Code's jsonValidation) is generated
 // from them by `scripts/gen-schema.ts`; a unit test fails when the two drift apart.
 import { z } from 'zod';
+import { MAX_SAMPLES } from '../limits';
 
 const fraction = z.number().min(0).max(0.9);
 const seed = z.number().int().min(0);
+// Bounded so a typo (1e308, one zero too many) is refused with its location instead of generating
+// Infinity or running out of memory; the limits are documented in README "Limits".
+const samples = (byDefault: number) => z.number().int().min(4).max(MAX_SAMPLES).default(byDefault);
+const NOISE_LIMIT = 100;
+const COORDINATE_LIMIT = 1e6;
+const coordinate = z.number().min(-COORDINATE_LIMIT).max(COORDINATE_LIMIT);
 
 const common = {
   // The data has its own seed so a seed study varies only the initialisation, on the same points.
@@ -15,74 +22,74 @@ const common = {
 
 export const MoonsData = z.object({
   kind: z.literal('moons'),
-  samples: z.number().int().min(4).default(300),
-  noise: z.number().min(0).default(0.1),
+  samples: samples(300),
+  noise: z.number().min(0).max(NOISE_LIMIT).default(0.1),
   ...common,
 }).strict();
 
 export const CirclesData = z.object({
   kind: z.literal('circles'),
-  samples: z.number().int().min(4).default(300),
-  noise: z.number().min(0).default(0.05),
+  samples: samples(300),
+  noise: z.number().min(0).max(NOISE_LIMIT).default(0.05),
   factor: z.number().gt(0).lt(1).default(0.5).describe('Scale of the inner circle relative to the outer one.'),
   ...common,
 }).strict();
 
 export const BlobsData = z.object({
   kind: z.literal('blobs'),
-  samples: z.number().int().min(4).default(300),
+  samples: samples(300),
   classes: z.number().int().min(2).max(12).default(3),
   features: z.number().int().min(1).max(64).default(2),
-  std: z.number().gt(0).default(1),
-  centerBox: z.tuple([z.number(), z.number()]).default([-10, 10]),
+  std: z.number().gt(0).max(COORDINATE_LIMIT).default(1),
+  centerBox: z.tuple([coordinate, coordinate]).default([-10, 10]),
   ...common,
 }).strict();
 
 export const ClustersData = z.object({
   kind: z.literal('clusters'),
-  samples: z.number().int().min(4).default(200),
-  std: z.number().gt(0).default(0.4),
+  samples: samples(200),
+  std: z.number().gt(0).max(COORDINATE_LIMIT).default(0.4),
   ...common,
 }).strict();
 
 export const RingData = z.object({
   kind: z.literal('ring'),
-  samples: z.number().int().min(4).default(300),
+  samples: samples(300),
   ...common,
 }).strict();
 
 export const XorData = z.object({
   kind: z.literal('xor'),
-  samples: z.number().int().min(4).default(400),
+  samples: samples(400),
   noise: z.number().min(0).max(1).default(0),
   ...common,
 }).strict();
 
 export const SpiralData = z.object({
   kind: z.literal('spiral'),
-  samples: z.number().int().min(4).default(400),
+  samples: samples(400),
   noise: z.number().min(0).max(1).default(0),
   ...common,
 }).strict();
 
 export const WindowData = z.object({
   kind: z.literal('window'),
-  from: z.number().int().default(-20),
-  to: z.number().int().default(19).describe('Inclusive upper end of the integer inputs.'),
-  interval: z.tuple([z.number(), z.number()]).default([-4, 4]).describe('Open interval labelled 1.'),
+  from: z.number().int().min(-COORDINATE_LIMIT).max(COORDINATE_LIMIT).default(-20),
+  to: z.number().int().min(-COORDINATE_LIMIT).max(COORDINATE_LIMIT).default(19).describe('Inclusive upper end of the integer inputs.'),
+  interval: z.tuple([coordinate, coordinate]).default([-4, 4]).describe('Open interval labelled 1.'),
   ...common,
 }).strict();
 
 export const TabularData = z.object({
   kind: z.literal('tabular'),
-  samples: z.number().int().min(4).default(1000),
+  samples: samples(1000),
   features: z.number().int().min(1).max(256).default(10),
   rule: z.object({
-    linear: z.record(z.string().regex(/^x\d+$/), z.number()).default({ x0: 1.4, x1: -1.0 }),
-    product: z.array(z.tuple([z.string().regex(/^x\d+$/), z.string().regex(/^x\d+$/), z.number()])).default([['x2', 'x3', 0.8]]),
-    square: z.record(z.string().regex(/^x\d+$/), z.number()).default({ x4: -0.5 }),
-    noise: z.number().min(0).default(0.25),
-    bias: z.number().default(0),
+    linear: z.record(z.string().regex(/^x\d+$/), coordinate).default({ x0: 1.4, x1: -1.0 }),
+    product: z.array(z.tuple([z.string().regex(/^x\d+$/), z.string().regex(/^x\d+$/), coordinate])).default([['x2', 'x3', 0.8]]),
+    square: z.record(z.string().regex(/^x\d+$/), coordinate).default({ x4: -0.5 }),
+    noise: z.number().min(0).max(NOISE_LIMIT).default(0.25),
+    bias: coordinate.default(0),
   }).strict().default({ linear: { x0: 1.4, x1: -1.0 }, product: [['x2', 'x3', 0.8]], square: { x4: -0.5 }, noise: 0.25, bias: 0 }),
   ...common,
 }).strict();
