@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { RunRecord } from '../core/engine/types';
 import type { FromWebview, FromWorker, LiveMsg, ShowRunsMsg, ThemeMsg, ToWebview } from '../protocol';
 import { log } from './log';
+import { parseWebviewMessage } from './webviewMessages';
 
 /** Live pacing: the latest epoch per run at most every 50 ms, the latest boundary every 250 ms. */
 const EPOCH_INTERVAL_MS = 50;
@@ -99,8 +100,15 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     const target: Target = { webview, ready: false, isVisible };
     this.targets.add(target);
     webview.html = this.html(webview);
-    webview.onDidReceiveMessage((msg: FromWebview) => {
-      if (msg?.type === 'ready') {
+    webview.onDidReceiveMessage((raw: unknown) => {
+      // Checked like messages to the webview are: a malformed one is logged and dropped.
+      const parsed = parseWebviewMessage(raw);
+      if (!parsed.ok) {
+        log().warn(`Panel ${label}: ignored a message from the webview: ${parsed.reason}`);
+        return;
+      }
+      const msg: FromWebview = parsed.msg;
+      if (msg.type === 'ready') {
         target.ready = true;
         this.replay(target);
         log().info(`Panel ${label} ready: showing ${this.shown ? `${this.shown.runs.length} run(s) of ${this.shown.title}` : 'nothing yet'}${this.live.length ? ` + ${this.live.length} live message(s)` : ''}.`);
