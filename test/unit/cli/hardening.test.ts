@@ -5,7 +5,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -202,21 +202,22 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
 
 // ---- the error boundary ------------------------------------------------------------------------
 test('an internal error is one line with where to report (exit 3); --verbose adds the stack', () => {
-  // A run directory whose model.json is not JSON: not something a user wrote, so not exit 2 —
-  // it stands in for any unexpected failure inside a command.
+  // A saved preprocessing whose feature list is null: not something a user writes, so not exit 2 —
+  // it stands in for any unexpected failure (a bug) inside a command.
+  const { runDir } = trainedRun();
   const ws = workspace();
-  mkdirSync(join(ws, 'run', 'model'), { recursive: true });
-  writeFileSync(join(ws, 'run', 'model', 'model.json'), '{"modelTopology": 42}');
-  const r = run(['predict', 'run', '--input', '{"x":1}'], ws);
-  assert.ok(r.status === 2 || r.status === 3, `exit ${r.status}: ${r.stderr}`);
+  cpSync(join(runDir, 'model'), join(ws, 'run', 'model'), { recursive: true });
+  const file = join(ws, 'run', 'model', 'preprocessing.json');
+  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), features: null }));
+  const input = ['--input', '{"x":1,"city":"Berlin"}'];
+  const r = run(['predict', 'run', ...input], ws);
+  assert.equal(r.status, 3, r.stderr);
+  assert.match(r.stderr, /^internal error: TypeError: .*\n  this is a bug in Logit Lab: please report it/);
+  assert.equal(r.stderr.trim().split('\n').length, 2, 'one line and where to report');
   assert.doesNotMatch(r.stderr, STACK_LINE);
-  if (r.status === 3) {
-    assert.match(r.stderr, /^internal error: .*\n  this is a bug in Logit Lab: please report it/);
-    assert.equal(r.stderr.trim().split('\n').length, 2);
-    const verbose = run(['predict', 'run', '--input', '{"x":1}', '--verbose'], ws);
-    assert.equal(verbose.status, 3);
-    assert.match(verbose.stderr, STACK_LINE);
-  }
+  const verbose = run(['predict', 'run', ...input, '--verbose'], ws);
+  assert.equal(verbose.status, 3);
+  assert.match(verbose.stderr, STACK_LINE);
 });
 
 test('run folders of refused experiments are never made; a refused run leaves nothing behind', () => {
