@@ -7,10 +7,14 @@ export function foreignEncoding(text: string): 'UTF-16' | undefined {
   // Read as UTF-8, a UTF-16 byte-order mark becomes two replacement characters, and ASCII text
   // in UTF-16 has a NUL byte beside every character.
   if (text.startsWith('\uFFFD\uFFFD')) return 'UTF-16';
+  // Mostly-ASCII UTF-16 without a mark: NULs on every other byte (one parity only), unlike binary data.
   const head = text.slice(0, 512);
-  let nuls = 0;
-  for (let i = 0; i < head.length; i++) if (head.charCodeAt(i) === 0) nuls++;
-  return head.length >= 2 && nuls >= head.length / 4 ? 'UTF-16' : undefined;
+  if (head.length < 4) return undefined;
+  const nuls = [0, 0];
+  for (let i = 0; i < head.length; i++) if (head.charCodeAt(i) === 0) nuls[i % 2]++;
+  const half = head.length / 2;
+  const alternating = (a: number, b: number) => a >= 0.9 * Math.floor(half) && b <= 0.1 * half;
+  return alternating(nuls[0], nuls[1]) || alternating(nuls[1], nuls[0]) ? 'UTF-16' : undefined;
 }
 
 /** Offset of the first `[` or `{` deeper than `maxDepth`, outside strings and comments; -1 if none. */
