@@ -14,10 +14,10 @@ import { guardCommand } from '../../../src/extension/commandBoundary';
 test('user errors exit 2 with their location; OS errors a user can fix too; anything else exits 3 in one line', () => {
   const user = new LogitLabError('bad noise', { location: { file: 'e.json', line: 3, column: 7 }, jsonPath: ['data', 'noise'], hint: 'use 0.1' });
   const table: [unknown, number, RegExp][] = [
-    [user, EXIT.badInput, /^e\.json:3:7: bad noise \(at data\.noise\)\n  hint: use 0\.1$/],
-    [Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: '/out/run.json' }), EXIT.badInput, /^\/out\/run\.json: no space left on device, write\n  hint: the disk is full/],
-    [Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES', path: '/x' }), EXIT.badInput, /permission denied.*\n  hint: check the file's permissions/],
-    [new TypeError("Cannot read properties of null (reading 'x')"), EXIT.internal, /^internal error: TypeError: Cannot read properties of null \(reading 'x'\)\n  this is a bug in Logit Lab/],
+    [user, EXIT.badInput, /^e\.json:3:7: bad noise \(at data\.noise\)\n {2}hint: use 0\.1$/],
+    [Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: '/out/run.json' }), EXIT.badInput, /^\/out\/run\.json: no space left on device, write\n {2}hint: the disk is full/],
+    [Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES', path: '/x' }), EXIT.badInput, /permission denied.*\n {2}hint: check the file's permissions/],
+    [new TypeError("Cannot read properties of null (reading 'x')"), EXIT.internal, /^internal error: TypeError: Cannot read properties of null \(reading 'x'\)\n {2}this is a bug in Logit Lab/],
     [new RangeError('Maximum call stack size exceeded'), EXIT.internal, /^internal error: RangeError: Maximum call stack size exceeded\n/],
     ['a thrown string', EXIT.internal, /^internal error: a thrown string\n/],
     [undefined, EXIT.internal, /^internal error: undefined\n/],
