@@ -1,9 +1,9 @@
 // `logit-lab lint` — lint .py and .ipynb files, print like Ruff / JSON / SARIF, optionally --fix.
-import { readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { classifyError } from '../core/boundary';
 import { LogitLabError } from '../core/errors';
-import { foreignEncoding } from '../core/text-guards';
+import { readLintableFile } from '../core/lint/read';
 import { sanitize } from './sanitize';
 import {
   ALL_RULES,
@@ -105,29 +105,13 @@ function splitCodes(s: string | undefined): string[] | undefined {
   return s ? s.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean) : undefined;
 }
 
-/**
- * The text of a file to lint. The type is checked before reading, so a FIFO named x.py is refused
- * instead of blocking the run; a file in another encoding is refused instead of "All checks passed!".
- */
-export function readLintable(abs: string): string {
-  const st = statSync(abs);
-  if (!st.isFile()) {
-    const kind = st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
-    throw new LogitLabError(`${kind}, not a source file: skipped`, { hint: 'lint regular .py and .ipynb files' });
-  }
-  const text = readFileSync(abs, 'utf8');
-  if (foreignEncoding(text)) throw new LogitLabError('the file is encoded as UTF-16, not UTF-8: not linted', { hint: 'save it as UTF-8 (PEP 3120: Python source is UTF-8)' });
-  if (text.includes('\u0000')) throw new LogitLabError('the file holds NUL bytes (a binary file?): not linted', { hint: 'lint Python source files' });
-  return text.replace(/^\uFEFF/, '');
-}
-
 async function lintFile(abs: string, config: LintConfig): Promise<Diagnostic[]> {
-  const text = readLintable(abs);
+  const text = await readLintableFile(abs);
   return abs.endsWith('.ipynb') ? lintNotebook(text, { config }, abs) : lintText(text, { config });
 }
 
 async function fixFile(abs: string, config: LintConfig): Promise<number> {
-  const text = readLintable(abs);
+  const text = await readLintableFile(abs);
   if (abs.endsWith('.ipynb')) {
     // One pass per notebook: group safe fixes by cell and apply them to each cell's source.
     const diags = (await lintNotebook(text, { config }, abs)).filter((d) => d.fix?.safe && d.cell !== undefined);
