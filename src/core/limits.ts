@@ -17,3 +17,5 @@ export const MAX_EXPERIMENT_BYTES = 4 * 1024 * 1024;
 export const MAX_JSON_DEPTH = 64;
 /** Fewest training samples a run may be left with after the validation and test splits. */
 export const MIN_TRAIN_SAMPLES = 2;
+/** Trainable parameters of one model (16k-wide layers stacked deep would exhaust memory). */
+export const MAX_PARAMS = 10_000_000;

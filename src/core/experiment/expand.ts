@@ -138,7 +138,7 @@ function sweepAxes(exp: ExperimentFile, report: Report): SweepAxis[] {
   const axes: SweepAxis[] = [];
   for (const [key, values] of Object.entries(exp.sweep ?? {})) {
     if (key === 'name') {
-      report(['sweep', key], { target: 'key', message: 'the run name cannot be swept: each run is named after its variant and sweep values' });
+      report(['sweep', key], { target: 'key', message: 'the run name cannot be swept: each run is named after its variant and sweep values', hint: 'remove "name" from the sweep; use variants for named runs' });
     } else if (!SWEEPABLE.includes(key)) {
       report(['sweep', key], {
         target: 'key',

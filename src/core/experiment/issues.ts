@@ -81,7 +81,7 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, value:
 
   // A required key that is not written at all.
   if (written === undefined && path.length > 0 && issue.code === 'invalid_type') {
-    return [{ path, target: 'value', message: `${where(parentPath)} needs ${code(String(last))}: ${describeExpected(fieldSchema)}` }];
+    return [{ path, target: 'value', message: `${where(parentPath)} needs ${code(String(last))}: ${describeExpected(fieldSchema)}`, hint: `add "${String(last)}" to ${where(parentPath)}` }];
   }
 
   if (issue.code === 'invalid_value') {
@@ -94,15 +94,15 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, value:
     const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
     const exact = issue.code === 'too_small' ? (issue as { exact?: boolean }).exact : (issue as { exact?: boolean }).exact;
     const what = exact ? 'exactly' : issue.code === 'too_small' ? 'at least' : 'at most';
-    return [{ path, target: 'value', message: `expected ${what} ${bound} item${Number(bound) === 1 ? '' : 's'} in ${where(path)}, got ${n}` }];
+    return [{ path, target: 'value', message: `expected ${what} ${bound} item${Number(bound) === 1 ? '' : 's'} in ${where(path)}, got ${n}`, hint: issue.code === 'too_small' ? 'add items to the list' : 'remove items from the list' }];
   }
 
   if (issue.code === 'invalid_key') {
-    return [{ path, target: 'key', message: `invalid key ${code(String(last))} in ${where(parentPath)}: expected a key matching the schema (${issue.message})` }];
+    return [{ path, target: 'key', message: `invalid key ${code(String(last))} in ${where(parentPath)}: expected a key matching the schema (${issue.message})`, hint: 'feature names are x0, x1, …' }];
   }
 
   if (fieldSchema) {
-    return [{ path, target: 'value', message: `expected ${describeExpected(fieldSchema)}, got ${describeValue(written)}`, hint: rangeHint(issue, last, written) }];
+    return [{ path, target: 'value', message: `expected ${describeExpected(fieldSchema)}, got ${describeValue(written)}`, hint: rangeHint(issue, last, written) ?? `write ${describeExpected(fieldSchema)}` }];
   }
-  return [{ path, target: 'value', message: issue.message }];
+  return [{ path, target: 'value', message: issue.message, hint: 'see schema/experiment.schema.json for what this field takes' }];
 }

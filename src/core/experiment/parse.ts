@@ -125,7 +125,7 @@ export function parseExperiment(text: string, file: string): ParseResult {
     return { errors: [new LogitLabError('the experiment file is empty', { location: source.rangeLocation(0, 0), hint: 'start with { "name": "…", "data": { "kind": "moons" } }', severity: 'error' })], source };
   }
   if (root.type !== 'object') {
-    return { errors: [new LogitLabError(`an experiment file is a JSON object, got ${root.type === 'array' ? 'a list' : `a ${root.type}`}`, { location: source.rangeLocation(root.offset, root.length), severity: 'error' })], source };
+    return { errors: [new LogitLabError(`an experiment file is a JSON object, got ${root.type === 'array' ? 'a list' : `a ${root.type}`}`, { location: source.rangeLocation(root.offset, root.length), hint: 'start with { "name": "…", "data": { "kind": "moons" } }', severity: 'error' })], source };
   }
 
   const raw: unknown = getNodeValue(root);

@@ -121,7 +121,7 @@ export const Activation = z.enum(['relu', 'tanh', 'sigmoid', 'leaky-relu', 'gelu
 export type Activation = z.infer<typeof Activation>;
 
 export const ModelSpec = z.object({
-  hidden: z.array(z.number().int().min(1).max(4096)).default([16]).describe('Hidden layer widths; [] is logistic regression.'),
+  hidden: z.array(z.number().int().min(1).max(4096)).max(64).default([16]).describe('Hidden layer widths; [] is logistic regression.'),
   activation: Activation.default('relu'),
   dropout: z.number().min(0).lt(1).default(0),
   init: z.enum(['he', 'glorot', 'torch']).default('he').describe('he / glorot, or torch: PyTorch nn.Linear default (uniform ±1/√fan_in).'),
@@ -162,7 +162,7 @@ export const RecordSpec = z.object({
   every: z.number().int().min(1).default(10).describe('Record a boundary snapshot every N epochs (and at the last one).'),
   grid: z.number().int().min(8).max(400).default(100).describe('Boundary grid resolution per axis.'),
   features: z.tuple([z.string(), z.string()]).optional().describe('The two features of the 2-D boundary slice when there are more than two.'),
-  margin: z.number().min(0).default(0.5).describe('Margin around the data bounds, in feature units.'),
+  margin: z.number().min(0).max(COORDINATE_LIMIT).default(0.5).describe('Margin around the data bounds, in feature units.'),
 }).strict();
 export type RecordSpec = z.infer<typeof RecordSpec>;
 

@@ -1,7 +1,7 @@
 // Seeded, time-bounded fuzzing of experiment files and notebooks: mutated texts (random edits,
 // hostile values at random places) go through the checker (and data preparation when they pass)
-// and through the notebook linter. Every input must end in an error — a LogitLabError, located
-// when it is about the experiment file — or a result; anything else is a crash and fails the test.
+// and through the notebook linter. Every input must end in an error — a LogitLabError, located and
+// with a hint when it is about the experiment file — or a result; anything else is a crash and fails the test.
 // FUZZ_SEED and FUZZ_MS change the seed and the time budget (per part); the tally is printed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -118,6 +118,7 @@ test('fuzz: experiment files end in a located error or a result, never a crash',
       for (const e of errors) {
         assert.ok(e instanceof LogitLabError, 'diagnostics are LogitLabErrors');
         assert.ok(e.details.location && e.details.location.line >= 1, `an unlocated error: ${e.format()}`);
+        assert.ok(e.hint, `an error without a hint: ${e.format()}`);
       }
       if (errors.length) {
         tally.errors++;
