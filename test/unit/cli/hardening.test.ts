@@ -5,7 +5,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -48,7 +48,11 @@ interface Case {
   says: RegExp;
   /** Seconds it may take at most (limits are checked before any work). */
   within?: number;
+  /** Makes what `files` cannot (a FIFO, a folder). */
+  setup?: (ws: string) => void;
 }
+
+const mkfifo = (path: string) => assert.equal(spawnSync('mkfifo', [path]).status, 0, 'mkfifo');
 
 const FILE = 'e.experiment.json';
 const trainCases: Case[] = [
@@ -71,12 +75,16 @@ const trainCases: Case[] = [
   { name: 'UTF-16 CSV', files: { [FILE]: experiment({ data: { kind: 'csv', path: 'u.csv', target: 'y' } }), 'u.csv': utf16(csv('x,y', 20, (i) => `${i},${i % 2}`)) }, args: ['train', FILE], exit: 2, says: /u\.csv is encoded as UTF-16, not UTF-8 \(at data\.path\)\n {2}hint:/ },
   { name: 'a model of 33M parameters', files: { [FILE]: experiment({ model: { hidden: [4096, 4096, 4096] } }) }, args: ['train', FILE], exit: 2, says: /e\.experiment\.json:1:\d+: this model would have 33,579,009 parameters, more than the limit of 10,000,000 \(at model\.hidden\)\n {2}hint:/, within: 10 },
   { name: 'missing experiment file', files: {}, args: ['train', 'nope.experiment.json'], exit: 2, says: /nope\.experiment\.json: no such experiment file\n {2}hint:/ },
+  { name: 'a FIFO named like an experiment file (must not hang)', files: {}, setup: (ws) => mkfifo(join(ws, FILE)), args: ['train', FILE], exit: 2, says: /e\.experiment\.json:1:1: this is a named pipe \(FIFO\), not an experiment file\n {2}hint:/, within: 20 },
+  { name: 'a folder named like an experiment file', files: {}, setup: (ws) => mkdirSync(join(ws, FILE)), args: ['train', FILE], exit: 2, says: /e\.experiment\.json:1:1: this is a folder, not an experiment file\n {2}hint:/ },
+  { name: 'a FIFO as the CSV file (must not hang)', files: { [FILE]: experiment({ data: { kind: 'csv', path: 'f.csv', target: 'y' } }) }, setup: (ws) => mkfifo(join(ws, 'f.csv')), args: ['train', FILE], exit: 2, says: /e\.experiment\.json:1:\d+: .*f\.csv.* (is not a file|not a regular file).*\(at data\.path\)\n {2}hint:/, within: 20 },
   { name: '--epochs 0', files: { [FILE]: experiment({}) }, args: ['train', FILE, '--epochs', '0'], exit: 2, says: /--epochs expects a whole number ≥ 1, got "0"/ },
 ];
 
 for (const c of trainCases) {
   test(`train: ${c.name} → exit ${c.exit}, located, no stack`, () => {
     const ws = workspace(c.files);
+    c.setup?.(ws);
     const started = Date.now();
     const r = run([...c.args, '-q', '--out', 'out', '--no-png'], ws);
     assert.equal(r.status, c.exit, r.stderr.slice(0, 2000));
@@ -219,6 +227,14 @@ test('an internal error is one line with where to report (exit 3); --verbose add
   const verbose = run(['predict', 'run', ...input, '--verbose'], ws);
   assert.equal(verbose.status, 3);
   assert.match(verbose.stderr, STACK_LINE);
+});
+
+test('an --out below a file is an OS error a user can fix: exit 2, one message and a hint', () => {
+  const ws = workspace({ [FILE]: experiment({}), afile: 'x' });
+  const r = run(['train', FILE, '-q', '--out', 'afile/out'], ws);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /afile\/out: not a directory.*\n {2}hint: a part of the path is a file, not a folder/);
+  assert.doesNotMatch(r.stderr, STACK_LINE);
 });
 
 test('run folders of refused experiments are never made; a refused run leaves nothing behind', () => {

@@ -19,7 +19,12 @@ interface ParsedRecord {
 }
 
 export function readCsv(file: string, shownPath: string): CsvText {
-  const size = fs.statSync(file).size;
+  const st = fs.statSync(file);
+  if (!st.isFile()) {
+    // Checked before reading: reading a FIFO would block forever.
+    throw new LogitLabError(`${shownPath} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, not a CSV file`, { jsonPath: ['data', 'path'], hint: 'data.path names a .csv file' });
+  }
+  const size = st.size;
   if (size > MAX_CSV_BYTES) {
     throw new LogitLabError(`${shownPath} is ${(size / 1024 / 1024).toFixed(0)} MB, more than the limit of ${MAX_CSV_BYTES / 1024 / 1024} MB`, {
       jsonPath: ['data', 'path'],
