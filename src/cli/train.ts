@@ -7,7 +7,7 @@ import { dirname, relative, resolve, isAbsolute } from 'node:path';
 import pc from 'picocolors';
 import { gridThreadBeside, runExperiment, threadsBeside, type ExperimentResult } from '../core/runner';
 import { LogitLabError } from '../core/errors';
-import { loadExperiment } from '../core/experiment';
+import { loadExperiment, type LoadedExperiment } from '../core/experiment';
 import type { BackendChoice, RunRecord } from '../core/engine/types';
 import type { FromWorker } from '../protocol';
 import { writeExperimentReport, writeRunPictures } from '../report/artifacts';
@@ -52,9 +52,9 @@ export async function trainCommand(file: string, opts: TrainCliOptions): Promise
 
   // Checked before any work starts: errors (limits included) exit 2 here, warnings are shown now
   // and carried in the JSON output.
-  let warnings: CliWarning[];
+  let loaded: LoadedExperiment;
   try {
-    warnings = loadExperiment(path, workspaceRoot).diagnostics.map(toCliWarning);
+    loaded = loadExperiment(path, workspaceRoot);
   } catch (err) {
     if (err instanceof LogitLabError) {
       process.stderr.write(sanitize(err.format()) + '\n');
@@ -62,6 +62,7 @@ export async function trainCommand(file: string, opts: TrainCliOptions): Promise
     }
     throw err;
   }
+  const warnings = loaded.diagnostics.map(toCliWarning);
   if (!opts.quiet) for (const w of warnings) process.stderr.write(sanitize(formatWarning(w)) + '\n');
 
   let result: ExperimentResult;
@@ -81,6 +82,7 @@ export async function trainCommand(file: string, opts: TrainCliOptions): Promise
   for (const [signal, handler] of handlers) process.on(signal, handler);
   try {
     result = await runExperiment(path, {
+      loaded, // checked once (a CSV is read and prepared for the check)
       workspaceRoot,
       backend: opts.backend,
       outDir: opts.out ? resolve(opts.out) : undefined,

@@ -4,7 +4,7 @@
 // what it had recorded. The CLI and the VS Code worker are both thin shells around this.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { loadExperiment, type ExpandedRun } from '../experiment';
+import { loadExperiment, type ExpandedRun, type LoadedExperiment } from '../experiment';
 import { prepare } from '../data';
 import type { PreparedData } from '../data/types';
 import { canTrainTogether, initBackend, trainEnsemble, trainRun, saveModel, type SnapshotOffload, type TrainOptions, type TrainResult } from '../engine';
@@ -50,6 +50,8 @@ export interface RunExperimentOptions {
    * trains on. Not used by runs on a pool of threads: their cores are taken already.
    */
   gridThread?: SnapshotOffload;
+  /** The experiment as the caller already loaded and checked it (the CLI, to show its warnings first). */
+  loaded?: LoadedExperiment;
 }
 
 export interface ExperimentResult {
@@ -67,7 +69,7 @@ export interface ExperimentResult {
 export async function runExperiment(file: string, opts: RunExperimentOptions): Promise<ExperimentResult> {
   const emit = opts.emit ?? (() => {});
   const experimentPath = resolve(file);
-  const { experiment, runs } = loadExperiment(experimentPath, resolve(opts.workspaceRoot));
+  const { experiment, runs } = opts.loaded ?? loadExperiment(experimentPath, resolve(opts.workspaceRoot));
   const outDir = resolve(opts.outDir ?? defaultOutDir(opts.workspaceRoot, experiment.name));
   mkdirSync(outDir, { recursive: true });
 
