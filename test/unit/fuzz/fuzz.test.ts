@@ -5,6 +5,7 @@
 // FUZZ_SEED and FUZZ_MS change the seed and the time budget (per part); the tally is printed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -173,6 +174,33 @@ test('fuzz: notebooks end in a LogitLabError or diagnostics, never a crash', { t
   report(t, 'notebooks', tally);
   assert.ok(tally.tried > 50, `only ${tally.tried} inputs in ${BUDGET_MS} ms`);
   assert.ok(tally.results > 0 && tally.errors > 0, 'the mutations reach both outcomes');
+  assert.equal(tally.crashes.length, 0, tally.crashes.slice(0, 3).map((c) => c.error).join('\n\n'));
+});
+
+test('fuzz through the CLI: mutated experiments train or exit 2, never a stack trace or exit 3', { timeout: BUDGET_MS * 6 + 120_000 }, (t) => {
+  const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  const ws = mkdtempSync(join(tmpdir(), 'logit-lab-fuzz-cli-'));
+  const seeds = corpus(join(root, 'examples'), '.experiment.json');
+  const rng = new Rng(SEED + 2);
+  const tally = newTally();
+  const started = Date.now();
+  while (Date.now() - started < BUDGET_MS && tally.tried < 40) {
+    const text = mutate(pick(rng, seeds), rng);
+    const file = join(ws, `f${tally.tried}.experiment.json`);
+    writeFileSync(file, text);
+    // Keep the trainings small: big datasets are the limits' business, tested on their own.
+    const { runs } = diagnoseExperimentText(text, file, ws);
+    if (runs.some((r) => 'samples' in r.spec.data && r.spec.data.samples > 5000) || runs.length > 20) continue;
+    tally.tried++;
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'logit-lab.js'), 'train', file, '-q', '--epochs', '1', '--no-png', '--threads', '1', '--out', join(ws, `out${tally.tried}`)], { cwd: ws, encoding: 'utf8', timeout: 60_000 });
+    const stack = /^\s+at .+:\d+:\d+\)?$/m.test(r.stderr);
+    if (r.status === 2) tally.errors++;
+    else if (r.status === 0 || r.status === 1) tally.results++;
+    if (stack || r.status === null || r.status > 2) tally.crashes.push({ input: text, error: `exit ${r.status} ${r.signal ?? ''}\n${r.stderr}` });
+  }
+  report(t, 'experiment files through the CLI', tally);
+  assert.ok(tally.tried >= 5, `only ${tally.tried} inputs`);
   assert.equal(tally.crashes.length, 0, tally.crashes.slice(0, 3).map((c) => c.error).join('\n\n'));
 });
 
