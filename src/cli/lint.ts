@@ -1,7 +1,10 @@
 // `logit-lab lint` — lint .py and .ipynb files, print like Ruff / JSON / SARIF, optionally --fix.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { classifyError } from '../core/boundary';
 import { LogitLabError } from '../core/errors';
+import { readLintableFile } from '../core/lint/read';
+import { sanitize } from './sanitize';
 import {
   ALL_RULES,
   applyFixes,
@@ -30,30 +33,72 @@ export interface LintCommandOptions {
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.ipynb_checkpoints', '.tox', '.mypy_cache']);
 
-/** Every .py / .ipynb under the given paths, sorted, skipping virtualenvs and caches. */
-export function collectFiles(paths: string[], cwd: string): string[] {
+/** A path that could not be linted, and why; the run goes on with the others. */
+export interface FileError {
+  file: string; // absolute
+  message: string;
+}
+
+const isLintable = (p: string) => p.endsWith('.py') || p.endsWith('.ipynb');
+
+/**
+ * Every .py / .ipynb under the given paths, sorted, skipping virtualenvs and caches. A path that
+ * cannot be visited (missing, a dangling link, a loop of links, unreadable) is an error of its own;
+ * a folder reached twice through links is visited once.
+ */
+export function collectLintTargets(paths: string[], cwd: string): { files: string[]; errors: FileError[] } {
   const out: string[] = [];
+  const errors: FileError[] = [];
+  const seenDirs = new Set<string>();
   const visit = (p: string, explicit: boolean) => {
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) if (!SKIP_DIRS.has(name)) visit(join(p, name), false);
-    } else if (explicit || p.endsWith('.py') || p.endsWith('.ipynb')) out.push(p);
-  };
-  for (const p of paths.length ? paths : ['.']) {
-    const abs = resolve(cwd, p);
+    let st;
     try {
-      statSync(abs);
-    } catch {
-      throw new LogitLabError(`No such file or directory: ${p}`, { hint: 'Pass .py/.ipynb files or folders that contain them.' });
+      st = statSync(p);
+    } catch (err) {
+      // A missing explicit path, or a broken link named like Python code: say so. Other broken
+      // entries in a folder (say, a dangling link to a log file) are not the linter's business.
+      if (explicit || isLintable(p)) errors.push({ file: p, message: unreadable(err, explicit) });
+      return;
     }
-    visit(abs, true);
-  }
-  return [...new Set(out)];
+    if (st.isDirectory()) {
+      let real: string;
+      let names: string[];
+      try {
+        real = realpathSync(p);
+        names = readdirSync(p).sort();
+      } catch (err) {
+        errors.push({ file: p, message: unreadable(err, explicit) });
+        return;
+      }
+      if (seenDirs.has(real)) return;
+      seenDirs.add(real);
+      for (const name of names) if (!SKIP_DIRS.has(name)) visit(join(p, name), false);
+    } else if (explicit || isLintable(p)) out.push(p);
+  };
+  for (const p of paths.length ? paths : ['.']) visit(resolve(cwd, p), true);
+  return { files: [...new Set(out)], errors };
+}
+
+/** Every .py / .ipynb under the given paths; throws on the first path that cannot be visited. */
+export function collectFiles(paths: string[], cwd: string): string[] {
+  const { files, errors } = collectLintTargets(paths, cwd);
+  if (errors.length) throw new LogitLabError(errors[0].message, { hint: 'Pass .py/.ipynb files or folders that contain them.' });
+  return files;
+}
+
+function unreadable(err: unknown, explicit: boolean): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return explicit ? 'No such file or directory' : 'a symbolic link to a file that does not exist';
+  if (code === 'ELOOP') return 'a loop of symbolic links';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return classifyError(err).message;
 }
 
 interface FileResult {
   file: string; // relative to cwd
   diagnostics: Diagnostic[];
+  /** Set when the file could not be linted (or fixed); its diagnostics are then those found before. */
+  error?: string;
 }
 
 function splitCodes(s: string | undefined): string[] | undefined {
@@ -61,12 +106,12 @@ function splitCodes(s: string | undefined): string[] | undefined {
 }
 
 async function lintFile(abs: string, config: LintConfig): Promise<Diagnostic[]> {
-  const text = readFileSync(abs, 'utf8');
+  const text = await readLintableFile(abs);
   return abs.endsWith('.ipynb') ? lintNotebook(text, { config }, abs) : lintText(text, { config });
 }
 
 async function fixFile(abs: string, config: LintConfig): Promise<number> {
-  const text = readFileSync(abs, 'utf8');
+  const text = await readLintableFile(abs);
   if (abs.endsWith('.ipynb')) {
     // One pass per notebook: group safe fixes by cell and apply them to each cell's source.
     const diags = (await lintNotebook(text, { config }, abs)).filter((d) => d.fix?.safe && d.cell !== undefined);
@@ -96,23 +141,50 @@ export async function runLintCommand(paths: string[], options: LintCommandOption
     for (const code of [...(cli.select ?? []), ...(cli.ignore ?? [])]) {
       if (!ALL_RULES.some((r) => r.code.startsWith(code))) options.stderr(`warning: no rule matches "${code}"\n`);
     }
-    const files = collectFiles(paths, options.cwd);
-    const results: FileResult[] = [];
+    const { files, errors } = collectLintTargets(paths, options.cwd);
+    const shown = (abs: string) => relative(options.cwd, abs) || abs;
+    const results: FileResult[] = errors.map((e) => ({ file: shown(e.file), diagnostics: [], error: e.message }));
     let fixed = 0;
+    // Each file inside its own boundary: one that cannot be read, parsed or fixed is reported with
+    // its name and the run goes on, so no other file's findings (or applied fixes) are lost.
     for (const abs of files) {
-      const config = mergeConfig(loadPyprojectConfig(abs).config, cli);
-      if (options.fix) fixed += await fixFile(abs, config);
-      results.push({ file: relative(options.cwd, abs) || abs, diagnostics: await lintFile(abs, config) });
+      const result: FileResult = { file: shown(abs), diagnostics: [] };
+      results.push(result);
+      try {
+        const config = mergeConfig(loadPyprojectConfig(abs).config, cli);
+        if (options.fix) {
+          try {
+            fixed += await fixFile(abs, config);
+          } catch (err) {
+            result.error = `could not apply fixes: ${fileErrorMessage(err, abs)}`;
+          }
+        }
+        result.diagnostics = await lintFile(abs, config);
+      } catch (err) {
+        result.error = fileErrorMessage(err, abs);
+      }
     }
+    results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const failed = results.filter((r) => r.error);
+    // Like Ruff: files that could not be linted on stderr, findings on stdout.
+    for (const r of failed) options.stderr(sanitize(`error: ${r.file}: ${r.error}`) + '\n');
     const total = results.reduce((n, r) => n + r.diagnostics.length, 0);
     if (options.format === 'json') options.stdout(JSON.stringify(toJson(results), null, 2) + '\n');
     else if (options.format === 'sarif') options.stdout(JSON.stringify(toSarif(results), null, 2) + '\n');
-    else options.stdout(toText(results, fixed));
-    return total > 0 ? 1 : 0;
+    else options.stdout(sanitize(toText(results, fixed)));
+    return failed.length > 0 ? 2 : total > 0 ? 1 : 0;
   } catch (e) {
-    options.stderr(`error: ${e instanceof LogitLabError ? e.format() : (e as Error).message}\n`);
-    return 2;
+    options.stderr(sanitize(`error: ${e instanceof LogitLabError ? e.format() : classifyError(e).message}`) + '\n');
+    return e instanceof LogitLabError ? 2 : 3;
   }
+}
+
+function fileErrorMessage(err: unknown, abs: string): string {
+  // The file is named once, in front of the message: drop it from messages that name it again.
+  if (err instanceof LogitLabError) return (err.hint ? `${err.message} — ${err.hint}` : err.message).replace(`${abs} is `, '').replace(`${abs}: `, '');
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code) return unreadable(err, true);
+  return classifyError(err).message.replace(/\n\s*/g, ' — ');
 }
 
 function where(r: FileResult, d: Diagnostic): string {
@@ -130,17 +202,21 @@ function toText(results: FileResult[], fixed: number): string {
       lines.push(`${where(r, d)}: ${d.code} ${d.fix?.safe ? '[*] ' : ''}${d.message}`);
     }
   }
+  const failed = results.filter((r) => r.error);
   if (fixed) lines.push(`Fixed ${fixed} error${fixed === 1 ? '' : 's'}.`);
   if (total) {
     lines.push(`Found ${total} error${total === 1 ? '' : 's'}${fixed ? ' remaining' : ''}.`);
     if (fixable) lines.push(`[*] ${fixable} fixable with the \`--fix\` option.`);
-  } else lines.push('All checks passed!');
+  } else if (!failed.length) lines.push('All checks passed!');
+  if (failed.length) lines.push(`${failed.length} file${failed.length === 1 ? '' : 's'} could not be linted (see the errors above).`);
   return lines.join('\n') + '\n';
 }
 
 function toJson(results: FileResult[]) {
-  return results.flatMap((r) =>
-    r.diagnostics.map((d) => ({
+  return results.flatMap((r) => [
+    // A file that could not be linted is an entry of its own (code null, like Ruff's read errors).
+    ...(r.error ? [{ file: r.file, line: 1, column: 1, code: null, name: 'file-error', severity: 'error', message: r.error, fixable: false }] : []),
+    ...r.diagnostics.map((d) => ({
       file: r.file,
       ...(d.cell !== undefined ? { cell: d.cell } : {}),
       line: d.line,
@@ -153,7 +229,7 @@ function toJson(results: FileResult[]) {
       message: d.message,
       fixable: !!d.fix,
     })),
-  );
+  ]);
 }
 
 function toSarif(results: FileResult[]) {
@@ -171,6 +247,14 @@ function toSarif(results: FileResult[]) {
     runs: [
       {
         tool: { driver: { name: 'logit-lab', informationUri: 'https://github.com/logit-lab/logit-lab', version: '0.1.0', rules } },
+        invocations: [{
+          executionSuccessful: results.every((r) => !r.error),
+          toolExecutionNotifications: results.filter((r) => r.error).map((r) => ({
+            level: 'error',
+            message: { text: r.error },
+            locations: [{ physicalLocation: { artifactLocation: { uri: r.file.split('\\').join('/') } } }],
+          })),
+        }],
         results: results.flatMap((r) =>
           r.diagnostics.map((d) => ({
             ruleId: d.code,

@@ -1,15 +1,40 @@
 // `logit-lab train|lint|predict` — the same core as the extension, for terminals and CI.
+// Exit codes: 0 done, 1 a run diverged or failed, 2 bad input, 3 an internal error (a bug),
+// 128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
 import { Command, Option } from 'commander';
+import { describeFailure, EXIT } from '../core/boundary';
 import { trainCommand } from './train';
 import { predictCommand } from './predict';
 import { runLintCommand } from './lint';
+import { sanitize } from './sanitize';
 
 const program = new Command();
 program
   .name('logit-lab')
   .description('Train and inspect neural-network classifiers from experiment files; lint PyTorch classifier code.')
   .version('0.1.0')
+  .option('--verbose', 'show the stack trace of an internal error')
   .showHelpAfterError();
+
+let verbose = process.argv.includes('--verbose');
+
+/**
+ * The CLI's error boundary: every command runs inside it, so a user error ends in its located
+ * message and exit 2, and anything else in one line, exit 3 and where to report it.
+ */
+async function guarded(command: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await command();
+  } catch (err) {
+    fail(err);
+  }
+}
+
+function fail(err: unknown): void {
+  const { text, exitCode } = describeFailure(err, { verbose });
+  process.stderr.write(sanitize(text) + '\n');
+  process.exitCode = exitCode;
+}
 
 program
   .command('train')
@@ -24,9 +49,8 @@ program
   .option('--no-png', 'do not write PNG pictures')
   .option('--keep <n>', 'keep the newest N experiments in .logit-lab/runs, deleting older ones after training (the extension\'s logitLab.runs.keep; default: that setting in .vscode/settings.json, else 20); not used with --out', (v) => parsePositiveInt(v, '--keep'))
   .option('--threads <n>', 'train the runs of a sweep or seed study side by side on this many threads (default: one per core but one, for experiments big enough to gain; 1 = one after another)', (v) => parsePositiveInt(v, '--threads'))
-  .action(async (file: string, opts) => {
-    process.exitCode = await trainCommand(file, opts);
-  });
+  .option('--verbose', 'show the stack trace of an internal error')
+  .action((file: string, opts) => guarded(() => trainCommand(file, opts)));
 
 program
   .command('predict')
@@ -35,9 +59,8 @@ program
   .option('-i, --input <json>', 'one row as JSON, e.g. \'{"age": 60, "thal": "fixed"}\', or an array of rows')
   .option('--csv <file>', 'a CSV file of rows')
   .option('--json', 'print JSON')
-  .action(async (runDir: string, opts) => {
-    process.exitCode = await predictCommand(runDir, opts);
-  });
+  .option('--verbose', 'show the stack trace of an internal error')
+  .action((runDir: string, opts) => guarded(() => predictCommand(runDir, opts)));
 
 program
   .command('lint')
@@ -47,33 +70,43 @@ program
   .option('--select <codes>', 'comma-separated rule codes or prefixes to enable (e.g. LL1,LL201)')
   .option('--ignore <codes>', 'comma-separated rule codes or prefixes to disable')
   .option('--fix', 'apply safe fixes')
-  .action(async (paths: string[], opts) => {
-    process.exitCode = await runLintCommand(paths, {
-      format: opts.format,
-      select: opts.select,
-      ignore: opts.ignore,
-      fix: !!opts.fix,
-      cwd: process.cwd(),
-      stdout: (s) => process.stdout.write(s),
-      stderr: (s) => process.stderr.write(s),
-    });
-  });
+  .option('--verbose', 'show the stack trace of an internal error')
+  .action((paths: string[], opts) => guarded(() => runLintCommand(paths, {
+    format: opts.format,
+    select: opts.select,
+    ignore: opts.ignore,
+    fix: !!opts.fix,
+    cwd: process.cwd(),
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+  })));
 
 function parsePositiveInt(v: string, flag: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) {
-    process.stderr.write(`error: ${flag} expects a whole number ≥ 1, got "${v}"\n`);
-    process.exit(2);
+    process.stderr.write(`error: ${flag} expects a whole number ≥ 1, got "${sanitize(v)}"\n`);
+    process.exit(EXIT.badInput);
   }
   return n;
 }
 
 program.exitOverride((err) => {
   // commander's own usage errors are bad input: exit 2 like every other input error.
-  process.exit(err.exitCode === 0 ? 0 : 2);
+  process.exit(err.exitCode === 0 ? 0 : EXIT.badInput);
 });
 
-program.parseAsync(process.argv).catch((err) => {
-  process.stderr.write(`logit-lab: ${err?.stack ?? err}\n`);
-  process.exit(2);
+// Last resort for what escapes a command (a callback throwing after it returned): still one line.
+process.on('uncaughtException', (err) => {
+  fail(err);
+  process.exit(process.exitCode);
 });
+process.on('unhandledRejection', (err) => {
+  fail(err);
+  process.exit(process.exitCode);
+});
+
+program.hook('preAction', (_cmd, action) => {
+  verbose ||= !!action.opts().verbose || !!program.opts().verbose;
+});
+
+program.parseAsync(process.argv).catch(fail);

@@ -1,6 +1,7 @@
 // Training progress on stderr: a redrawn bar on a terminal, plain lines (every 10% of a run) in CI
 // logs and pipes, where carriage returns would turn into noise.
 import type { FromWorker } from '../protocol';
+import { sanitize, sanitizeLine } from './sanitize';
 
 export class Progress {
   private readonly tty: boolean;
@@ -19,7 +20,7 @@ export class Progress {
         this.line(`backend: ${msg.name}${msg.fallbackFrom ? ` (${msg.fallbackFrom} unavailable)` : ''}`);
         break;
       case 'runStart':
-        this.current = { name: msg.run.name, index: msg.index + 1, total: msg.total, epochs: 0 };
+        this.current = { name: sanitizeLine(msg.run.name), index: msg.index + 1, total: msg.total, epochs: 0 };
         this.lastDecile = -1;
         break;
       case 'epoch':
@@ -29,12 +30,12 @@ export class Progress {
       case 'runEnd': {
         const r = msg.run;
         const acc = r.final?.valAcc ?? r.final?.trainAcc;
-        this.line(`[${this.current?.index ?? '?'}/${this.current?.total ?? '?'}] ${r.name}: ${r.stopReason ?? r.status} after ${this.current?.epochs ?? 0} epochs` +
+        this.line(`[${this.current?.index ?? '?'}/${this.current?.total ?? '?'}] ${sanitizeLine(r.name)}: ${r.stopReason ?? r.status} after ${this.current?.epochs ?? 0} epochs` +
           (acc !== undefined && acc !== null ? `, ${r.final?.valAcc !== null && r.final?.valAcc !== undefined ? 'val' : 'train'} acc ${(acc * 100).toFixed(1)}%` : ''));
         break;
       }
       case 'error':
-        this.line(`error: ${msg.message}`);
+        this.line(`error: ${sanitize(msg.message)}`);
         break;
       default:
         break;

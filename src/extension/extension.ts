@@ -23,6 +23,7 @@ import { divergenceAdvice } from './headline';
 import { safeName, experimentNameOfFile } from './outDir';
 import { PythonLinter } from './lint';
 import { Predictor } from './predictor';
+import { guardCommand, type BoundaryReport } from './commandBoundary';
 
 const moduleLoadedAt = performance.now();
 
@@ -62,7 +63,14 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
   const diagnostics = new ExperimentDiagnostics();
   const linter = new PythonLinter();
   const tree = new RunsTree(runStores);
-  const panel = new PanelHost(context.extensionUri, { onMessage: (msg, experiment) => onPanelMessage(msg, experiment) });
+  // Every command inside the error boundary: a failure is one notification and a logged stack.
+  const boundary: BoundaryReport = {
+    notify: (kind, text) => void notify(kind === 'user' ? 'warning' : 'error', text, 'Show Output').then((choice) => {
+      if (choice) out.show(true);
+    }),
+    log: (text) => out.error(text),
+  };
+  const panel = new PanelHost(context.extensionUri, { onMessage: (msg, experiment) => guardCommand(`panel ${msg.type}`, onPanelMessage, boundary)(msg, experiment) });
   const lens = new ExperimentCodeLens(
     (uri) => trainer.running?.toString() === uri.toString(),
     (uri) => !!lastRuns.get<string>(lastRunKey(uri)),
@@ -277,7 +285,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
   }
 
   // ---- commands --------------------------------------------------------------------------------
-  const reg = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  const reg = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, guardCommand(id, fn, boundary)));
   reg('logitLab.train', (uri?: vscode.Uri) => train(uri));
   reg('logitLab.stop', async () => {
     if (!(await trainer.stop())) void notify('info', 'Logit Lab is not training anything.');

@@ -3,7 +3,7 @@
 // fixes, "# noqa" suppression, and "Lint Workspace". It only parses code: nothing is executed, so it
 // also runs in Restricted Mode. The linter (tree-sitter wasm) loads on first use, not at activation.
 import * as vscode from 'vscode';
-import { promises as fs } from 'node:fs';
+import { readLintableFile } from '../core/lint/read';
 import type { Diagnostic as LintDiagnostic, LintConfig, Fix } from '../core/lint';
 import { settings, type LintSeverity } from './config';
 import { errorText, log } from './log';
@@ -100,7 +100,7 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
       return [];
     }
     const lint = await loadLint();
-    const source = text ?? (await fs.readFile(uri.fsPath, 'utf8'));
+    const source = text ?? (await readLintableFile(uri.fsPath));
     const found = await lint.lintText(source, { config, debug: (m) => log().debug(m) });
     const diagnostics = found.map((d) => this.toDiagnostic(d, overrides, lint));
     this.collection.set(uri, diagnostics);
@@ -183,7 +183,7 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
           if (uri.path.endsWith('.ipynb')) {
             const { config, overrides, enabled } = await this.config(uri);
             if (!enabled) continue;
-            const found = await lint.lintNotebook(await fs.readFile(uri.fsPath, 'utf8'), { config }, uri.fsPath);
+            const found = await lint.lintNotebook(await readLintableFile(uri.fsPath), { config }, uri.fsPath);
             // Closed notebooks: report on the file, at the cell and line the problem is in.
             const diags = found.map((d) => {
               const diag = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `cell ${(d.cell ?? 0) + 1}, line ${d.line}: ${d.message}`, toSeverity(overrides[d.code] ?? d.severity));

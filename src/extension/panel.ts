@@ -10,6 +10,7 @@ import type { RunRecord } from '../core/engine/types';
 import type { FromWebview, FromWorker, ShowRunsMsg, ThemeMsg, ToWebview } from '../protocol';
 import { applyRunEvent } from '../core/run/apply';
 import { log } from './log';
+import { parseWebviewMessage } from './webviewMessages';
 
 /**
  * Live pacing: a fast run streams thousands of epochs a second and a boundary grid is tens to
@@ -106,8 +107,15 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     const target: Target = { webview, ready: false, isVisible };
     this.targets.add(target);
     webview.html = this.html(webview);
-    webview.onDidReceiveMessage((msg: FromWebview) => {
-      if (msg?.type === 'ready') {
+    webview.onDidReceiveMessage((raw: unknown) => {
+      // Checked like messages to the webview are: a malformed one is logged and dropped.
+      const parsed = parseWebviewMessage(raw);
+      if (!parsed.ok) {
+        log().warn(`Panel ${label}: ignored a message from the webview: ${parsed.reason}`);
+        return;
+      }
+      const msg: FromWebview = parsed.msg;
+      if (msg.type === 'ready') {
         target.ready = true;
         this.replay(target);
         log().info(`Panel ${label} ready: showing ${this.shown ? `${this.shown.runs.length} run(s) of ${this.shown.title}` : this.live ? `${this.live.records.size} live run(s)` : 'nothing yet'}.`);

@@ -18,6 +18,8 @@ export interface DataInfo {
   features: number;
   featureNames: string[];
   columns?: string[];
+  /** What preparing the data did that the user should know (dropped rows, ignored columns, …). */
+  notes?: string[];
 }
 
 /** One-line descriptions for docs and templates (the full registry entries live in registry.ts). */
@@ -55,5 +57,6 @@ export function describeData(spec: DataSpec, ctx: DataContext): DataInfo {
     features: prepared.featureNames.length,
     featureNames: prepared.featureNames,
     columns: frame.fileColumns,
+    notes: prepared.notes,
   };
 }

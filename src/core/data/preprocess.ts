@@ -98,13 +98,26 @@ function encodeRow(pre: Preprocessing, read: CellReader, out: Float32Array, offs
     return value;
   };
   pre.features.forEach((feature, j) => {
-    const value = read(feature.column) ?? missing(feature.column);
+    const value: unknown = read(feature.column) ?? missing(feature.column);
+    // Rows from `predict --input` are JSON: booleans, lists and objects are not cells.
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new LogitLabError(`${describeRow}: column "${feature.column}" needs ${feature.kind === 'numeric' ? 'a number' : 'a category (a string)'}, got ${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : JSON.stringify(value)}`, {
+        hint: feature.kind === 'numeric' ? 'write the value as a number, e.g. 60' : 'write the category as a string, e.g. "fixed"',
+      });
+    }
     if (feature.kind === 'numeric') {
       const number = typeof value === 'number' ? value : Number(value.trim());
       if (!Number.isFinite(number)) {
-        throw new LogitLabError(`${describeRow}: column "${feature.column}" needs a number, got "${value}"`);
+        throw new LogitLabError(`${describeRow}: column "${feature.column}" needs a number, got "${value}"`, { hint: 'write a finite number; leave the cell empty (or "NA") for a missing value' });
       }
-      out[offset + j] = (number - feature.mean) / feature.std;
+      const scaled = (number - feature.mean) / feature.std;
+      // The model computes in float32: beyond ±3.4e38 a value becomes Infinity and every probability NaN.
+      if (!(Math.abs(scaled) < 1e30)) {
+        throw new LogitLabError(`${describeRow}: column "${feature.column}" holds ${number}, far outside anything the model was trained on`, {
+          hint: `training values had mean ${feature.mean.toPrecision(4)} and standard deviation ${feature.std.toPrecision(4)}; check the value`,
+        });
+      }
+      out[offset + j] = scaled;
     } else {
       const category = String(value).trim();
       out[offset + j] = feature.kind === 'one-hot' ? Number(category === feature.category) : Number(!feature.known.includes(category));

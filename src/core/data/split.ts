@@ -8,6 +8,11 @@ export interface SplitIndices {
   test: Int32Array;
 }
 
+/** Appends a range of `from` one by one: `push(...slice)` overflows the stack for ~100k+ items. */
+function append(to: number[], from: number[], start: number, end: number): void {
+  for (let i = start; i < end; i++) to.push(from[i]);
+}
+
 export function stratifiedSplit(y: Int32Array, classes: number, fractions: { validation: number; test: number }, rng: Rng): SplitIndices {
   const byClass: number[][] = Array.from({ length: classes }, () => []);
   y.forEach((label, i) => byClass[label].push(i));
@@ -23,9 +28,9 @@ export function stratifiedSplit(y: Int32Array, classes: number, fractions: { val
       if (nTest > 0) nTest--;
       else nVal--;
     }
-    test.push(...members.slice(0, nTest));
-    val.push(...members.slice(nTest, nTest + nVal));
-    train.push(...members.slice(nTest + nVal));
+    append(test, members, 0, nTest);
+    append(val, members, nTest, nTest + nVal);
+    append(train, members, nTest + nVal, members.length);
   }
   // Mixed classes in every split, so mini-batches are not sorted by class when shuffling is off.
   for (const part of [train, val, test]) rng.shuffle(part);

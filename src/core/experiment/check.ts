@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { describeData, type DataInfo } from '../data';
 import { declaredSplit } from '../data/chooseSplit';
 import { LogitLabError, type JsonPath } from '../errors';
+import { MAX_PARAMS, MIN_TRAIN_SAMPLES } from '../limits';
 import { sourcePathOf, type ExpandedRun } from './expand';
 import { locatedError } from './parse';
 import type { SourceText } from './positions';
@@ -65,6 +66,17 @@ function setupFindings(spec: RunSpec, info: DataInfo): Finding[] {
   return out;
 }
 
+/** Weights and biases of a fully connected network with these layer widths. */
+function parameterCount(inputs: number, hidden: number[], outputs: number): number {
+  let total = 0;
+  let fanIn = inputs;
+  for (const width of [...hidden, outputs]) {
+    total += (fanIn + 1) * width;
+    fanIn = width;
+  }
+  return total;
+}
+
 function classList(info: DataInfo): string {
   return `${info.classes} classes${info.classNames.length <= 6 ? ` (${info.classNames.join(', ')})` : ''}`;
 }
@@ -74,7 +86,7 @@ function lossFindings(spec: RunSpec, info: DataInfo): Finding[] {
   const k = info.classes;
   const out: Finding[] = [];
   if (k < 2) {
-    return [{ path: ['data'], severity: 'error', message: `the data has only ${k} class${k === 1 ? '' : 'es'}: a classifier needs at least two` }];
+    return [{ path: ['data'], severity: 'error', message: `the data has only ${k} class${k === 1 ? '' : 'es'}: a classifier needs at least two`, hint: 'check the data settings (or data.target) so that at least two classes have samples' }];
   }
   if (loss === 'cross-entropy') {
     if (model.outputs === 1) {
@@ -118,6 +130,22 @@ function runFindings(exp: ExperimentFile, spec: RunSpec, info: DataInfo): Findin
   const { data, training, record } = spec;
 
   const train = trainCount(info, data);
+  if (train < MIN_TRAIN_SAMPLES || data.validation + data.test > 0.9) {
+    out.push({
+      path: ['data', data.test > data.validation ? 'test' : 'validation'], severity: 'error',
+      message: `data.validation ${data.validation} + data.test ${data.test} hold out ${Math.round((data.validation + data.test) * 100)}% of the ${info.samples} samples, leaving about ${Math.max(0, train)} for training`,
+      hint: `keep data.validation + data.test at 0.9 or less and at least ${MIN_TRAIN_SAMPLES} training samples, e.g. "validation": 0.2, "test": 0.2`,
+    });
+  }
+  const params = parameterCount(info.features, spec.model.hidden, spec.model.outputs ?? (info.classes > 2 || spec.loss === 'cross-entropy' ? info.classes : 1));
+  if (params > MAX_PARAMS) {
+    out.push({
+      path: ['model', 'hidden'], severity: 'error',
+      message: `this model would have ${params.toLocaleString('en-US')} parameters, more than the limit of ${MAX_PARAMS.toLocaleString('en-US')}`,
+      hint: 'use fewer or narrower hidden layers; the lessons need a few hundred to a few thousand parameters',
+    });
+  }
+  for (const note of info.notes ?? []) out.push({ path: ['data'], severity: 'warning', message: note });
   if (typeof training.batchSize === 'number' && training.batchSize > train) {
     out.push({
       path: ['training', 'batchSize'], severity: 'warning',
@@ -141,12 +169,12 @@ function runFindings(exp: ExperimentFile, spec: RunSpec, info: DataInfo): Findin
         out.push({
           path: ['record', 'features', i], severity: 'error',
           message: `unknown feature "${name}"; the features are ${info.featureNames.join(', ')}`,
-          hint: didYouMean(name, info.featureNames),
+          hint: didYouMean(name, info.featureNames) ?? 'pick two of the features listed',
         });
       }
     });
     if (record.features[0] === record.features[1]) {
-      out.push({ path: ['record', 'features', 1], severity: 'error', message: 'the two boundary features must differ' });
+      out.push({ path: ['record', 'features', 1], severity: 'error', message: 'the two boundary features must differ', hint: `pick two different features, e.g. ${info.featureNames.slice(0, 2).map((f) => `"${f}"`).join(' and ')}` });
     }
     if (info.features <= 2) {
       out.push({
@@ -196,7 +224,7 @@ export function checkExperiment(exp: ExperimentFile, runs: ExpandedRun[], ctx: C
       try {
         infos.set(dataKey, describeData(run.spec.data, dataCtx));
       } catch (err) {
-        infos.set(dataKey, err instanceof LogitLabError ? err : new LogitLabError(`cannot read the data: ${err instanceof Error ? err.message : String(err)}`, { jsonPath: ['data'] }));
+        infos.set(dataKey, err instanceof LogitLabError ? err : new LogitLabError(`cannot read the data: ${err instanceof Error ? err.message : String(err)}`, { jsonPath: ['data'], hint: 'check data.path and the file it names' }));
       }
     }
     const info = infos.get(dataKey)!;

@@ -138,7 +138,7 @@ function sweepAxes(exp: ExperimentFile, report: Report): SweepAxis[] {
   const axes: SweepAxis[] = [];
   for (const [key, values] of Object.entries(exp.sweep ?? {})) {
     if (key === 'name') {
-      report(['sweep', key], { target: 'key', message: 'the run name cannot be swept: each run is named after its variant and sweep values' });
+      report(['sweep', key], { target: 'key', message: 'the run name cannot be swept: each run is named after its variant and sweep values', hint: 'remove "name" from the sweep; use variants for named runs' });
     } else if (!SWEEPABLE.includes(key)) {
       report(['sweep', key], {
         target: 'key',
@@ -156,10 +156,12 @@ function sweepAxes(exp: ExperimentFile, report: Report): SweepAxis[] {
 }
 
 function checkVariantNames(variants: { name: string }[], report: Report): void {
+  const seen = new Set<string>();
   variants.forEach((variant, i) => {
-    if (variants.findIndex((v) => v.name === variant.name) !== i) {
+    if (seen.has(variant.name)) {
       report(['variants', i, 'name'], { target: 'value', message: `duplicate variant name "${variant.name}"`, hint: 'variant names name the runs; make each one unique' });
     }
+    seen.add(variant.name);
   });
 }
 
@@ -191,8 +193,10 @@ export function tryExpandRuns(exp: ExperimentFile, options: ExpandOptions = {}):
 
   const axes = sweepAxes(exp, report);
   const variants = exp.variants ?? [];
-  checkVariantNames(variants, report);
+  // The run limit first: past it, nothing else about the variants is worth checking.
   checkGridSize(variants.length, axes, report);
+  if (errors.length) return { runs: [], errors };
+  checkVariantNames(variants, report);
   if (errors.length) return { runs: [], errors };
 
   interface Planned { run: ExpandedRun; variantOverride?: Obj; choices: SweepChoice[] }

@@ -169,6 +169,8 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return value.length ? `a list of ${value.length}` : 'an empty list';
   if (isPlainObject(value)) return 'an object';
+  // JSON.stringify writes Infinity as null, which hides what went wrong with 1e400.
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'a number too large to represent (it overflows to Infinity)';
   return JSON.stringify(value);
 }
 

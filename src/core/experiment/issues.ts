@@ -35,6 +35,19 @@ function enumHint(wanted: unknown, allowed: unknown[]): string {
   return guess ? `${guess} (${list})` : list;
 }
 
+/** Why a number is out of range and what to write instead; samples name their documented limit. */
+function rangeHint(issue: z.core.$ZodIssue, field: string | number | undefined, written: unknown): string | undefined {
+  if (typeof written === 'number' && !Number.isFinite(written)) return 'write an ordinary number; values beyond ±1.8e308 are read as Infinity';
+  if (issue.code === 'too_big') {
+    if (field === 'samples') return `the limit is ${Number(issue.maximum).toLocaleString('en-US')} samples per dataset, so memory and time stay bounded (README: Limits)`;
+    return issue.inclusive ? `the largest allowed value is ${String(issue.maximum)}` : `write a value below ${String(issue.maximum)}`;
+  }
+  if (issue.code === 'too_small') return issue.inclusive ? `the smallest allowed value is ${String(issue.minimum)}` : `write a value above ${String(issue.minimum)}`;
+  if (issue.code === 'invalid_type') return `write ${issue.expected === 'number' ? 'a number' : issue.expected === 'string' ? 'a string in double quotes' : `a value of type ${issue.expected}`} here`;
+  if (issue.code === 'invalid_format' || issue.code === 'not_multiple_of') return 'see the experiment schema for the allowed values';
+  return undefined;
+}
+
 /** Problems for one zod issue, reported against `schema` validating `value`. */
 export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, value: unknown): Problem[] {
   const path = issue.path as JsonPath;
@@ -68,7 +81,7 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, value:
 
   // A required key that is not written at all.
   if (written === undefined && path.length > 0 && issue.code === 'invalid_type') {
-    return [{ path, target: 'value', message: `${where(parentPath)} needs ${code(String(last))}: ${describeExpected(fieldSchema)}` }];
+    return [{ path, target: 'value', message: `${where(parentPath)} needs ${code(String(last))}: ${describeExpected(fieldSchema)}`, hint: `add "${String(last)}" to ${where(parentPath)}` }];
   }
 
   if (issue.code === 'invalid_value') {
@@ -81,15 +94,15 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, value:
     const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
     const exact = issue.code === 'too_small' ? (issue as { exact?: boolean }).exact : (issue as { exact?: boolean }).exact;
     const what = exact ? 'exactly' : issue.code === 'too_small' ? 'at least' : 'at most';
-    return [{ path, target: 'value', message: `expected ${what} ${bound} item${Number(bound) === 1 ? '' : 's'} in ${where(path)}, got ${n}` }];
+    return [{ path, target: 'value', message: `expected ${what} ${bound} item${Number(bound) === 1 ? '' : 's'} in ${where(path)}, got ${n}`, hint: issue.code === 'too_small' ? 'add items to the list' : 'remove items from the list' }];
   }
 
   if (issue.code === 'invalid_key') {
-    return [{ path, target: 'key', message: `invalid key ${code(String(last))} in ${where(parentPath)}: expected a key matching the schema (${issue.message})` }];
+    return [{ path, target: 'key', message: `invalid key ${code(String(last))} in ${where(parentPath)}: expected a key matching the schema (${issue.message})`, hint: 'feature names are x0, x1, …' }];
   }
 
   if (fieldSchema) {
-    return [{ path, target: 'value', message: `expected ${describeExpected(fieldSchema)}, got ${describeValue(written)}` }];
+    return [{ path, target: 'value', message: `expected ${describeExpected(fieldSchema)}, got ${describeValue(written)}`, hint: rangeHint(issue, last, written) ?? `write ${describeExpected(fieldSchema)}` }];
   }
-  return [{ path, target: 'value', message: issue.message }];
+  return [{ path, target: 'value', message: issue.message, hint: 'see schema/experiment.schema.json for what this field takes' }];
 }

@@ -2,6 +2,7 @@
 // stage stop here as one ExperimentError carrying every diagnostic; warnings travel with the result.
 import * as fs from 'node:fs';
 import { LogitLabError } from '../errors';
+import { MAX_EXPERIMENT_BYTES } from '../limits';
 import { checkExperiment } from './check';
 import { tryExpandRuns, type ExpandedRun } from './expand';
 import { throwIfErrors } from './experiment-error';
@@ -35,8 +36,21 @@ export function loadExperimentText(text: string, file: string, workspaceRoot: st
 export function loadExperiment(file: string, workspaceRoot: string): LoadedExperiment {
   let text: string;
   try {
+    // The type before reading: a FIFO would block the read forever, a folder fails unclearly.
+    const st = fs.statSync(file);
+    if (!st.isFile()) {
+      throw new LogitLabError(`this is ${st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe (FIFO)' : 'not a regular file'}, not an experiment file`, { location: { file, line: 1, column: 1 }, hint: 'pass the path of an *.experiment.json file', severity: 'error' });
+    }
+    if (st.size > MAX_EXPERIMENT_BYTES) {
+      throw new LogitLabError(`the experiment file is ${(st.size / 1024 / 1024).toFixed(1)} MB, more than the limit of ${MAX_EXPERIMENT_BYTES / 1024 / 1024} MB`, {
+        location: { file, line: 1, column: 1 },
+        hint: 'an experiment file describes runs; put data in a CSV file and refer to it with data.path',
+        severity: 'error',
+      });
+    }
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof LogitLabError) throw err;
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (err as Error).message;
     throw new LogitLabError(`cannot read experiment file ${file}: ${reason}`, { hint: 'check the path; experiment files end in .experiment.json', severity: 'error' });
   }

@@ -3,6 +3,8 @@
 // key, missing keys on their parent's key.
 import { getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { LogitLabError, type JsonPath } from '../errors';
+import { MAX_EXPERIMENT_BYTES, MAX_JSON_DEPTH } from '../limits';
+import { foreignEncoding, tooDeepAt } from '../text-guards';
 import { describeIssue, type Problem } from './issues';
 import { SourceText } from './positions';
 import { ExperimentFile } from './schema';
@@ -79,7 +81,38 @@ function duplicateKeys(source: SourceText, node: Node | undefined, path: JsonPat
   }
 }
 
+/** A text the JSON parser must not be handed: not UTF-8, too big, or nested deeper than any experiment. */
+function unparseable(text: string, file: string): LogitLabError | undefined {
+  const source = new SourceText(file, text, undefined);
+  const encoding = foreignEncoding(text);
+  if (encoding) {
+    return new LogitLabError(`the experiment file is encoded as ${encoding}, not UTF-8`, {
+      location: source.rangeLocation(0, 0),
+      hint: 'save it as UTF-8 (in VS Code: click the encoding in the status bar → Save with Encoding → UTF-8)',
+      severity: 'error',
+    });
+  }
+  if (text.length > MAX_EXPERIMENT_BYTES) {
+    return new LogitLabError(`the experiment file is ${(text.length / 1024 / 1024).toFixed(1)} MB, more than the limit of ${MAX_EXPERIMENT_BYTES / 1024 / 1024} MB`, {
+      location: source.rangeLocation(0, 0),
+      hint: 'an experiment file describes runs; put data in a CSV file and refer to it with data.path',
+      severity: 'error',
+    });
+  }
+  const deep = tooDeepAt(text, MAX_JSON_DEPTH);
+  if (deep >= 0) {
+    return new LogitLabError(`lists and objects are nested more than ${MAX_JSON_DEPTH} deep here`, {
+      location: source.rangeLocation(deep, 1),
+      hint: 'an experiment needs only a few levels; check for a run of `[` or `{` (or a missing `]`/`}`)',
+      severity: 'error',
+    });
+  }
+  return undefined;
+}
+
 export function parseExperiment(text: string, file: string): ParseResult {
+  const refused = unparseable(text, file);
+  if (refused) return { errors: [refused], source: new SourceText(file, text, undefined) };
   const syntax: ParseError[] = [];
   const root = parseTree(text, syntax, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   const source = new SourceText(file, text, root);
@@ -92,7 +125,7 @@ export function parseExperiment(text: string, file: string): ParseResult {
     return { errors: [new LogitLabError('the experiment file is empty', { location: source.rangeLocation(0, 0), hint: 'start with { "name": "…", "data": { "kind": "moons" } }', severity: 'error' })], source };
   }
   if (root.type !== 'object') {
-    return { errors: [new LogitLabError(`an experiment file is a JSON object, got ${root.type === 'array' ? 'a list' : `a ${root.type}`}`, { location: source.rangeLocation(root.offset, root.length), severity: 'error' })], source };
+    return { errors: [new LogitLabError(`an experiment file is a JSON object, got ${root.type === 'array' ? 'a list' : `a ${root.type}`}`, { location: source.rangeLocation(root.offset, root.length), hint: 'start with { "name": "…", "data": { "kind": "moons" } }', severity: 'error' })], source };
   }
 
   const raw: unknown = getNodeValue(root);

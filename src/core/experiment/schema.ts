@@ -2,9 +2,16 @@
 // schemas, and `schema/experiment.schema.json` (shipped for VS Code's jsonValidation) is generated
 // from them by `scripts/gen-schema.ts`; a unit test fails when the two drift apart.
 import { z } from 'zod';
+import { MAX_SAMPLES } from '../limits';
 
 const fraction = z.number().min(0).max(0.9);
 const seed = z.number().int().min(0);
+// Bounded so a typo (1e308, one zero too many) is refused with its location instead of generating
+// Infinity or running out of memory; the limits are documented in README "Limits".
+const samples = (byDefault: number) => z.number().int().min(4).max(MAX_SAMPLES).default(byDefault);
+const NOISE_LIMIT = 100;
+const COORDINATE_LIMIT = 1e6;
+const coordinate = z.number().min(-COORDINATE_LIMIT).max(COORDINATE_LIMIT);
 
 const rowIndex = z.number().int().min(0);
 
@@ -40,24 +47,24 @@ const splitRandomState = z.number().int().min(0).max(0xffffffff).optional()
 
 export const MoonsData = z.object({
   kind: z.literal('moons'),
-  samples: z.number().int().min(4).default(300),
-  noise: z.number().min(0).default(0.1),
+  samples: samples(300),
+  noise: z.number().min(0).max(NOISE_LIMIT).default(0.1),
   randomState,
   ...common,
 }).strict();
 
 export const NumpyMoonsData = z.object({
   kind: z.literal('numpy-moons'),
-  perClass: z.number().int().min(2).default(150).describe('Points per moon.'),
-  noise: z.number().min(0).default(0.1),
+  perClass: z.number().int().min(2).max(MAX_SAMPLES / 2).default(150).describe('Points per moon.'),
+  noise: z.number().min(0).max(NOISE_LIMIT).default(0.1),
   randomState: z.number().int().min(0).max(0xffffffff).default(42).describe('np.random.seed(randomState) before the points are drawn; the split (if any) uses it too.'),
   ...common,
 }).strict();
 
 export const CirclesData = z.object({
   kind: z.literal('circles'),
-  samples: z.number().int().min(4).default(300),
-  noise: z.number().min(0).default(0.05),
+  samples: samples(300),
+  noise: z.number().min(0).max(NOISE_LIMIT).default(0.05),
   factor: z.number().gt(0).lt(1).default(0.5).describe('Scale of the inner circle relative to the outer one.'),
   randomState,
   ...common,
@@ -65,60 +72,60 @@ export const CirclesData = z.object({
 
 export const BlobsData = z.object({
   kind: z.literal('blobs'),
-  samples: z.number().int().min(4).default(300),
+  samples: samples(300),
   classes: z.number().int().min(2).max(12).default(3),
   features: z.number().int().min(1).max(64).default(2),
-  std: z.number().gt(0).default(1),
-  centerBox: z.tuple([z.number(), z.number()]).default([-10, 10]),
+  std: z.number().gt(0).max(COORDINATE_LIMIT).default(1),
+  centerBox: z.tuple([coordinate, coordinate]).default([-10, 10]),
   randomState,
   ...common,
 }).strict();
 
 export const ClustersData = z.object({
   kind: z.literal('clusters'),
-  samples: z.number().int().min(4).default(200),
-  std: z.number().gt(0).default(0.4),
+  samples: samples(200),
+  std: z.number().gt(0).max(COORDINATE_LIMIT).default(0.4),
   ...common,
 }).strict();
 
 export const RingData = z.object({
   kind: z.literal('ring'),
-  samples: z.number().int().min(4).default(300),
+  samples: samples(300),
   ...common,
 }).strict();
 
 export const XorData = z.object({
   kind: z.literal('xor'),
-  samples: z.number().int().min(4).default(400),
+  samples: samples(400),
   noise: z.number().min(0).max(1).default(0),
   ...common,
 }).strict();
 
 export const SpiralData = z.object({
   kind: z.literal('spiral'),
-  samples: z.number().int().min(4).default(400),
+  samples: samples(400),
   noise: z.number().min(0).max(1).default(0),
   ...common,
 }).strict();
 
 export const WindowData = z.object({
   kind: z.literal('window'),
-  from: z.number().int().default(-20),
-  to: z.number().int().default(19).describe('Inclusive upper end of the integer inputs.'),
-  interval: z.tuple([z.number(), z.number()]).default([-4, 4]).describe('Open interval labelled 1.'),
+  from: z.number().int().min(-COORDINATE_LIMIT).max(COORDINATE_LIMIT).default(-20),
+  to: z.number().int().min(-COORDINATE_LIMIT).max(COORDINATE_LIMIT).default(19).describe('Inclusive upper end of the integer inputs.'),
+  interval: z.tuple([coordinate, coordinate]).default([-4, 4]).describe('Open interval labelled 1.'),
   ...common,
 }).strict();
 
 export const TabularData = z.object({
   kind: z.literal('tabular'),
-  samples: z.number().int().min(4).default(1000),
+  samples: samples(1000),
   features: z.number().int().min(1).max(256).default(10),
   rule: z.object({
-    linear: z.record(z.string().regex(/^x\d+$/), z.number()).default({ x0: 1.4, x1: -1.0 }),
-    product: z.array(z.tuple([z.string().regex(/^x\d+$/), z.string().regex(/^x\d+$/), z.number()])).default([['x2', 'x3', 0.8]]),
-    square: z.record(z.string().regex(/^x\d+$/), z.number()).default({ x4: -0.5 }),
-    noise: z.number().min(0).default(0.25),
-    bias: z.number().default(0),
+    linear: z.record(z.string().regex(/^x\d+$/), coordinate).default({ x0: 1.4, x1: -1.0 }),
+    product: z.array(z.tuple([z.string().regex(/^x\d+$/), z.string().regex(/^x\d+$/), coordinate])).default([['x2', 'x3', 0.8]]),
+    square: z.record(z.string().regex(/^x\d+$/), coordinate).default({ x4: -0.5 }),
+    noise: z.number().min(0).max(NOISE_LIMIT).default(0.25),
+    bias: coordinate.default(0),
   }).strict().default({ linear: { x0: 1.4, x1: -1.0 }, product: [['x2', 'x3', 0.8]], square: { x4: -0.5 }, noise: 0.25, bias: 0 }),
   ...common,
 }).strict();
@@ -153,7 +160,7 @@ export const Activation = z.enum(['relu', 'tanh', 'sigmoid', 'leaky-relu', 'gelu
 export type Activation = z.infer<typeof Activation>;
 
 export const ModelSpec = z.object({
-  hidden: z.array(z.number().int().min(1).max(4096)).default([16]).describe('Hidden layer widths; [] is logistic regression.'),
+  hidden: z.array(z.number().int().min(1).max(4096)).max(64).default([16]).describe('Hidden layer widths; [] is logistic regression.'),
   activation: Activation.default('relu'),
   dropout: z.number().min(0).lt(1).default(0),
   init: z.enum(['he', 'glorot', 'torch']).default('he').describe('he / glorot, or torch: PyTorch nn.Linear default (uniform ±1/√fan_in).'),
@@ -196,7 +203,7 @@ export const RecordSpec = z.object({
   every: z.number().int().min(1).default(10).describe('Record a boundary snapshot every N epochs (and at the last one).'),
   grid: z.number().int().min(8).max(400).default(100).describe('Boundary grid resolution per axis.'),
   features: z.tuple([z.string(), z.string()]).optional().describe('The two features of the 2-D boundary slice when there are more than two.'),
-  margin: z.number().min(0).default(0.5).describe('Margin around the data bounds, in feature units.'),
+  margin: z.number().min(0).max(COORDINATE_LIMIT).default(0.5).describe('Margin around the data bounds, in feature units.'),
   keep: z.object({
     recent: z.number().int().min(1).default(100).describe('Keep every snapshot of the last N.'),
     perDoubling: z.number().int().min(0).default(8).describe('Of older snapshots, keep about this many per doubling of the epoch (0: none).'),

@@ -14,19 +14,42 @@ export interface NotebookSource {
   lines: LineIndex;
 }
 
-/** Parse .ipynb JSON and join its code cells. */
-export function notebookSource(json: string, file = 'notebook.ipynb'): NotebookSource {
-  let nb: { cells?: { cell_type?: string; source?: string | string[] }[] };
+interface NotebookCell { cell_type?: unknown; source?: unknown }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The notebook's cells, checked to have the shape nbformat gives them (any JSON can end in .ipynb). */
+function notebookCells(json: string, file: string): NotebookCell[] {
+  let nb: unknown;
   try {
     nb = JSON.parse(json);
   } catch (e) {
     throw new LogitLabError(`${file} is not valid notebook JSON: ${(e as Error).message}`, { hint: 'Open and re-save the notebook in Jupyter.' });
   }
+  const bad = (what: string) => new LogitLabError(`${file} is not a Jupyter notebook: ${what}`, { hint: 'A notebook is a JSON object with a "cells" list; open and re-save it in Jupyter.' });
+  if (!isObject(nb)) throw bad(`expected a JSON object, got ${Array.isArray(nb) ? 'a list' : nb === null ? 'null' : typeof nb}`);
+  if (nb.cells === undefined) return [];
+  if (!Array.isArray(nb.cells)) throw bad('"cells" is not a list');
+  nb.cells.forEach((cell, index) => {
+    if (!isObject(cell)) throw bad(`cell ${index} is ${cell === null ? 'null' : Array.isArray(cell) ? 'a list' : typeof cell}, not an object`);
+    const source = cell.source;
+    const ok = source === undefined || typeof source === 'string' || (Array.isArray(source) && source.every((line) => typeof line === 'string'));
+    if (!ok) throw bad(`the "source" of cell ${index} is ${describe(source)}, not a string or a list of strings`);
+  });
+  return nb.cells as NotebookCell[];
+}
+
+function describe(v: unknown): string {
+  return Array.isArray(v) ? 'a list holding something other than strings' : v === null ? 'null' : typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/** Parse .ipynb JSON and join its code cells. */
+export function notebookSource(json: string, file = 'notebook.ipynb'): NotebookSource {
   const cells: NotebookSource['cells'] = [];
   let text = '';
-  (nb.cells ?? []).forEach((cell, index) => {
+  notebookCells(json, file).forEach((cell, index) => {
     if (cell.cell_type !== 'code') return;
-    const raw = Array.isArray(cell.source) ? cell.source.join('') : (cell.source ?? '');
+    const raw = Array.isArray(cell.source) ? cell.source.join('') : ((cell.source as string | undefined) ?? '');
     const source = blankMagics(raw);
     cells.push({ index, start: text.length, source: raw });
     text += source + (source.endsWith('\n') ? '\n' : '\n\n');

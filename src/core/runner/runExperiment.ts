@@ -5,7 +5,7 @@
 // cancelled, failed or interrupted run keeps what it had recorded.
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { loadExperiment, type ExpandedRun } from '../experiment';
+import { loadExperiment, type ExpandedRun, type LoadedExperiment } from '../experiment';
 import { prepare } from '../data';
 import type { PreparedData } from '../data/types';
 import { initBackend, trainRun, saveModel, type SnapshotOffload, type TrainOptions, type TrainResult } from '../engine';
@@ -47,6 +47,8 @@ export interface RunExperimentOptions {
    * trains on. Not used by runs on a pool of threads: their cores are taken already.
    */
   gridThread?: SnapshotOffload;
+  /** The experiment as the caller already loaded and checked it (the CLI, to show its warnings first). */
+  loaded?: LoadedExperiment;
 }
 
 export interface ExperimentResult {
@@ -64,7 +66,7 @@ export interface ExperimentResult {
 export async function runExperiment(file: string, opts: RunExperimentOptions): Promise<ExperimentResult> {
   const emit = opts.emit ?? (() => {});
   const experimentPath = resolve(file);
-  const { experiment, runs } = loadExperiment(experimentPath, resolve(opts.workspaceRoot));
+  const { experiment, runs } = opts.loaded ?? loadExperiment(experimentPath, resolve(opts.workspaceRoot));
   const claimed = claimOutDir(resolve(opts.outDir ?? defaultOutDir(opts.workspaceRoot, experiment.name)), opts.outDir === undefined);
   const outDir = claimed.dir;
   try {

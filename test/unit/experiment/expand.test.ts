@@ -175,7 +175,7 @@ describe('expandRuns', () => {
       assert.ok(err instanceof ExperimentError);
       assert.equal(err.diagnostics.length, 1);
       const col = '{ "data": { "kind": "moons" }, "sweep": { "optimizer.lr": ['.length + 1;
-      assert.equal(err.message, `study.experiment.json:1:${col}: expected a number > 0, got 0 (at sweep.optimizer.lr[0])`);
+      assert.equal(err.message, `study.experiment.json:1:${col}: expected a number > 0, got 0 (at sweep.optimizer.lr[0])\n  hint: write a value above 0`);
       return true;
     });
   });

@@ -41,7 +41,8 @@ describe('loadExperiment', () => {
       const noiseCol = text.split('\n')[1].indexOf('-1') + 1;
       const keyCol = text.split('\n')[2].indexOf('"hiden"') + 1;
       assert.equal(err.format(), [
-        `${file}:2:${noiseCol}: expected a number ≥ 0, got -1 (at data.noise)`,
+        `${file}:2:${noiseCol}: expected a number between 0 and 100, got -1 (at data.noise)`,
+        '  hint: the smallest allowed value is 0',
         `${file}:3:${keyCol}: unknown key \`hiden\` in \`model\` (at model.hiden)`,
         '  hint: did you mean `hidden`?',
       ].join('\n'));

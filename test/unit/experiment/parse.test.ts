@@ -30,7 +30,7 @@ describe('parseExperiment', () => {
     const { value, errors } = parseExperiment(text, FILE);
     assert.equal(value, undefined);
     const e = errorAt(errors, ['data', 'noise']);
-    assert.equal(e.message, 'expected a number ≥ 0, got "abc"');
+    assert.equal(e.message, 'expected a number between 0 and 100, got "abc"');
     assertAt(e, text, '"abc"');
     assert.equal(e.details.location?.file, FILE);
     assert.equal(e.details.severity, 'error');
@@ -94,7 +94,7 @@ describe('parseExperiment', () => {
   it('describes integer, union and list constraints', () => {
     const text = '{ "data": { "kind": "moons", "samples": 2.5 }, "training": { "batchSize": 0 }, "optimizer": { "betas": [0.9] }, "model": { "hidden": [8, -5] } }';
     const errors = parseExperiment(text, FILE).errors;
-    assert.equal(errorAt(errors, ['data', 'samples']).message, 'expected an integer ≥ 4, got 2.5');
+    assert.equal(errorAt(errors, ['data', 'samples']).message, 'expected an integer between 4 and 1000000, got 2.5');
     assert.equal(errorAt(errors, ['training', 'batchSize']).message, 'expected "full" or an integer ≥ 1, got 0');
     assert.match(errorAt(errors, ['optimizer', 'betas']).message, /2 items .* got 1/);
     const hidden = errorAt(errors, ["model", "hidden", 1]);

@@ -3,6 +3,8 @@
 import * as fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { LogitLabError } from '../../errors';
+import { MAX_CSV_BYTES, MAX_CSV_ROWS } from '../../limits';
+import { foreignEncoding } from '../../text-guards';
 
 export interface CsvText {
   header: string[];
@@ -17,9 +19,25 @@ interface ParsedRecord {
 }
 
 export function readCsv(file: string, shownPath: string): CsvText {
+  const st = fs.statSync(file);
+  if (!st.isFile()) {
+    // Checked before reading: reading a FIFO would block forever.
+    throw new LogitLabError(`${shownPath} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, not a CSV file`, { jsonPath: ['data', 'path'], hint: 'data.path names a .csv file' });
+  }
+  const size = st.size;
+  if (size > MAX_CSV_BYTES) {
+    throw new LogitLabError(`${shownPath} is ${(size / 1024 / 1024).toFixed(0)} MB, more than the limit of ${MAX_CSV_BYTES / 1024 / 1024} MB`, {
+      jsonPath: ['data', 'path'],
+      hint: `use a sample of the file (at most ${MAX_CSV_ROWS.toLocaleString('en-US')} rows; README: Limits)`,
+    });
+  }
+  const content = fs.readFileSync(file, 'utf8');
+  if (foreignEncoding(content)) {
+    throw new LogitLabError(`${shownPath} is encoded as UTF-16, not UTF-8`, { jsonPath: ['data', 'path'], hint: 'save the CSV file as UTF-8' });
+  }
   let records: ParsedRecord[];
   try {
-    records = parse(fs.readFileSync(file, 'utf8'), { bom: true, trim: true, skip_empty_lines: true, info: true }) as unknown as ParsedRecord[];
+    records = parse(content, { bom: true, trim: true, skip_empty_lines: true, info: true }) as unknown as ParsedRecord[];
   } catch (error) {
     const e = error as { message: string; lines?: number };
     throw new LogitLabError(`${shownPath}${e.lines ? `:${e.lines}` : ''}: cannot read the CSV file: ${e.message}`, {
@@ -43,6 +61,12 @@ export function readCsv(file: string, shownPath: string): CsvText {
     }
     seen.add(name);
   });
+  if (records.length > MAX_CSV_ROWS + 1) {
+    throw new LogitLabError(`${shownPath} has more than ${MAX_CSV_ROWS.toLocaleString('en-US')} data rows, the limit`, {
+      jsonPath: ['data', 'path'],
+      hint: 'use a random sample of the rows (README: Limits)',
+    });
+  }
   const body = records.slice(1);
   return { header, rows: body.map((r) => r.record), lines: body.map((r) => r.info.lines) };
 }

@@ -2,6 +2,7 @@
 // standardised and string columns one-hot encoded (both fitted on the training split, in
 // preprocess.ts), and missing values follow the experiment's policy.
 import { LogitLabError } from '../../errors';
+import { MAX_CATEGORIES, MAX_ONE_HOT_FEATURES } from '../../limits';
 import type { SpecOf, DatasetDefinition } from '../dataset';
 import type { DataContext } from '../context';
 import type { Column, Frame } from '../frame';
@@ -17,9 +18,50 @@ interface ColumnRoles {
   /** Feature columns in file order. */
   features: { index: number; kind: 'numeric' | 'categorical' }[];
   ignored: string[];
+  /** Columns left out because they hold no values at all. */
+  empty: string[];
+  /** Said to the user: columns that look like IDs. */
+  notes: string[];
 }
 
 const isNumber = (cell: string) => cell.trim() !== '' && Number.isFinite(Number(cell));
+/** "91,905" or "-1,234.5": a number written with thousands separators, which Number() refuses. */
+const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/;
+
+function presentCells(text: CsvText, column: number): string[] {
+  return text.rows.map((row) => row[column]).filter((cell) => !isMissing(cell));
+}
+
+/**
+ * Refuses a column detected as categorical that is really numbers with thousands separators (one
+ * category per number, silently), and one with so many distinct values it would blow up one-hot
+ * encoding (an ID column); notes one that looks like an ID but stays within the limit.
+ */
+function checkCategorical(spec: CsvSpec, text: CsvText, index: number, listed: boolean, notes: string[]): number {
+  const name = text.header[index];
+  const cells = presentCells(text, index);
+  const jsonPath = listed ? ['data', 'categorical', (spec.categorical ?? []).indexOf(name)] : ['data'];
+  if (!listed && cells.length > 0) {
+    const separated = cells.find((cell) => THOUSANDS.test(cell));
+    if (separated !== undefined && cells.every((cell) => isNumber(cell) || THOUSANDS.test(cell))) {
+      throw new LogitLabError(`${spec.path}: column "${name}" holds numbers with thousands separators (e.g. "${separated}"), which would be read as ${new Set(cells).size} unrelated categories`, {
+        jsonPath,
+        hint: `remove the separators in the file (write ${separated.replace(/,/g, '')}), or list "${name}" under data.categorical if it really names categories`,
+      });
+    }
+  }
+  const distinct = new Set(cells).size;
+  if (distinct > MAX_CATEGORIES) {
+    throw new LogitLabError(`${spec.path}: column "${name}" has ${distinct} distinct values; one-hot encoding it would add ${distinct} inputs (the limit is ${MAX_CATEGORIES} per column)`, {
+      jsonPath,
+      hint: `an identifier or free-text column does not generalise: add "${name}" to data.drop`,
+    });
+  }
+  if (distinct > 50 && distinct > cells.length / 2) {
+    notes.push(`column "${name}" has ${distinct} distinct values in ${cells.length} rows: it looks like an identifier, which a model cannot generalise from (add it to data.drop)`);
+  }
+  return distinct;
+}
 
 function looksNumeric(text: CsvText, column: number): boolean {
   const present = text.rows.map((row) => row[column]).filter((cell) => !isMissing(cell));
@@ -59,8 +101,21 @@ function chooseColumns(spec: CsvSpec, text: CsvText): ColumnRoles {
   });
   const features: ColumnRoles['features'] = [];
   const ignored: string[] = [];
+  const empty: string[] = [];
   text.header.forEach((name, index) => {
     if (index === target || dropped.has(index)) return;
+    if (presentCells(text, index).length === 0) {
+      // An empty column would drop every row under drop-rows; say so instead of "no values in the target".
+      const listedAt = numeric.includes(index) ? 'numeric' : categorical.includes(index) ? 'categorical' : undefined;
+      if (listedAt) {
+        throw new LogitLabError(`${spec.path}: column "${name}" (listed in data.${listedAt}) has no values in any row`, {
+          jsonPath: ['data', listedAt, (spec[listedAt] ?? []).indexOf(name)],
+          hint: `remove "${name}" from data.${listedAt} and add it to data.drop, or fill in its values`,
+        });
+      }
+      empty.push(name);
+      return;
+    }
     // Explicit lists win; a column in neither list is detected unless both lists were given.
     const kind = numeric.includes(index) ? 'numeric'
       : categorical.includes(index) ? 'categorical'
@@ -70,12 +125,23 @@ function chooseColumns(spec: CsvSpec, text: CsvText): ColumnRoles {
     else ignored.push(name);
   });
   if (features.length === 0) {
-    throw new LogitLabError(`${spec.path}: no feature columns are left besides the target "${spec.target}"`, {
+    throw new LogitLabError(`${spec.path}: no feature columns are left besides the target "${spec.target}"${empty.length ? ` (${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} empty)` : ''}`, {
       jsonPath: ['data'],
       hint: 'check data.numeric, data.categorical and data.drop.',
     });
   }
-  return { target, features, ignored };
+  const notes: string[] = [];
+  let oneHot = 0;
+  for (const f of features) {
+    if (f.kind === 'categorical') oneHot += checkCategorical(spec, text, f.index, categorical.includes(f.index), notes);
+  }
+  if (oneHot > MAX_ONE_HOT_FEATURES) {
+    throw new LogitLabError(`${spec.path}: the categorical columns together would become ${oneHot} one-hot inputs, more than the limit of ${MAX_ONE_HOT_FEATURES}`, {
+      jsonPath: ['data'],
+      hint: 'drop the categorical columns with the most distinct values (data.drop)',
+    });
+  }
+  return { target, features, ignored, empty, notes };
 }
 
 /** Rows to keep under the missing-value policy, with the notes saying what happened. */
@@ -112,6 +178,8 @@ function applyMissingPolicy(spec: CsvSpec, text: CsvText, roles: ColumnRoles, fi
   if (droppedForTarget > 0) notes.push(`dropped ${droppedForTarget} rows without a value in the target column "${spec.target}"`);
   if (imputed > 0) notes.push(`imputed ${imputed} missing values with the training mean (numeric) or most frequent value (categorical) (policy impute)`);
   if (roles.ignored.length > 0) notes.push(`ignored columns not listed in data.numeric / data.categorical: ${roles.ignored.join(', ')}`);
+  if (roles.empty.length > 0) notes.push(`ignored ${roles.empty.length === 1 ? 'a column' : 'columns'} without any value: ${roles.empty.join(', ')}`);
+  notes.push(...roles.notes);
   return { keep, notes };
 }
 

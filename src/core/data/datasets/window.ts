@@ -4,12 +4,31 @@ import type { SpecOf, DatasetDefinition } from '../dataset';
 import { BINARY, PointSet } from '../builder';
 import { frameFromRaw } from '../frame';
 import { LogitLabError } from '../../errors';
+import { MAX_SAMPLES } from '../../limits';
 
 function checkRange(spec: SpecOf<'window'>): void {
   if (spec.to < spec.from) {
     throw new LogitLabError(`data.to (${spec.to}) is below data.from (${spec.from})`, {
       jsonPath: ['data', 'to'],
       hint: 'to is the inclusive upper end of the integer inputs; make it at least from.',
+    });
+  }
+  const samples = spec.to - spec.from + 1;
+  if (samples > MAX_SAMPLES) {
+    throw new LogitLabError(`data.from..data.to holds ${samples} integers, more than the limit of ${MAX_SAMPLES} samples`, {
+      jsonPath: ['data', 'to'],
+      hint: 'narrow the range (README: Limits)',
+    });
+  }
+  // Integers strictly inside (lo, hi) are class 1: count them without generating the data.
+  const [lo, hi] = spec.interval;
+  const first = Math.max(spec.from, Math.floor(lo) + 1);
+  const last = Math.min(spec.to, Math.ceil(hi) - 1);
+  const inside = Math.max(0, last - first + 1);
+  if (inside === 0 || inside === samples) {
+    throw new LogitLabError(`every integer from ${spec.from} to ${spec.to} is ${inside === 0 ? 'outside' : 'inside'} the interval (${lo}, ${hi}): the data has only one class`, {
+      jsonPath: ['data', 'interval'],
+      hint: 'pick an interval that holds some of the integers from..to but not all of them, e.g. [-4, 4] for -20..19',
     });
   }
 }
