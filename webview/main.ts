@@ -257,7 +257,8 @@ function summary(run: RunRecord, el: HTMLElement = h('p', { class: 'll-summary',
     `${run.params} parameters · ${run.history.length} epochs · train acc ${fmtPct(f?.trainAcc)} · val acc ${fmtPct(f?.valAcc)} · ${run.status}`,
     !running && run.message ? h('span', { class: run.status === 'diverged' || run.status === 'failed' ? 'll-alert' : 'll-muted' }, ` — ${run.message}`) : '',
     run.stuckAtLn2 ? h('span', { class: 'll-alert' }, ' — stuck at loss ln 2: the network predicts ½ everywhere') : '',
-    undefinedNote(run));
+    undefinedNote(run),
+    ...(run.notes ?? []).map((n) => h('span', { class: 'll-note' }, h('br'), `Note: ${n}`)));
   return el;
 }
 

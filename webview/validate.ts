@@ -46,6 +46,7 @@ export function isRunHeader(v: unknown): v is RunHeader {
   if (v.points !== undefined && !(isObj(v.points) && isPointSet(v.points.train) && isPointSet(v.points.val))) return false;
   if (v.valPredictions !== undefined && !(isObj(v.valPredictions) && isNumArray(v.valPredictions.y) && isNumArray(v.valPredictions.p))) return false;
   if (v.neuronMaps !== undefined && !(isObj(v.neuronMaps) && isNum(v.neuronMaps.units) && Array.isArray(v.neuronMaps.values) && v.neuronMaps.values.every(isNumArray))) return false;
+  if (v.notes !== undefined && !isStrArray(v.notes)) return false;
   if (!isObj(v.timings)) return false;
   return true;
 }

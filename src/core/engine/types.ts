@@ -66,6 +66,8 @@ export interface RunRecord {
   status: 'running' | StopReason;
   stopReason?: StopReason;
   message?: string; // e.g. "diverged at epoch 12 (lr 3 may be too high)"
+  /** What to know about this run's data and setup (the checker's warnings, data notes): the panel and report show them. */
+  notes?: string[];
   /** The first epoch whose loss or boundary was not a number (the run is 'diverged'). */
   divergedAt?: number;
   bestEpoch?: number;

@@ -66,14 +66,15 @@ export interface ExperimentResult {
 export async function runExperiment(file: string, opts: RunExperimentOptions): Promise<ExperimentResult> {
   const emit = opts.emit ?? (() => {});
   const experimentPath = resolve(file);
-  const { experiment, runs } = opts.loaded ?? loadExperiment(experimentPath, resolve(opts.workspaceRoot));
+  const { experiment, runs, diagnostics } = opts.loaded ?? loadExperiment(experimentPath, resolve(opts.workspaceRoot));
   const claimed = claimOutDir(resolve(opts.outDir ?? defaultOutDir(opts.workspaceRoot, experiment.name)), opts.outDir === undefined);
   const outDir = claimed.dir;
   try {
     const backend = await initBackend(opts.backend, { wasmDir: opts.wasmDir });
     emit({ type: 'backend', name: backend.name, fallbackFrom: backend.fallbackFrom });
     emit({ type: 'experimentStart', name: experiment.name, runIds: runs.map((r) => r.id), outDir, file: basename(experimentPath) });
-    return await trainAll(experimentPath, experiment, runs, outDir, backend.name, opts, emit);
+    const warnings = diagnostics.map((d) => `${d.message}${d.details.hint ? ` — ${d.details.hint}` : ''}`);
+    return await trainAll(experimentPath, experiment, runs, outDir, backend.name, opts, emit, warnings);
   } finally {
     claimed.release();
   }
@@ -86,6 +87,7 @@ class RunInProgress {
   private storeError: unknown;
   private readonly queued: FromWorker[] = [];
   live = false;
+  notes: () => string[] = () => [];
 
   constructor(
     readonly run: ExpandedRun,
@@ -99,7 +101,9 @@ class RunInProgress {
   }
 
   /** Applies and records one event of the run, and passes it on as a message. */
-  readonly onEvent = (event: RunEvent): void => {
+  readonly onEvent = (received: RunEvent): void => {
+    const notes = received.type === 'runStart' ? this.notes() : [];
+    const event: RunEvent = received.type === 'runStart' && notes.length ? { ...received, run: { ...received.run, notes } } : received;
     this.record = applyRunEvent(this.record, event);
     if (!this.record) return;
     // Out first, then to disk: the panel's latency does not include the store's write.
@@ -171,7 +175,7 @@ class RunInProgress {
 
 async function trainAll(
   experimentPath: string, experiment: ReturnType<typeof loadExperiment>['experiment'], runs: ExpandedRun[], outDir: string,
-  backend: BackendName, opts: RunExperimentOptions, emit: (msg: FromWorker) => void,
+  backend: BackendName, opts: RunExperimentOptions, emit: (msg: FromWorker) => void, warnings: string[],
 ): Promise<ExperimentResult> {
   const dataCache = new Map<string, PreparedData>();
   const records: RunRecord[] = [];
@@ -185,6 +189,12 @@ async function trainAll(
   const pool = opts.threads && threadCount(opts.threads.count, runs.length) > 1 &&
     (opts.threads.count > 1 || worthThreads(runs, opts, dataCache, experimentPath)) ? opts.threads : undefined;
   const members = runs.map((run, index) => new RunInProgress(run, applyOverrides(run, opts), join(outDir, run.id), index, runs.length, emit));
+  const dataOf = (i: number) => prepareCached(dataCache, members[i].spec, experimentPath, opts.workspaceRoot);
+  // The experiment's warnings and each run's data notes travel with the run (panel, report).
+  members.forEach((m, i) => (m.notes = () => {
+    const data = attempt(() => dataOf(i));
+    return [...warnings, ...(data instanceof Error ? [] : data.notes)];
+  }));
   const trainOpts = members.map((m): TrainOptions => ({
     id: m.run.id,
     group: m.run.group,
@@ -194,7 +204,6 @@ async function trainAll(
     onEvent: m.onEvent,
     offloadSnapshots: pool ? undefined : opts.gridThread,
   }));
-  const dataOf = (i: number) => prepareCached(dataCache, members[i].spec, experimentPath, opts.workspaceRoot);
 
   let results: (() => Promise<TrainResult | null>)[];
   if (pool) {
