@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readRunDir } from '../../../src/core/run/store';
 
 const root = resolve(__dirname, '../../..');
 const cli = join(root, 'bin', 'logit-lab.js');
@@ -202,10 +203,11 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
     const doc = JSON.parse(stdout);
     assert.equal(doc.cancelled, true);
     assert.equal(doc.signal, signal);
-    const record = JSON.parse(readFileSync(join(ws, 'out', 'long', 'run.json'), 'utf8'));
+    const record = readRunDir(join(ws, 'out', 'long'))!;
     assert.equal(record.status, 'cancelled');
     assert.ok(record.history.length > 0, 'the epochs trained before the signal are kept');
     assert.equal(record.history.length, doc.runs[0].epochs);
+    assert.ok(existsSync(join(ws, 'out', 'long', 'model', 'model.json')), 'the cancelled run keeps the model it had');
   });
 }
 
@@ -215,7 +217,7 @@ test('an internal error is one line with where to report (exit 3); --verbose add
   // it stands in for any unexpected failure (a bug) inside a command.
   const { runDir } = trainedRun();
   const ws = workspace();
-  cpSync(join(runDir, 'model'), join(ws, 'run', 'model'), { recursive: true });
+  cpSync(runDir, join(ws, 'run'), { recursive: true });
   const file = join(ws, 'run', 'model', 'preprocessing.json');
   writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), features: null }));
   const input = ['--input', '{"x":1,"city":"Berlin"}'];
