@@ -11,7 +11,7 @@ import { isRunRecord, isToWebview } from './validate';
 import { advancePlayback, playback } from './views/animation';
 import { VIEWS } from './views';
 import {
-  TAB_IDS, canvasFactory, charts, defaults, hooks, layouts, palette, post, runs, say, scope, scopeFor, scopes, selectScope, setChartClass, store, toast, ui, view, views, vscode,
+  TAB_IDS, canvasFactory, charts, painted, defaults, hooks, layouts, palette, post, runs, say, scope, scopeFor, scopes, selectScope, setChartClass, store, toast, ui, view, views, vscode,
   type Scope, type Tab, type UiState,
 } from './views/kit';
 
@@ -212,7 +212,7 @@ function render(): void {
 
 // Tests and the extension host read what the panel shows through this handle.
 (globalThis as unknown as { __logitLab: unknown }).__logitLab = {
-  ui, layouts, charts, stats, playback, rebuild, drawBoundary, palette, canvasFactory, scopes,
+  ui, layouts, charts, stats, playback, painted, rebuild, drawBoundary, palette, canvasFactory, scopes,
   get store() { return store(); },
   get scope() { return scope(); },
 };

@@ -155,7 +155,7 @@ export function drawBoundary(ctx: Ctx2D, run: RunRecord, opts: BoundaryOptions):
       ctx.fillStyle = pal.muted;
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
-      ctx.fillText('Waiting for the first boundary…', plot.x + plot.width / 2, plot.y + plot.height / 2);
+      ctx.fillText(run.status === 'running' ? 'Waiting for the first boundary…' : 'No boundary recorded', plot.x + plot.width / 2, plot.y + plot.height / 2);
     }
   } else if (oneD) drawCurve1D(ctx, run, grid, snap, layout, opts);
   else {

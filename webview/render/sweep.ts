@@ -26,6 +26,8 @@ export function sweepPlot(runs: RunRecord[], metric: (r: RunRecord) => number | 
   const xKey = numeric.includes('optimizer.lr') ? 'optimizer.lr' : numeric[0];
   if (!xKey) return undefined;
   const others = keys.filter((k) => k !== xKey && k !== 'seed');
+  // A sweep varies a few settings on a grid; runs that differ in everything are not one.
+  if (others.length > 2) return undefined;
   const lines = new Map<string, Map<number, { sum: number; n: number }>>();
   models.forEach((r, i) => {
     const y = metric(r);
@@ -39,6 +41,7 @@ export function sweepPlot(runs: RunRecord[], metric: (r: RunRecord) => number | 
     p.n++;
     line.set(x, p);
   });
+  if (![...lines.values()].some((l) => l.size >= 2)) return undefined;
   const xs = models.map((_, i) => leaves[i].get(xKey) as number);
   const log = xs.every((x) => x > 0) && Math.max(...xs) / Math.min(...xs) >= 10;
   return {

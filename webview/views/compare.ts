@@ -3,7 +3,7 @@
 // setting, and small multiples of all boundaries.
 import type { RunRecord } from '../../src/core/engine/types';
 import { h, fmtPct, sizeCanvas } from '../dom';
-import { curvesConfig } from '../render/curves';
+import { curvesConfig, logTick } from '../render/curves';
 import { sweepPlot } from '../render/sweep';
 import { boundaryCanvas, chartIn, fit, judgedAcc, paintBoundary, palette, requestRender, runs, store, ui, view, views, type ViewDef } from './kit';
 
@@ -111,7 +111,7 @@ export const compareView: ViewDef = {
           options: {
             animation: false, responsive: false, parsing: false, color: pal.foreground,
             scales: {
-              x: { type: plot.log ? 'logarithmic' : 'linear', title: { display: true, text: plot.xKey + (plot.log ? ' (log)' : ''), color: pal.foreground }, ticks: { color: pal.muted }, grid: { color: pal.grid } },
+              x: { type: plot.log ? 'logarithmic' : 'linear', title: { display: true, text: plot.xKey + (plot.log ? ' (log)' : ''), color: pal.foreground }, ticks: { color: pal.muted, ...(plot.log ? { callback: (v: number | string) => logTick(Number(v)) } : {}) }, grid: { color: pal.grid } },
               y: { min: 0, max: 1, title: { display: true, text: `final ${split} accuracy`, color: pal.foreground }, ticks: { color: pal.muted }, grid: { color: pal.grid } },
             },
             plugins: { legend: { display: plot.lines.length > 1, labels: { color: pal.foreground, boxWidth: 14, boxHeight: 2 } } },

@@ -67,6 +67,8 @@ export function selectScope(s: Scope): void {
 }
 
 export const charts = new Map<string, Chart>();
+/** The epoch of the boundary last painted on each canvas (benchmarks and tests read it). */
+export const painted: Record<string, number | undefined> = {};
 export const layouts: Record<string, BoundaryLayout> = {};
 
 /** Installed by main.ts. */
@@ -169,6 +171,7 @@ export function paintBoundary(key: string, canvas: HTMLCanvasElement, run: RunRe
     width, height, palette: palette(), createCanvas: canvasFactory, snapshot,
     showTrain: ui.showTrain, showVal: ui.showVal, showContour: ui.showContour, ...extra,
   });
+  painted[key] = snapshot?.epoch;
   canvas.setAttribute('aria-label', `Decision boundary of ${run.name}${snapshot ? ` at epoch ${snapshot.epoch}` : ''}`);
 }
 
