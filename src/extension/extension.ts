@@ -13,7 +13,7 @@ import { log, errorText } from './log';
 import { StatusBar } from './status';
 import { Trainer, workspaceRootFor, type TrainResult } from './trainer';
 import { PanelHost } from './panel';
-import { RunStore, accuracyOf, accuracyText } from './runStore';
+import { RunStore, accuracyOf, accuracyText, type StoredExperiment } from './runStore';
 import { RunsTree, type RunsNode } from './runsTree';
 import { ExperimentDiagnostics } from './diagnostics';
 import { ExperimentCodeLens } from './codelens';
@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
   const diagnostics = new ExperimentDiagnostics();
   const linter = new PythonLinter();
   const tree = new RunsTree(runStores);
-  const panel = new PanelHost(context.extensionUri, { onMessage: (msg, experiment) => onPanelMessage(msg, experiment) });
+  const panel = new PanelHost(context.extensionUri, { onMessage: (msg, experiment) => onPanelMessage(msg, experiment), initialRuns: () => initialRuns() });
   const lens = new ExperimentCodeLens(
     (uri) => trainer.running?.toString() === uri.toString(),
     (uri) => !!lastRuns.get<string>(lastRunKey(uri)),
@@ -206,6 +206,40 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
   }
 
   // ---- history ---------------------------------------------------------------------------------
+  /** The latest recorded runs of an experiment file: the ones it last trained, else the newest on disk. */
+  async function latestRunsOf(target: vscode.Uri): Promise<StoredExperiment | undefined> {
+    const dir = lastRuns.get<string>(lastRunKey(target));
+    const store = storeFor(workspaceRootFor(target));
+    const experiment = dir ? await store.readExperiment(dir) : undefined;
+    if (experiment) return experiment;
+    const name = safeName(experimentNameOfFile(target.fsPath));
+    return (await store.list()).find((e) => safeName(e.name) === name);
+  }
+
+  /** What an empty panel shows: the active experiment file's runs, else the newest experiment on disk. */
+  async function initialRuns(): Promise<{ runs: RunRecord[]; title: string; experiment?: vscode.Uri } | undefined> {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    if (active && isExperimentFile(active)) {
+      const e = await latestRunsOf(active);
+      if (e) return { runs: e.runs.map((r) => r.record), title: e.name, experiment: active };
+    }
+    const all = (await tree.all()).sort((a, b) => b.experiment.startedAt.getTime() - a.experiment.startedAt.getTime());
+    const newest = all.find((x) => x.experiment.runs.length);
+    if (!newest) return undefined;
+    const file = newest.experiment.file ? vscode.Uri.file(join(newest.folder, newest.experiment.file)) : undefined;
+    return { runs: newest.experiment.runs.map((r) => r.record), title: newest.experiment.name, experiment: file };
+  }
+
+  /** The panel follows the experiment file being edited: switching to another one shows its latest runs. */
+  async function followActiveExperiment(editor: vscode.TextEditor | undefined): Promise<void> {
+    const uri = editor?.document.uri;
+    if (!uri || !isExperimentFile(uri) || trainer.running || !panel.hasVisibleTarget) return;
+    if (panel.experiment?.toString() === uri.toString()) return;
+    const e = await latestRunsOf(uri);
+    if (!e || trainer.running || vscode.window.activeTextEditor?.document.uri.toString() !== uri.toString()) return;
+    panel.showRuns(e.runs.map((r) => r.record), e.name, uri);
+  }
+
   async function allRuns(): Promise<{ label: string; description: string; record: RunRecord; dir: string; experimentDir: string }[]> {
     const out: { label: string; description: string; record: RunRecord; dir: string; experimentDir: string }[] = [];
     for (const { experiment } of await tree.all()) {
@@ -310,13 +344,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
   reg('logitLab.openLastRun', async (uri?: vscode.Uri) => {
     const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
     if (!target) return;
-    const dir = lastRuns.get<string>(lastRunKey(target));
-    const store = storeFor(workspaceRootFor(target));
-    let experiment = dir ? await store.readExperiment(dir) : undefined;
-    if (!experiment) {
-      const name = safeName(experimentNameOfFile(target.fsPath));
-      experiment = (await store.list()).find((e) => safeName(e.name) === name);
-    }
+    const experiment = await latestRunsOf(target);
     if (!experiment) {
       void notify('info', `${vscode.workspace.asRelativePath(target)} has no recorded runs yet.`, 'Train');
       return;
@@ -377,6 +405,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
       if (e.affectsConfiguration('logitLab.backend') && !trainer.running) status.idle();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => out.info('Workspace trusted: training enabled.')),
+    vscode.window.onDidChangeActiveTextEditor((editor) => void followActiveExperiment(editor).catch((err) => out.warn(`panel: ${errorText(err)}`))),
   );
 
   const activationMs = performance.now() - moduleLoadedAt;

@@ -10,9 +10,13 @@ import type { RunRecord } from '../core/engine/types';
 import type { FromWebview, FromWorker, LiveMsg, ShowRunsMsg, ThemeMsg, ToWebview } from '../protocol';
 import { log } from './log';
 
-/** Live pacing: the latest epoch per run at most every 50 ms, the latest boundary every 250 ms. */
-const EPOCH_INTERVAL_MS = 50;
-const SNAPSHOT_INTERVAL_MS = 250;
+/**
+ * Live pacing: the latest epoch and the latest boundary of each run, at most every 33 ms (30 frames/s,
+ * Playground's pace). Boundaries in between are dropped here rather than queued, so the panel is never
+ * more than one snapshot behind the training; the finished record brings every one of them.
+ */
+const EPOCH_INTERVAL_MS = 33;
+const SNAPSHOT_INTERVAL_MS = 33;
 
 interface Target {
   webview: vscode.Webview;
@@ -22,6 +26,11 @@ interface Target {
 
 export interface PanelHandlers {
   onMessage(msg: FromWebview, experiment: vscode.Uri | undefined): void | Promise<void>;
+  /**
+   * What a panel opened with nothing on display should show (the active experiment's or the most
+   * recent runs on disk), so Open Panel and the side bar never say "no runs" when there are some.
+   */
+  initialRuns?(): Promise<{ runs: RunRecord[]; title: string; experiment?: vscode.Uri } | undefined>;
 }
 
 export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider, vscode.WebviewPanelSerializer {
@@ -45,6 +54,11 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     private readonly handlers: PanelHandlers,
   ) {
     this.disposables.push(vscode.window.onDidChangeActiveColorTheme(() => this.post(this.theme())));
+  }
+
+  /** Whether any Logit Lab webview (editor panel or side bar) is on screen. */
+  get hasVisibleTarget(): boolean {
+    return [...this.targets].some((t) => t.isVisible());
   }
 
   get panelVisible(): boolean {
@@ -102,6 +116,10 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     webview.onDidReceiveMessage((msg: FromWebview) => {
       if (msg?.type === 'ready') {
         target.ready = true;
+        if (!this.shown && !this.live.length && this.handlers.initialRuns) {
+          void this.showInitial(target);
+          return;
+        }
         this.replay(target);
         log().info(`Panel ${label} ready: showing ${this.shown ? `${this.shown.runs.length} run(s) of ${this.shown.title}` : 'nothing yet'}${this.live.length ? ` + ${this.live.length} live message(s)` : ''}.`);
         return;
@@ -109,6 +127,26 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
       void Promise.resolve(this.handlers.onMessage(msg, this.experiment)).catch((err) => log().error(`panel: ${(err as Error).message}`));
     });
     return target;
+  }
+
+  private async showInitial(target: Target): Promise<void> {
+    try {
+      const initial = await this.handlers.initialRuns!();
+      // A training or another showRuns may have started meanwhile: it wins.
+      if (initial && !this.shown && !this.live.length) {
+        this.shown = { type: 'showRuns', runs: initial.runs, title: initial.title };
+        if (initial.experiment) this.experiment = initial.experiment;
+      }
+    } catch (err) {
+      log().warn(`panel: could not load runs from disk: ${(err as Error).message}`);
+    }
+    this.replay(target);
+    log().info(`Panel ready: showing ${this.shown ? `${this.shown.runs.length} run(s) of ${this.shown.title} from disk` : 'nothing yet'}.`);
+  }
+
+  /** The title of the runs on display (the experiment's name), if any. */
+  get shownTitle(): string | undefined {
+    return this.shown?.title;
   }
 
   /** Shows finished (or partially recorded) runs; replaces anything live. */
