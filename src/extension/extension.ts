@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { modify, applyEdits } from 'jsonc-parser';
+import { exploreEdit } from './exploreEdit';
 import type { RunRecord } from '../core/engine/types';
 import type { FromWebview } from '../protocol';
 import { EXPERIMENT_GLOB, isExperimentFile, settings } from './config';
@@ -276,18 +276,43 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
     panel.showRuns(runs, `Compare ${runs.length} runs`);
   }
 
+  /**
+   * An Explore edit undone or redone in the editor (Ctrl+Z) changes the experiment the panel is
+   * exploring: save it and retrain, so the form (initialised from the retrained run) and the picture
+   * follow the file, as they do for an edit made from the panel.
+   */
+  let exploreEditing = false;
+  let undoTimer: ReturnType<typeof setTimeout> | undefined;
+  context.subscriptions.push(vscode.workspace.onDidChangeTextDocument((e) => {
+    if (exploreEditing || !panel.experiment || e.document.uri.toString() !== panel.experiment.toString()) return;
+    if (e.reason !== vscode.TextDocumentChangeReason.Undo && e.reason !== vscode.TextDocumentChangeReason.Redo) return;
+    clearTimeout(undoTimer);
+    // Several Ctrl+Z in a row retrain once, on the state the user stops at.
+    undoTimer = setTimeout(() => {
+      void (async () => {
+        if (diagnostics.errorsOf(e.document).length) return;
+        await e.document.save();
+        out.info(`Explore: ${vscode.workspace.asRelativePath(e.document.uri)} changed by undo/redo; retraining.`);
+        await train(e.document.uri);
+      })().catch((err) => out.warn(`explore undo: ${errorText(err)}`));
+    }, 400);
+  }), { dispose: () => clearTimeout(undoTimer) });
+
   async function onPanelMessage(msg: FromWebview, experiment: vscode.Uri | undefined): Promise<void> {
     switch (msg.type) {
       case 'explore': {
         if (!experiment) return;
         const doc = await vscode.workspace.openTextDocument(experiment);
-        const path = msg.path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-        const edits = modify(doc.getText(), path, msg.value, { formattingOptions: { insertSpaces: true, tabSize: 2 } });
-        if (!edits.length) return;
-        const updated = applyEdits(doc.getText(), edits);
-        const edit = new vscode.WorkspaceEdit();
-        edit.replace(experiment, new vscode.Range(0, 0, doc.lineCount, 0), updated);
-        await vscode.workspace.applyEdit(edit); // undoable like any edit
+        const edit = exploreEdit(doc.getText(), msg.path, msg.value);
+        if (!edit) return;
+        const we = new vscode.WorkspaceEdit();
+        we.replace(experiment, new vscode.Range(doc.positionAt(edit.offset), doc.positionAt(edit.offset + edit.length)), edit.text);
+        exploreEditing = true;
+        try {
+          await vscode.workspace.applyEdit(we); // undoable like any edit
+        } finally {
+          exploreEditing = false;
+        }
         await doc.save();
         out.info(`Explore: set ${msg.path} = ${JSON.stringify(msg.value)} in ${vscode.workspace.asRelativePath(experiment)}; retraining.`);
         await train(experiment);
