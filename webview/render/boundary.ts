@@ -51,6 +51,8 @@ export interface BoundaryLayout {
   unitX(v: number): number;
   unitY(v: number): number;
   oneD: boolean;
+  /** Points drawn with a cross (the model gets them wrong). */
+  misclassified?: number;
 }
 
 /** Standardised input → original units, from the run's fitted preprocessing (identity for raw features). */
@@ -382,6 +384,7 @@ function drawPoints(ctx: Ctx2D, run: RunRecord, grid: GridSpec, snap: BoundarySn
       if ((opts.showMisclassified ?? true) && wrong?.(n)) wrongAt.push([px, py]);
     }
   }
+  layout.misclassified = wrongAt.length;
   if (wrongAt.length) {
     // All crosses in one path.
     const d = r + 2.5 * s;

@@ -194,7 +194,8 @@ export function curvesConfig(runs: RunRecord[], opts: CurveOptions): ChartConfig
       },
       plugins: {
         title: { display: !!opts.title, text: opts.title ?? '', color: pal.foreground },
-        legend: { labels: { color: pal.foreground, usePointStyle: true, pointStyle: 'line', filter: (item) => !item.text.endsWith('(raw)') } },
+        // Swatches are short thin lines in the series' colour (dashes show as the line's own dash).
+        legend: { labels: { color: pal.foreground, boxWidth: 22, boxHeight: 2, filter: (item) => !item.text.endsWith('(raw)') } },
         tooltip: { enabled: true },
         logitLabMarkers: { markers, font: pal.font },
       },
