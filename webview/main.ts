@@ -11,7 +11,7 @@ import { isRunRecord, isToWebview } from './validate';
 import { advancePlayback, playback } from './views/animation';
 import { VIEWS } from './views';
 import {
-  TAB_IDS, canvasFactory, charts, painted, defaults, hooks, layouts, palette, post, runs, say, scope, scopeFor, scopes, selectScope, setChartClass, store, toast, ui, view, views, vscode,
+  TAB_IDS, canvasFactory, charts, liveStats, painted, defaults, hooks, layouts, palette, post, runs, say, scope, scopeFor, scopes, selectScope, setChartClass, store, toast, ui, view, views, vscode,
   type Scope, type Tab, type UiState,
 } from './views/kit';
 
@@ -24,7 +24,8 @@ if (Array.isArray(saved.runs) && saved.runs.every(isRunRecord)) scopeFor(typeof 
 // ---- message queue: every message applied, in order, once per animation frame -------------
 const queue: unknown[] = [];
 let frameRequested = false;
-const stats = { messages: 0, rejected: 0, renders: 0, frames: 0, longestFrameMs: 0, renderMs: 0 };
+const stats = { messages: 0, rejected: 0, renders: 0, frames: 0, longestFrameMs: 0, renderMs: 0, finalPaintedAt: 0 };
+let endedThisFrame = false;
 /** The experiment being trained: live messages go to its store even while another one is on screen. */
 let liveScope: Scope | undefined;
 let liveStartedAt = 0;
@@ -69,6 +70,7 @@ function applyMessage(msg: unknown): string | undefined {
     const wall = liveStartedAt ? ` in ${((performance.now() - liveStartedAt) / 1000).toFixed(1)} s` : '';
     s.store.status = m.cancelled ? `stopped${wall}` : `finished ${n} run${n === 1 ? '' : 's'}${wall}`;
     liveScope = undefined;
+    endedThisFrame = true;
     // Once the experiment is done, show its first model run (not the baseline that trained last).
     const first = s.store.announced.map((rid) => s.store.get(rid)).find((r) => r && r.kind === 'model');
     if (first) {
@@ -89,6 +91,8 @@ function frame(time: number): void {
   if (run && ui.follow && (touched === run.id || !ui.playing)) ui.frame = Math.max(0, run.snapshots.length - 1);
   advancePlayback(time);
   render();
+  // Wall-clock time the finished experiment reached the screen (compared with the host's notification).
+  if (endedThisFrame) { stats.finalPaintedAt = Date.now(); endedThisFrame = false; }
   persist();
   const ms = performance.now() - t0;
   stats.frames++;
@@ -212,7 +216,7 @@ function render(): void {
 
 // Tests and the extension host read what the panel shows through this handle.
 (globalThis as unknown as { __logitLab: unknown }).__logitLab = {
-  ui, layouts, charts, stats, playback, painted, rebuild, drawBoundary, palette, canvasFactory, scopes,
+  ui, layouts, charts, stats, playback, painted, liveStats, rebuild, drawBoundary, palette, canvasFactory, scopes,
   get store() { return store(); },
   get scope() { return scope(); },
 };

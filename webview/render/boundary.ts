@@ -473,10 +473,12 @@ function drawAxes(ctx: Ctx2D, run: RunRecord, grid: GridSpec, layout: BoundaryLa
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
   const yTicks = layout.oneD ? [0, 0.5, 1] : niceTicks(uy(yLo), uy(yHi), Math.max(2, Math.floor(plot.height / 50)));
+  let widest = 0;
   for (const t of yTicks) {
     const [, py] = layout.toPx(grid.xMin, layout.oneD ? t : zy(t));
     ctx.fillRect(plot.x - 4, py, 4, 1);
     ctx.fillText(fmtTick(t), plot.x - 6, py);
+    widest = Math.max(widest, ctx.measureText(fmtTick(t)).width);
   }
   ctx.fillStyle = pal.foreground;
   ctx.textAlign = 'center';
@@ -485,7 +487,8 @@ function drawAxes(ctx: Ctx2D, run: RunRecord, grid: GridSpec, layout: BoundaryLa
   ctx.fillText(xName, plot.x + plot.width / 2, plot.y + plot.height + fontPx * 3);
   const yName = layout.oneD ? `P(${run.classNames[1] ?? 'class 1'})` : run.featureNames[grid.features[1]] ?? `x${grid.features[1]}`;
   ctx.save();
-  ctx.translate(plot.x - fontPx * 2.6, plot.y + plot.height / 2);
+  // The axis name sits left of the widest tick label (three-digit ticks such as 170 bpm pushed into it).
+  ctx.translate(plot.x - 8 - widest - fontPx / 2, plot.y + plot.height / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textBaseline = 'middle';
   ctx.fillText(yName, 0, 0);

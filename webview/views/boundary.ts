@@ -27,9 +27,11 @@ export const boundaryView: ViewDef = {
       const p = probabilitiesAt(r.grid, snap, x, layout.oneD ? 0 : y);
       readout.textContent = `${r.featureNames[r.grid.features[0]] ?? 'x'} = ${fmtNum(layout.unitX(x), 3)}${layout.oneD ? '' : `, ${r.featureNames[r.grid.features[1]] ?? 'y'} = ${fmtNum(layout.unitY(y), 3)}`}: ` + p.map((v, c) => `P(${r.classNames[c] ?? c}) = ${v.toFixed(3)}`).join(', ');
     });
+    const others = run.grid && run.featureNames.length > 2 ? run.featureNames.length - 2 : 0;
+    const slice = others ? h('p', { class: 'll-muted ll-slice-note' }, `A 2-D slice: the other ${others} inputs are held at their training mean (or most common category). The model sees all of them, so a point can sit on the "wrong" colour and still be classified right; crosses mark the model's actual mistakes.`) : '';
     views.append(
       h('div', { class: 'll-toolbar' }, runPicker(), checkbox('train points', 'showTrain'), checkbox('validation points', 'showVal'), checkbox('boundary line', 'showContour'), png, json),
-      box, readout, sum,
+      box, readout, sum, slice,
     );
     view.refresh = () => {
       const r = store().get(ui.runId);

@@ -107,7 +107,7 @@ export const compareView: ViewDef = {
         sizeCanvas(sweep, wide.width, wide.height);
         chartIn('sweep', sweep, {
           type: 'line',
-          data: { datasets: plot.lines.map((l, i) => ({ label: l.label, data: l.points.map((p) => ({ x: p.x, y: p.y })), borderColor: pal.series[i % pal.series.length], backgroundColor: pal.series[i % pal.series.length], pointRadius: 4, borderWidth: 2 })) },
+          data: { datasets: plot.lines.map((l, i) => ({ label: l.label, data: l.points.map((p) => ({ x: p.x, y: p.y })), borderColor: pal.series[i % pal.series.length], backgroundColor: pal.series[i % pal.series.length], pointRadius: 4, borderWidth: 2, clip: 6 })) },
           options: {
             animation: false, responsive: false, parsing: false, color: pal.foreground,
             scales: {

@@ -69,6 +69,8 @@ export function selectScope(s: Scope): void {
 export const charts = new Map<string, Chart>();
 /** The epoch of the boundary last painted on each canvas (benchmarks and tests read it). */
 export const painted: Record<string, number | undefined> = {};
+/** Boundary frames painted while training, and how many showed the data points (the editor test reads them). */
+export const liveStats = { frames: 0, withPoints: 0, withBoundary: 0 };
 export const layouts: Record<string, BoundaryLayout> = {};
 
 /** Installed by main.ts. */
@@ -172,6 +174,11 @@ export function paintBoundary(key: string, canvas: HTMLCanvasElement, run: RunRe
     showTrain: ui.showTrain, showVal: ui.showVal, showContour: ui.showContour, ...extra,
   });
   painted[key] = snapshot?.epoch;
+  if (run.status === 'running') {
+    liveStats.frames++;
+    if (run.points?.train.x.length && (ui.showTrain || ui.showVal)) liveStats.withPoints++;
+    if (snapshot) liveStats.withBoundary++;
+  }
   canvas.setAttribute('aria-label', `Decision boundary of ${run.name}${snapshot ? ` at epoch ${snapshot.epoch}` : ''}`);
 }
 

@@ -3,7 +3,7 @@
 // precision/recall curve all follow it.
 import type { ClassReport, RunRecord } from '../../src/core/engine/types';
 import { h, fmtPct, sizeCanvas } from '../dom';
-import { classColor, withAlpha } from '../render/palette';
+import { withAlpha } from '../render/palette';
 import { chartIn, fit, palette, requestRender, runPicker, store, ui, view, views, type ViewDef } from './kit';
 
 /** Precision, recall and accuracy of "class 1 when p ≥ t". */
@@ -55,8 +55,9 @@ export const reportView: ViewDef = {
         h('thead', {}, h('tr', {}, h('th', {}, 'actual \\ predicted'), ...r.classNames.map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', {}, ...rep.confusion.map((row, a) => h('tr', {}, h('th', { scope: 'row' }, r.classNames[a] ?? String(a)), ...row.map((v, p) => {
           const td = h('td', {}, String(v));
-          // An empty cell stays unshaded: only counts carry colour (diagonal: class colour, errors: alert).
-          if (v > 0) td.style.background = withAlpha(a === p ? classColor(a, r.classNames.length) : pal.alert, 0.12 + 0.55 * (v / max));
+          // An empty cell stays unshaded: only counts carry colour — right answers in the theme's "good"
+          // colour, mistakes in its alert colour (class colours would paint class 0's hits red, like errors).
+          if (v > 0) td.style.background = withAlpha(a === p ? pal.good : pal.alert, 0.12 + 0.5 * (v / max));
           else td.classList.add('ll-zero');
           return td;
         })))));
