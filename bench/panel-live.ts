@@ -95,9 +95,13 @@ async function main(): Promise<void> {
     await page.click('[data-tab="animation"]');
     await page.selectOption('select[aria-label="Speed"]', String(speed));
     const n = await page.evaluate(async () => {
-      type LL = { __logitLab: { ui: { frame: number; playing: boolean }; painted: Record<string, number | undefined> } };
+      type LL = { __logitLab: { ui: { frame: number; playing: boolean }; painted: Record<string, number | undefined>; stats: { longestFrameMs: number; frames: number; renderMs: number } } };
       const ll = (window as unknown as LL).__logitLab;
       ll.ui.frame = 0;
+      ll.stats.frames = 0;
+      ll.stats.renderMs = 0;
+      ll.stats.longestFrameMs = 0;
+      let ticks = 0;
       (document.querySelector('.ll-play') as HTMLButtonElement).click();
       let last: number | undefined;
       const startFrame = ll.ui.frame;
@@ -105,13 +109,14 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       while (performance.now() - t0 < 2500 && ll.ui.playing) {
         await new Promise((res) => requestAnimationFrame(res));
+        ticks++;
         if (ll.painted.animation !== last) { changes++; last = ll.painted.animation; }
       }
       const seconds = (performance.now() - t0) / 1000;
       if (ll.ui.playing) (document.querySelector('.ll-play') as HTMLButtonElement).click();
-      return { changes, seconds, advanced: ll.ui.frame - startFrame };
+      return { changes, seconds, advanced: ll.ui.frame - startFrame, ticks, meanMs: ll.stats.renderMs / Math.max(1, ll.stats.frames), longest: ll.stats.longestFrameMs };
     });
-    console.log(`replay ${speed}×: ${(n.changes / n.seconds).toFixed(1)} frames/s (asked: ${6 * speed}); ${n.changes} boundaries painted in ${n.seconds.toFixed(2)} s, playback advanced ${(n.advanced / n.seconds).toFixed(1)} epochs-snapshots/s`);
+    console.log(`replay ${speed}×: ${(n.changes / n.seconds).toFixed(1)} frames/s (asked: ${6 * speed}); ${n.changes} boundaries painted in ${n.seconds.toFixed(2)} s, playback advanced ${(n.advanced / n.seconds).toFixed(1)} snapshots/s; ${(n.ticks / n.seconds).toFixed(0)} animation frames/s, panel frame mean ${n.meanMs.toFixed(1)} ms, longest ${n.longest.toFixed(1)} ms`);
   }
   await browser.close();
 }

@@ -101,14 +101,17 @@ function frame(time: number): void {
   if (ui.playing) requestRender();
 }
 
-// State is saved after things settle (trailing, at most every 0.3 s, every 1.5 s while training), so
-// playback and live training do not serialise megabytes of runs on every frame.
+// State is saved after things settle (trailing, at most every 0.3 s). setState crosses to the
+// workbench's main thread, so it carries what the host cannot give back: the UI state, and the runs
+// with only their last boundary (the host replays the full runs to a panel that comes back; the
+// boundaries of every epoch would be megabytes). While training only the UI state is saved.
 let persistTimer: ReturnType<typeof setTimeout> | undefined;
 function persist(): void {
   if (!vscode || persistTimer !== undefined) return;
   persistTimer = setTimeout(() => {
     persistTimer = undefined;
-    vscode!.setState({ ...ui, playing: false, title: scope().title, runs: runs() });
+    const live = store().live;
+    vscode!.setState({ ...ui, playing: false, title: scope().title, ...(live ? {} : { runs: runs().map((r) => ({ ...r, snapshots: r.snapshots.slice(-1) })) }) });
   }, store().live ? 1500 : 300);
 }
 

@@ -62,6 +62,11 @@ export const curvesView: ViewDef = {
       const pal = palette();
       const shown = overlay && many ? runs() : [r];
       const size = fit(lossBox, 1.5, { width: 280, height: 220 }, { width: 1000, height: 700 });
+      // In a narrow panel the two charts stack: share the height so both are on screen without scrolling.
+      if (accBox.offsetTop > lossBox.offsetTop + 10) {
+        const room = (window.innerHeight - lossBox.getBoundingClientRect().top) / 2 - 24;
+        size.height = Math.max(200, Math.min(size.height, Math.floor(room)));
+      }
       sizeCanvas(loss, size.width, size.height);
       sizeCanvas(acc, size.width, size.height);
       chartIn('loss', loss, curvesConfig(shown, { metric: 'loss', palette: pal, log: ui.log, smoothing: ui.smoothing, title: shown.length > 1 ? 'loss, all runs (train solid, validation dashed)' : 'loss'}));
