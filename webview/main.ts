@@ -28,6 +28,8 @@ const stats = { messages: 0, rejected: 0, renders: 0, frames: 0, longestFrameMs:
 let endedThisFrame = false;
 /** The experiment being trained: live messages go to its store even while another one is on screen. */
 let liveScope: Scope | undefined;
+/** Experiments with runs on disk (from the host), newest first: the switcher offers them too. */
+let diskExperiments: string[] = [];
 let liveStartedAt = 0;
 
 function requestRender(): void {
@@ -40,6 +42,8 @@ function applyMessage(msg: unknown): string | undefined {
   if (!isToWebview(msg)) { stats.rejected++; console.warn('Logit Lab: ignored a malformed message', msg); return undefined; }
   stats.messages++;
   if (msg.type === 'showRuns') {
+    const names = (msg as { experiments?: unknown }).experiments;
+    if (Array.isArray(names)) diskExperiments = names.filter((n): n is string => typeof n === 'string');
     const s = scopeFor(msg.title, true);
     s.store.replaceAll(msg.runs);
     if (liveScope === s) liveScope = undefined;
@@ -157,17 +161,22 @@ window.addEventListener('resize', () => requestRender());
 let headerFor = '';
 function renderHeader(): void {
   const s = scope();
-  const key = `${scopes.map((x) => `${x.key}${x === liveScope ? '*' : ''}`).join('|')}>${s.key}|${s.store.status}|${s.store.error ?? ''}`;
+  const key = `${scopes.map((x) => `${x.key}${x === liveScope ? '*' : ''}:${x.store.runs.length}`).join('|')}>${s.key}|${s.store.status}|${s.store.error ?? ''}|${diskExperiments.join('|')}`;
   if (key === headerFor) return;
   headerFor = key;
   const named = scopes.filter((x) => x.key);
+  const onDisk = diskExperiments.filter((n) => !named.some((x) => x.key === n));
   let title: HTMLElement = h('h1', {}, s.title);
-  if (named.length > 1) {
+  if (named.length + onDisk.length > 1) {
     const sel = h('select', { id: 'll-experiment', class: 'll-experiment', 'aria-label': 'Experiment shown' },
-      ...named.map((x) => h('option', { value: x.key, selected: x === s }, `${x.title}${x === liveScope ? ' (training)' : ''} — ${x.store.runs.length} run${x.store.runs.length === 1 ? '' : 's'}`)));
+      ...named.map((x) => h('option', { value: x.key, selected: x === s }, `${x.title}${x === liveScope ? ' (training)' : ''} — ${x.store.runs.length} run${x.store.runs.length === 1 ? '' : 's'}`)),
+      onDisk.length ? h('optgroup', { label: 'Other experiments (latest runs on disk)' }, ...onDisk.map((n) => h('option', { value: n }, n))) : null);
     sel.addEventListener('change', () => {
       const next = scopes.find((x) => x.key === sel.value);
-      if (next) { selectScope(next); say(`Showing ${next.title}.`); rebuild(); }
+      if (next) { selectScope(next); say(`Showing ${next.title}.`); rebuild(); return; }
+      // Not loaded yet: the host sends its latest runs (a showRuns), which selects it.
+      post({ type: 'showExperiment', name: sel.value });
+      say(`Loading ${sel.value}…`);
     });
     title = h('h1', {}, h('label', { class: 'll-experiment-label' }, sel));
   }

@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
   const diagnostics = new ExperimentDiagnostics();
   const linter = new PythonLinter();
   const tree = new RunsTree(runStores);
-  const panel = new PanelHost(context.extensionUri, { onMessage: (msg, experiment) => onPanelMessage(msg, experiment), initialRuns: () => initialRuns() });
+  const panel = new PanelHost(context.extensionUri, { onMessage: (msg, experiment) => onPanelMessage(msg, experiment), initialRuns: () => initialRuns(), experimentNames: () => experimentNames() });
   const lens = new ExperimentCodeLens(
     (uri) => trainer.running?.toString() === uri.toString(),
     (uri) => !!lastRuns.get<string>(lastRunKey(uri)),
@@ -159,6 +159,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
       out.warn(`Run retention failed: ${errorText(err)}`);
     }
     tree.refresh();
+    await panel.refreshNames();
     if (result.runs.length) void offerGitignore(context.workspaceState, root);
   });
 
@@ -228,6 +229,24 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
     if (!newest) return undefined;
     const file = newest.experiment.file ? vscode.Uri.file(join(newest.folder, newest.experiment.file)) : undefined;
     return { runs: newest.experiment.runs.map((r) => r.record), title: newest.experiment.name, experiment: file };
+  }
+
+  /** Experiment names with runs on disk, newest first (the panel's switcher). */
+  async function experimentNames(): Promise<string[]> {
+    const all = (await tree.all()).sort((a, b) => b.experiment.startedAt.getTime() - a.experiment.startedAt.getTime());
+    return [...new Set(all.filter((x) => x.experiment.runs.length).map((x) => x.experiment.name))];
+  }
+
+  /** The newest recorded runs of an experiment, by name (the switcher's pick). */
+  async function showExperimentNamed(name: string): Promise<void> {
+    const all = (await tree.all()).sort((a, b) => b.experiment.startedAt.getTime() - a.experiment.startedAt.getTime());
+    const hit = all.find((x) => x.experiment.name === name && x.experiment.runs.length);
+    if (!hit) {
+      void notify('info', `No recorded runs of ${name} any more.`);
+      return;
+    }
+    const file = hit.experiment.file ? vscode.Uri.file(join(hit.folder, hit.experiment.file)) : undefined;
+    panel.showRuns(hit.experiment.runs.map((r) => r.record), hit.experiment.name, file);
   }
 
   /** The panel follows the experiment file being edited: switching to another one shows its latest runs. */
@@ -329,6 +348,9 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
         out.info(`Exported ${target.fsPath}`);
         return;
       }
+      case 'showExperiment':
+        await showExperimentNamed(msg.name);
+        return;
       case 'openRun':
         await vscode.window.showTextDocument(vscode.Uri.file(join(msg.runDir, 'run.json')), { preview: true });
         return;

@@ -31,6 +31,8 @@ export interface PanelHandlers {
    * recent runs on disk), so Open Panel and the side bar never say "no runs" when there are some.
    */
   initialRuns?(): Promise<{ runs: RunRecord[]; title: string; experiment?: vscode.Uri } | undefined>;
+  /** Names of the experiments with runs on disk, newest first, for the panel's switcher. */
+  experimentNames?(): Promise<string[]>;
 }
 
 export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider, vscode.WebviewPanelSerializer {
@@ -115,18 +117,36 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     webview.html = this.html(webview);
     webview.onDidReceiveMessage((msg: FromWebview) => {
       if (msg?.type === 'ready') {
-        target.ready = true;
         if (!this.shown && !this.live.length && this.handlers.initialRuns) {
-          void this.showInitial(target);
+          // Not ready until the runs from disk are loaded: a training starting meanwhile is in the replay.
+          void this.refreshNames().then(() => this.showInitial(target));
           return;
         }
+        target.ready = true;
         this.replay(target);
+        void this.refreshNames();
         log().info(`Panel ${label} ready: showing ${this.shown ? `${this.shown.runs.length} run(s) of ${this.shown.title}` : 'nothing yet'}${this.live.length ? ` + ${this.live.length} live message(s)` : ''}.`);
         return;
       }
       void Promise.resolve(this.handlers.onMessage(msg, this.experiment)).catch((err) => log().error(`panel: ${(err as Error).message}`));
     });
     return target;
+  }
+
+  private names: string[] = [];
+
+  /** Re-reads the experiment names on disk (the switcher's list); failures keep the old list. */
+  async refreshNames(): Promise<void> {
+    try {
+      if (this.handlers.experimentNames) this.names = await this.handlers.experimentNames();
+    } catch (err) {
+      log().warn(`panel: could not list experiments: ${(err as Error).message}`);
+    }
+  }
+
+  /** The runs on display, with the current list of experiments for the switcher. */
+  private shownMsg(): ShowRunsMsg | undefined {
+    return this.shown && { ...this.shown, experiments: this.names };
   }
 
   private async showInitial(target: Target): Promise<void> {
@@ -140,6 +160,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     } catch (err) {
       log().warn(`panel: could not load runs from disk: ${(err as Error).message}`);
     }
+    target.ready = true;
     this.replay(target);
     log().info(`Panel ready: showing ${this.shown ? `${this.shown.runs.length} run(s) of ${this.shown.title} from disk` : 'nothing yet'}.`);
   }
@@ -155,7 +176,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     this.live = [];
     this.dropPending();
     if (experiment) this.experiment = experiment;
-    this.post(this.shown);
+    this.post(this.shownMsg()!);
   }
 
   /** A training started: the panel follows it live from now on. */
@@ -228,7 +249,8 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   private replay(target: Target): void {
     const send = (m: ToWebview) => void target.webview.postMessage(m);
     send(this.theme());
-    if (this.shown) send(this.shown);
+    const shown = this.shownMsg();
+    if (shown) send(shown);
     for (const m of this.live) send(m);
   }
 

@@ -70,6 +70,22 @@ describe('one experiment at a time', () => {
     assert.equal(first.cells[0], compare[0].name, 'the clashing id still shows the first experiment\'s run');
   });
 
+  it('the switcher offers the experiments on disk; picking one asks the host and shows it when it comes', async () => {
+    const page = await panels.open('dark');
+    await send(page, { type: 'showRuns', title: 'moons-compare', runs: compare, experiments: ['window-lr', 'moons-compare', 'ring-seeds'] });
+    await settle(page);
+    const other = await page.$$eval('#ll-experiment optgroup option', (os) => os.map((o) => o.textContent));
+    assert.deepEqual(other, ['window-lr', 'ring-seeds']);
+    await page.selectOption('#ll-experiment', 'window-lr');
+    const posted = (await page.evaluate(() => (window as unknown as LL).__posted)).filter((m) => m.type === 'showExperiment');
+    assert.deepEqual(posted, [{ type: 'showExperiment', name: 'window-lr' }]);
+    await send(page, { type: 'showRuns', title: 'window-lr', runs: sweep, experiments: ['window-lr', 'moons-compare', 'ring-seeds'] });
+    await settle(page);
+    assert.equal(await page.inputValue('#ll-experiment'), 'window-lr');
+    assert.deepEqual(await page.evaluate(() => (window as unknown as LL).__logitLab.store.runs.map((r) => r.id)), sweep.map((r) => r.id));
+    await page.screenshot({ path: join(ARTIFACTS, 'switcher.png') });
+  });
+
   it('while training, the points are drawn before the first boundary, then every boundary as it arrives', async () => {
     const page = await panels.open('light');
     const { history, snapshots, final: _f, report: _r, ...rest } = moons;
