@@ -45,6 +45,7 @@ function applyMessage(msg: unknown): string | undefined {
     const names = (msg as { experiments?: unknown }).experiments;
     if (Array.isArray(names)) diskExperiments = names.filter((n): n is string => typeof n === 'string');
     const s = scopeFor(msg.title, true);
+    if (toast.textContent?.startsWith('Loading')) toast.textContent = '';
     s.store.replaceAll(msg.runs);
     if (liveScope === s) liveScope = undefined;
     const first = msg.runs[0];

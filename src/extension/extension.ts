@@ -346,6 +346,9 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
         const m = /^data:[^;]+;base64,(.*)$/s.exec(msg.data);
         await fs.writeFile(target.fsPath, m ? Buffer.from(m[1], 'base64') : msg.data);
         out.info(`Exported ${target.fsPath}`);
+        void notify('info', `Saved ${vscode.workspace.asRelativePath(target)}`, 'Open').then((choice) => {
+          if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', target);
+        });
         return;
       }
       case 'showExperiment':

@@ -295,14 +295,17 @@ export function borderLines(grid: GridSpec, snap: BoundarySnapshot): [number, nu
 }
 
 /**
- * Which points the model gets wrong. The model's own predictions once the run has them (the record
- * keeps them per point); while training, the snapshot, which is the model itself only when the data
- * has just the two plotted features — on a 2-D slice of wider data it would judge by the slice, so
- * no crosses are drawn until the run ends.
+ * Which points the model gets wrong. At a finished run's last boundary, the model's own predictions
+ * (the record keeps them per point); at earlier frames and while training, the snapshot, which is
+ * the model itself only when the data has just the plotted features — on a 2-D slice of wider data
+ * it would judge by the slice, so no crosses are drawn there.
  */
 function misclassified(run: RunRecord, grid: GridSpec, snap: BoundarySnapshot | undefined, which: 'train' | 'val'): ((n: number) => boolean) | undefined {
   const pts = run.points![which];
-  if (pts.predicted && pts.predicted.length === pts.label.length) return (n) => pts.predicted![n] !== pts.label[n];
+  // The recorded predictions are the finished model's: they belong to its last boundary only (an
+  // animation frame of epoch 10 is judged by that epoch's boundary, not by the end result).
+  const finalFrame = run.status !== 'running' && (!snap || snap === run.snapshots.at(-1));
+  if (finalFrame && pts.predicted && pts.predicted.length === pts.label.length) return (n) => pts.predicted![n] !== pts.label[n];
   const exact = run.featureNames.length === (isOneD(grid) ? 1 : 2);
   if (!snap || !exact) return undefined;
   return (n) => predictedAt(grid, snap, pts.x[n], pts.y[n]) !== pts.label[n];

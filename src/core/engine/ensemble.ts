@@ -10,7 +10,7 @@ import type { RunSpec } from '../experiment/schema';
 import { outputsFor } from '../experiment/outputs';
 import { seedStreams, type Rng } from '../rng';
 import { ensureBackend } from './backend';
-import { gridSpec } from './grid';
+import { gridSpec, slicePoints } from './grid';
 import { initialWeights, layerSizes, type LayerWeights } from './model';
 import { activate, adam, derivatives, lossOf, PlainSession, sgd } from './plain';
 import { checkSetup, chooseKernel, RunTracker, trainRun, type TrainOptions, type TrainResult } from './train';
@@ -42,6 +42,8 @@ export async function trainEnsemble(specs: RunSpec[], data: PreparedData, opts: 
     version: 1, id: opts[i].id, name: s.name, group: opts[i].group, kind: opts[i].kind, config: s,
     params: viewers[i].params, backend, kernel: 'js', startedAt: new Date().toISOString(), status: 'running',
     history: [], grid, snapshots: [], featureNames: data.featureNames, classNames: data.classNames,
+    // As trainRun: the points and their units are known from the start (the panel draws them live).
+    points: { train: slicePoints(data.train, grid), val: slicePoints(data.val, grid) }, preprocessing: data.preprocessing,
     timings: { totalMs: 0, msPerEpoch: 0, snapshotMs: 0 },
   }, {
     snapshot: (epoch) => {

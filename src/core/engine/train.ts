@@ -85,8 +85,9 @@ export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOpt
     version: 1, id: opts.id, name: spec.name, group: opts.group, kind: opts.kind, config: spec,
     params: session.params, backend, kernel, startedAt: new Date().toISOString(), status: 'running',
     history: [], grid, snapshots: [], featureNames: data.featureNames, classNames: data.classNames,
-    // The points are known before the first epoch: the panel draws them from the start.
-    points: { train: slicePoints(data.train, grid), val: slicePoints(data.val, grid) },
+    // The points (and the units of their axes) are known before the first epoch: the panel draws
+    // them from the start, in the data's own units.
+    points: { train: slicePoints(data.train, grid), val: slicePoints(data.val, grid) }, preprocessing: data.preprocessing,
     timings: { totalMs: 0, msPerEpoch: 0, snapshotMs: 0 },
   };
   const tracker = new RunTracker(spec, opts, record, session, t0);
