@@ -65,6 +65,7 @@ function applyMessage(msg: unknown): string | undefined {
     liveScope = scopeFor(m.name, true);
     liveScope.store.replaceAll([]);
     liveStartedAt = performance.now();
+    Object.assign(liveStats, { frames: 0, withPoints: 0, withBoundary: 0, distinct: 0, firstAt: 0, lastAt: 0 });
   }
   const s = liveScope ?? scope();
   const id = s.store.apply(m);

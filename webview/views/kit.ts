@@ -70,7 +70,7 @@ export const charts = new Map<string, Chart>();
 /** The epoch of the boundary last painted on each canvas (benchmarks and tests read it). */
 export const painted: Record<string, number | undefined> = {};
 /** Boundary frames painted while training, and how many showed the data points (the editor test reads them). */
-export const liveStats = { frames: 0, withPoints: 0, withBoundary: 0 };
+export const liveStats = { frames: 0, withPoints: 0, withBoundary: 0, distinct: 0, firstAt: 0, lastAt: 0 };
 export const layouts: Record<string, BoundaryLayout> = {};
 
 /** Installed by main.ts. */
@@ -173,8 +173,13 @@ export function paintBoundary(key: string, canvas: HTMLCanvasElement, run: RunRe
     width, height, palette: palette(), createCanvas: canvasFactory, snapshot,
     showTrain: ui.showTrain, showVal: ui.showVal, showContour: ui.showContour, ...extra,
   });
+  const changed = painted[key] !== snapshot?.epoch;
   painted[key] = snapshot?.epoch;
   if (run.status === 'running') {
+    const now = performance.now();
+    if (!liveStats.firstAt) liveStats.firstAt = now;
+    liveStats.lastAt = now;
+    if (changed && snapshot) liveStats.distinct++;
     liveStats.frames++;
     if (run.points?.train.x.length && (ui.showTrain || ui.showVal)) liveStats.withPoints++;
     if (snapshot) liveStats.withBoundary++;
