@@ -286,3 +286,34 @@ describe('layout and exports', () => {
     assert.ok(!legend.usePointStyle && (legend.boxHeight ?? 12) <= 3, `line swatches: ${JSON.stringify(legend)}`);
   });
 });
+
+describe('explore: try a sample', () => {
+  it('raw features get their real training mean, sd and range (not "mean 0, sd 1"); a field error clears the old answer', async () => {
+    const page = await panels.open('light');
+    // A moons run as the runner records it: generated data is not standardised, so its fitted
+    // encoding is the identity (mean 0, sd 1) while the points themselves are far from that.
+    const run = {
+      ...moons, modelDir: '/workspace/runs/moons/model',
+      preprocessing: { inputColumns: ['x0', 'x1'], classNames: moons.classNames, features: ['x0', 'x1'].map((c) => ({ kind: 'numeric' as const, name: c, column: c, mean: 0, std: 1 })) },
+    };
+    await send(page, { type: 'showRuns', title: 'moons', runs: [run] });
+    await settle(page);
+    await tab(page, 'explore');
+    const xs = moons.points!.train.x;
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const hint = await page.textContent('#sample-x0-help') ?? '';
+    assert.doesNotMatch(hint, /mean 0, sd 1/);
+    assert.match(hint, new RegExp(`training mean ${String(Number(mean.toPrecision(4))).replace('.', '\\.')}, sd [\\d.]+, range -?[\\d.]+ to [\\d.]+`));
+    assert.equal(Number(await page.inputValue('#sample-x0')), Number(mean.toPrecision(4)), 'prefilled with the real mean');
+    await page.getByRole('button', { name: 'Predict' }).click();
+    const req = (await page.evaluate(() => (window as unknown as { __posted: { type: string; requestId?: number }[] }).__posted)).filter((m) => m.type === 'predict').at(-1)!;
+    await send(page, { type: 'prediction', requestId: req.requestId, probs: { 0: 0.3, 1: 0.7 } });
+    await settle(page);
+    assert.match(await page.textContent('.ll-prediction') ?? '', /Predicted class: 1/);
+    await page.fill('#sample-x1', '');
+    await page.getByRole('button', { name: 'Predict' }).click();
+    await settle(page);
+    assert.match(await page.textContent('#sample-x1-error') ?? '', /must be a number/);
+    assert.equal((await page.textContent('.ll-prediction'))?.trim(), '', 'no answer for other values beside the error');
+  });
+});
