@@ -225,16 +225,17 @@ describe('layout and exports', () => {
       const r = c.getBoundingClientRect();
       return { w: r.width, h: r.height, bottom: r.bottom, view: (document.getElementById('ll-view') as HTMLElement).clientWidth, scroll: document.documentElement.scrollWidth, inner: window.innerWidth, innerH: window.innerHeight };
     });
-    for (const [w, hgt] of [[700, 600], [1100, 900], [1700, 1200]]) {
+    for (const [w, hgt] of [[300, 700], [700, 600], [1100, 900], [1700, 1200]]) {
       await page.setViewportSize({ width: w, height: hgt });
       await page.waitForTimeout(100);
       await settle(page);
       const s = await size();
       assert.ok(s.scroll <= s.inner, `no horizontal scrollbar at ${w}px (${s.scroll})`);
       assert.ok(s.bottom <= s.innerH + 1, `the boundary fits the window height at ${w}×${hgt} (bottom ${s.bottom})`);
-      assert.ok(s.w >= Math.min(s.view, (s.innerH - 200) * 1.1) * 0.85, `the boundary uses the room at ${w}×${hgt}: ${s.w}px of ${s.view}`);
+      assert.ok(s.w >= Math.min(s.view, (s.innerH - (w < 500 ? 330 : 200)) * 1.1) * 0.85, `the boundary uses the room at ${w}×${hgt}: ${s.w}px of ${s.view}`);
       if (w === 1700) await page.screenshot({ path: join(ARTIFACTS, 'layout-wide.png') });
       if (w === 700) await page.screenshot({ path: join(ARTIFACTS, 'layout-narrow.png') });
+      if (w === 300) await page.screenshot({ path: join(ARTIFACTS, 'layout-side-bar.png') });
     }
     await tab(page, 'curves');
     const charts = await page.evaluate(() => ['loss', 'acc'].map((k) => (window as unknown as LL).__logitLab.charts.get(k)!.canvas.getBoundingClientRect().width));

@@ -512,11 +512,14 @@ function drawLegend(ctx: Ctx2D, run: RunRecord, grid: GridSpec, layout: Boundary
     x += r * 2 + 4 + ctx.measureText(label).width + 12;
   };
   const classes = Math.max(2, grid.classes);
-  for (let c = 0; c < classes; c++) {
-    item(() => { ctx.fillStyle = classColor(c, grid.classes); ctx.fillRect(x, cy - r, r * 2, r * 2); }, run.classNames[c] ?? String(c));
-  }
-  const markAt = (filled: boolean, wrong: boolean) => () => drawMark(ctx, x + r, cy, r, pal.muted, filled, wrong, pal, 0.7);
-  item(markAt(true, false), 'train');
-  item(markAt(false, false), 'validation');
-  item(markAt(false, true), 'misclassified');
+  const names = Array.from({ length: classes }, (_, c) => run.classNames[c] ?? String(c));
+  // A narrow plot (the side bar) gets the short words, so the legend is not cut off at the edge.
+  const long = ['train', 'validation', 'misclassified'];
+  const width = (labels: string[]) => [...names, ...labels].reduce((w, l) => w + r * 2 + 16 + ctx.measureText(l).width, 0);
+  const [train, val, wrong] = width(long) <= layout.plot.width + (layout.plot.x > 20 ? 20 : 0) ? long : ['train', 'val', 'wrong'];
+  names.forEach((name, c) => item(() => { ctx.fillStyle = classColor(c, grid.classes); ctx.fillRect(x, cy - r, r * 2, r * 2); }, name));
+  const markAt = (filled: boolean, isWrong: boolean) => () => drawMark(ctx, x + r, cy, r, pal.muted, filled, isWrong, pal, 0.7);
+  item(markAt(true, false), train);
+  item(markAt(false, false), val);
+  item(markAt(false, true), wrong);
 }

@@ -154,7 +154,9 @@ export function chartIn(key: string, canvas: HTMLCanvasElement, config: ReturnTy
  * plots and the default side-by-side layout gets no scrollbar.
  */
 export function fit(box: HTMLElement, aspect: number, min = { width: 240, height: 180 }, max = { width: 1400, height: 1000 }): { width: number; height: number } {
-  const width = Math.max(min.width, Math.min(max.width, Math.floor(box.clientWidth || min.width)));
+  // Never wider than the box (a narrow side bar must not scroll sideways), never wider than max.
+  const avail = Math.floor(box.clientWidth || min.width);
+  const width = Math.min(max.width, avail < min.width ? Math.max(120, avail) : avail);
   const top = box.getBoundingClientRect().top + (globalThis.scrollY || 0);
   const room = Math.max(min.height, (globalThis.innerHeight || 800) - Math.max(0, top - (globalThis.scrollY || 0)) - 48);
   let height = Math.round(width / aspect);
