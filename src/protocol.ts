@@ -69,8 +69,12 @@ export type FromWorker = BackendMsg | ExperimentStartMsg | RunMsg | ExperimentEn
  * Show finished (or partially recorded) runs; the first one is selected. `live`: a training of
  * these runs goes on, and its messages follow.
  */
-export interface ShowRunsMsg { type: 'showRuns'; runs: RunRecord[]; title: string; live?: boolean }
-/** Worker messages in the order they came, batched to the panel's pace; none is dropped. */
+export interface ShowRunsMsg {
+  type: 'showRuns'; runs: RunRecord[]; title: string; live?: boolean;
+  /** Names of the experiments with runs on disk, newest first: what the panel's switcher offers. */
+  experiments?: string[];
+}
+/** Worker messages in the order they came, batched to the panel's pace. */
 export interface LiveMsg { type: 'live'; msgs: FromWorker[] }
 export interface ThemeMsg { type: 'theme'; kind: 'light' | 'dark' | 'high-contrast' }
 export type ToWebview = ShowRunsMsg | LiveMsg | ThemeMsg | PredictionResultMsg;
@@ -82,7 +86,9 @@ export interface ExploreMsg { type: 'explore'; path: string; value: unknown }
 export interface PredictMsg { type: 'predict'; requestId: number; modelDir: string; input: Record<string, string | number> }
 export interface ExportMsg { type: 'export'; format: 'png' | 'csv' | 'json'; name: string; data: string }
 export interface OpenRunMsg { type: 'openRun'; runDir: string }
-export type FromWebview = ReadyMsg | ExploreMsg | PredictMsg | ExportMsg | OpenRunMsg;
+/** The switcher picked an experiment the panel has not loaded: show its latest runs. */
+export interface ShowExperimentMsg { type: 'showExperiment'; name: string }
+export type FromWebview = ReadyMsg | ExploreMsg | PredictMsg | ExportMsg | OpenRunMsg | ShowExperimentMsg;
 
 // ---- runner → member threads (runs of one experiment trained side by side) ----------------
 // The runner (in the training worker or the CLI) hands whole runs to a pool of threads; each

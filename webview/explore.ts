@@ -118,6 +118,23 @@ let shown: { modelDir: string; classNames: string[]; out: HTMLElement } | undefi
 
 const OTHER = '\u0000other';
 
+/**
+ * What the hint under a numeric field says about the training data. A standardised column has its
+ * fitted mean and sd; a raw one (generated data: the encoding is the identity, mean 0 sd 1) is
+ * described from the training points when it is on the plotted slice, else not at all.
+ */
+function columnStats(run: RunRecord, enc: { name: string; mean: number; std: number }): { mean: number; text: string } | undefined {
+  const fmt = (v: number, d = 4) => String(Number(v.toPrecision(d)));
+  if (!(enc.mean === 0 && enc.std === 1)) return { mean: enc.mean, text: `training mean ${fmt(enc.mean)}, sd ${fmt(enc.std, 3)}` };
+  const f = run.featureNames.indexOf(enc.name);
+  const axis = run.grid && f >= 0 ? (run.grid.features[0] === f ? 'x' : run.grid.features[1] === f ? 'y' : undefined) : undefined;
+  const values = axis && run.points ? run.points.train[axis] : undefined;
+  if (!values?.length) return undefined;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+  return { mean, text: `training mean ${fmt(mean)}, sd ${fmt(sd, 3)}, range ${fmt(Math.min(...values), 3)} to ${fmt(Math.max(...values), 3)}` };
+}
+
 /** True when the run has a saved model and the fitted preprocessing a form can be built from. */
 export const canTrySample = (run: RunRecord) => !!run.modelDir && !!run.preprocessing && run.preprocessing.inputColumns.length > 0;
 
@@ -156,10 +173,11 @@ export function sampleSection(run: RunRecord, host: ExploreHost): HTMLElement {
         return v === '' ? { column, error: `Type a value for ${column}.`, field: free, err } : { column, value: v, field: sel, err };
       });
     } else {
-      const prefill = numeric?.kind === 'numeric' ? String(Number(numeric.mean.toPrecision(4))) : typeof imputed === 'number' ? String(imputed) : '';
+      const stats = numeric?.kind === 'numeric' ? columnStats(run, numeric) : undefined;
+      const prefill = stats ? String(Number(stats.mean.toPrecision(4))) : typeof imputed === 'number' ? String(imputed) : '';
       const input = h('input', { id, type: numeric ? 'number' : 'text', step: numeric ? 'any' : undefined, 'data-column': column, value: state.draft[column] ?? prefill, 'aria-describedby': `${id}-error ${id}-help` });
       input.addEventListener('input', () => { state.draft[column] = input.value; });
-      const help = numeric?.kind === 'numeric' ? h('span', { class: 'll-muted ll-help', id: `${id}-help` }, `training mean ${Number(numeric.mean.toPrecision(4))}, sd ${Number(numeric.std.toPrecision(3))}`) : '';
+      const help = stats ? h('span', { class: 'll-muted ll-help', id: `${id}-help` }, stats.text) : '';
       form.append(h('label', { for: id }, column), h('div', { class: 'll-field' }, input, help, err));
       readers.push(() => {
         if (!numeric) return input.value.trim() === '' ? { column, error: `Type a value for ${column}.`, field: input, err } : { column, value: input.value.trim(), field: input, err };
@@ -183,7 +201,14 @@ export function sampleSection(run: RunRecord, host: ExploreHost): HTMLElement {
       r.err.textContent = r.error ?? '';
       if (r.error !== undefined) { r.field.setAttribute('aria-invalid', 'true'); firstBad ??= r.field; } else { r.field.removeAttribute('aria-invalid'); input[r.column] = r.value!; }
     }
-    if (firstBad) { firstBad.focus(); return; }
+    if (firstBad) {
+      // An answer for other values must not stand beside the error as if it were this row's.
+      state.latest = undefined;
+      state.result = undefined;
+      drawResult(out, state, run.classNames);
+      firstBad.focus();
+      return;
+    }
     const requestId = nextRequestId++;
     state.latest = requestId;
     state.result = undefined;

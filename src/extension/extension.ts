@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { modify, applyEdits } from 'jsonc-parser';
+import { exploreEdit } from './exploreEdit';
 import type { RunRecord } from '../core/engine/types';
 import type { FromWebview } from '../protocol';
 import { EXPERIMENT_GLOB, isExperimentFile, settings } from './config';
@@ -13,7 +13,7 @@ import { log, errorText } from './log';
 import { StatusBar } from './status';
 import { Trainer, workspaceRootFor, type TrainResult } from './trainer';
 import { PanelHost } from './panel';
-import { RunHistory, accuracyOf, accuracyText, runFileOf } from '../core/run/history';
+import { RunHistory, accuracyOf, accuracyText, runFileOf, type StoredExperiment } from '../core/run/history';
 import { RunsTree, type RunsNode } from './runsTree';
 import { ExperimentDiagnostics } from './diagnostics';
 import { ExperimentCodeLens } from './codelens';
@@ -70,7 +70,11 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
     }),
     log: (text) => out.error(text),
   };
-  const panel = new PanelHost(context.extensionUri, { onMessage: (msg, experiment) => guardCommand(`panel ${msg.type}`, onPanelMessage, boundary)(msg, experiment) });
+  const panel = new PanelHost(context.extensionUri, {
+    onMessage: (msg, experiment) => guardCommand(`panel ${msg.type}`, onPanelMessage, boundary)(msg, experiment),
+    initialRuns: () => initialRuns(),
+    experimentNames: () => experimentNames(),
+  });
   const lens = new ExperimentCodeLens(
     (uri) => trainer.running?.toString() === uri.toString(),
     (uri) => !!lastRuns.get<string>(lastRunKey(uri)),
@@ -167,6 +171,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
       out.warn(`Run retention failed: ${errorText(err)}`);
     }
     tree.refresh();
+    await panel.refreshNames();
     if (result.runs.length) void offerGitignore(context.workspaceState, root);
   });
 
@@ -214,6 +219,58 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
   }
 
   // ---- history ---------------------------------------------------------------------------------
+  /** The latest recorded runs of an experiment file: the ones it last trained, else the newest on disk. */
+  async function latestRunsOf(target: vscode.Uri): Promise<StoredExperiment | undefined> {
+    const dir = lastRuns.get<string>(lastRunKey(target));
+    const store = storeFor(workspaceRootFor(target));
+    const experiment = dir ? await store.readExperiment(dir) : undefined;
+    if (experiment) return experiment;
+    const name = safeName(experimentNameOfFile(target.fsPath));
+    return (await store.list()).find((e) => safeName(e.name) === name);
+  }
+
+  /** What an empty panel shows: the active experiment file's runs, else the newest experiment on disk. */
+  async function initialRuns(): Promise<{ runs: RunRecord[]; title: string; experiment?: vscode.Uri } | undefined> {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    if (active && isExperimentFile(active)) {
+      const e = await latestRunsOf(active);
+      if (e) return { runs: e.runs.map((r) => r.record), title: e.name, experiment: active };
+    }
+    const all = (await tree.all()).sort((a, b) => b.experiment.startedAt.getTime() - a.experiment.startedAt.getTime());
+    const newest = all.find((x) => x.experiment.runs.length);
+    if (!newest) return undefined;
+    const file = newest.experiment.file ? vscode.Uri.file(join(newest.folder, newest.experiment.file)) : undefined;
+    return { runs: newest.experiment.runs.map((r) => r.record), title: newest.experiment.name, experiment: file };
+  }
+
+  /** Experiment names with runs on disk, newest first (the panel's switcher). */
+  async function experimentNames(): Promise<string[]> {
+    const all = (await tree.all()).sort((a, b) => b.experiment.startedAt.getTime() - a.experiment.startedAt.getTime());
+    return [...new Set(all.filter((x) => x.experiment.runs.length).map((x) => x.experiment.name))];
+  }
+
+  /** The newest recorded runs of an experiment, by name (the switcher's pick). */
+  async function showExperimentNamed(name: string): Promise<void> {
+    const all = (await tree.all()).sort((a, b) => b.experiment.startedAt.getTime() - a.experiment.startedAt.getTime());
+    const hit = all.find((x) => x.experiment.name === name && x.experiment.runs.length);
+    if (!hit) {
+      void notify('info', `No recorded runs of ${name} any more.`);
+      return;
+    }
+    const file = hit.experiment.file ? vscode.Uri.file(join(hit.folder, hit.experiment.file)) : undefined;
+    panel.showRuns(hit.experiment.runs.map((r) => r.record), hit.experiment.name, file);
+  }
+
+  /** The panel follows the experiment file being edited: switching to another one shows its latest runs. */
+  async function followActiveExperiment(editor: vscode.TextEditor | undefined): Promise<void> {
+    const uri = editor?.document.uri;
+    if (!uri || !isExperimentFile(uri) || trainer.running || !panel.hasVisibleTarget) return;
+    if (panel.experiment?.toString() === uri.toString()) return;
+    const e = await latestRunsOf(uri);
+    if (!e || trainer.running || vscode.window.activeTextEditor?.document.uri.toString() !== uri.toString()) return;
+    panel.showRuns(e.runs.map((r) => r.record), e.name, uri);
+  }
+
   async function allRuns(): Promise<{ label: string; description: string; record: RunRecord; dir: string; experimentDir: string }[]> {
     const out: { label: string; description: string; record: RunRecord; dir: string; experimentDir: string }[] = [];
     for (const { experiment } of await tree.all()) {
@@ -250,18 +307,43 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
     panel.showRuns(runs, `Compare ${runs.length} runs`);
   }
 
+  /**
+   * An Explore edit undone or redone in the editor (Ctrl+Z) changes the experiment the panel is
+   * exploring: save it and retrain, so the form (initialised from the retrained run) and the picture
+   * follow the file, as they do for an edit made from the panel.
+   */
+  let exploreEditing = false;
+  let undoTimer: ReturnType<typeof setTimeout> | undefined;
+  context.subscriptions.push(vscode.workspace.onDidChangeTextDocument((e) => {
+    if (exploreEditing || !panel.experiment || e.document.uri.toString() !== panel.experiment.toString()) return;
+    if (e.reason !== vscode.TextDocumentChangeReason.Undo && e.reason !== vscode.TextDocumentChangeReason.Redo) return;
+    clearTimeout(undoTimer);
+    // Several Ctrl+Z in a row retrain once, on the state the user stops at.
+    undoTimer = setTimeout(() => {
+      void (async () => {
+        if (diagnostics.errorsOf(e.document).length) return;
+        await e.document.save();
+        out.info(`Explore: ${vscode.workspace.asRelativePath(e.document.uri)} changed by undo/redo; retraining.`);
+        await train(e.document.uri);
+      })().catch((err) => out.warn(`explore undo: ${errorText(err)}`));
+    }, 400);
+  }), { dispose: () => clearTimeout(undoTimer) });
+
   async function onPanelMessage(msg: FromWebview, experiment: vscode.Uri | undefined): Promise<void> {
     switch (msg.type) {
       case 'explore': {
         if (!experiment) return;
         const doc = await vscode.workspace.openTextDocument(experiment);
-        const path = msg.path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-        const edits = modify(doc.getText(), path, msg.value, { formattingOptions: { insertSpaces: true, tabSize: 2 } });
-        if (!edits.length) return;
-        const updated = applyEdits(doc.getText(), edits);
-        const edit = new vscode.WorkspaceEdit();
-        edit.replace(experiment, new vscode.Range(0, 0, doc.lineCount, 0), updated);
-        await vscode.workspace.applyEdit(edit); // undoable like any edit
+        const edit = exploreEdit(doc.getText(), msg.path, msg.value);
+        if (!edit) return;
+        const we = new vscode.WorkspaceEdit();
+        we.replace(experiment, new vscode.Range(doc.positionAt(edit.offset), doc.positionAt(edit.offset + edit.length)), edit.text);
+        exploreEditing = true;
+        try {
+          await vscode.workspace.applyEdit(we); // undoable like any edit
+        } finally {
+          exploreEditing = false;
+        }
         await doc.save();
         out.info(`Explore: set ${msg.path} = ${JSON.stringify(msg.value)} in ${vscode.workspace.asRelativePath(experiment)}; retraining.`);
         await train(experiment);
@@ -276,8 +358,14 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
         const m = /^data:[^;]+;base64,(.*)$/s.exec(msg.data);
         await fs.writeFile(target.fsPath, m ? Buffer.from(m[1], 'base64') : msg.data);
         out.info(`Exported ${target.fsPath}`);
+        void notify('info', `Saved ${vscode.workspace.asRelativePath(target)}`, 'Open').then((choice) => {
+          if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', target);
+        });
         return;
       }
+      case 'showExperiment':
+        await showExperimentNamed(msg.name);
+        return;
       case 'openRun':
         await vscode.window.showTextDocument(vscode.Uri.file(runFileOf(msg.runDir)), { preview: true });
         return;
@@ -318,13 +406,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
   reg('logitLab.openLastRun', async (uri?: vscode.Uri) => {
     const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
     if (!target) return;
-    const dir = lastRuns.get<string>(lastRunKey(target));
-    const store = storeFor(workspaceRootFor(target));
-    let experiment = dir ? await store.readExperiment(dir) : undefined;
-    if (!experiment) {
-      const name = safeName(experimentNameOfFile(target.fsPath));
-      experiment = (await store.list()).find((e) => safeName(e.name) === name);
-    }
+    const experiment = await latestRunsOf(target);
     if (!experiment) {
       void notify('info', `${vscode.workspace.asRelativePath(target)} has no recorded runs yet.`, 'Train');
       return;
@@ -385,6 +467,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
       if (e.affectsConfiguration('logitLab.backend') && !trainer.running) status.idle();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => out.info('Workspace trusted: training enabled.')),
+    vscode.window.onDidChangeActiveTextEditor((editor) => void followActiveExperiment(editor).catch((err) => out.warn(`panel: ${errorText(err)}`))),
   );
 
   const activationMs = performance.now() - moduleLoadedAt;

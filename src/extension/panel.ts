@@ -29,6 +29,13 @@ interface Target {
 
 export interface PanelHandlers {
   onMessage(msg: FromWebview, experiment: vscode.Uri | undefined): void | Promise<void>;
+  /**
+   * What a panel opened with nothing on display should show (the active experiment's or the most
+   * recent runs on disk), so Open Panel and the side bar never say "no runs" when there are some.
+   */
+  initialRuns?(): Promise<{ runs: RunRecord[]; title: string; experiment?: vscode.Uri } | undefined>;
+  /** Names of the experiments with runs on disk, newest first, for the panel's switcher. */
+  experimentNames?(): Promise<string[]>;
 }
 
 export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider, vscode.WebviewPanelSerializer {
@@ -53,6 +60,11 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     private readonly handlers: PanelHandlers,
   ) {
     this.disposables.push(vscode.window.onDidChangeActiveColorTheme(() => this.post(this.theme())));
+  }
+
+  /** Whether any Logit Lab webview (editor panel or side bar) is on screen. */
+  get hasVisibleTarget(): boolean {
+    return [...this.targets].some((t) => t.isVisible());
   }
 
   get panelVisible(): boolean {
@@ -116,8 +128,14 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
       }
       const msg: FromWebview = parsed.msg;
       if (msg.type === 'ready') {
+        if (!this.shown && !this.live && this.handlers.initialRuns) {
+          // Not ready until the runs from disk are loaded: a training starting meanwhile is in the replay.
+          void this.refreshNames().then(() => this.showInitial(target));
+          return;
+        }
         target.ready = true;
         this.replay(target);
+        void this.refreshNames();
         log().info(`Panel ${label} ready: showing ${this.shown ? `${this.shown.runs.length} run(s) of ${this.shown.title}` : this.live ? `${this.live.records.size} live run(s)` : 'nothing yet'}.`);
         return;
       }
@@ -126,13 +144,50 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     return target;
   }
 
+  private names: string[] = [];
+
+  /** Re-reads the experiment names on disk (the switcher's list); failures keep the old list. */
+  async refreshNames(): Promise<void> {
+    try {
+      if (this.handlers.experimentNames) this.names = await this.handlers.experimentNames();
+    } catch (err) {
+      log().warn(`panel: could not list experiments: ${(err as Error).message}`);
+    }
+  }
+
+  /** The runs on display, with the current list of experiments for the switcher. */
+  private shownMsg(): ShowRunsMsg | undefined {
+    return this.shown && { ...this.shown, experiments: this.names };
+  }
+
+  private async showInitial(target: Target): Promise<void> {
+    try {
+      const initial = await this.handlers.initialRuns!();
+      // A training or another showRuns may have started meanwhile: it wins.
+      if (initial && !this.shown && !this.live) {
+        this.shown = { type: 'showRuns', runs: initial.runs, title: initial.title };
+        if (initial.experiment) this.experiment = initial.experiment;
+      }
+    } catch (err) {
+      log().warn(`panel: could not load runs from disk: ${(err as Error).message}`);
+    }
+    target.ready = true;
+    this.replay(target);
+    log().info(`Panel ready: showing ${this.shown ? `${this.shown.runs.length} run(s) of ${this.shown.title} from disk` : 'nothing yet'}.`);
+  }
+
+  /** The title of the runs on display (the experiment's name), if any. */
+  get shownTitle(): string | undefined {
+    return this.shown?.title;
+  }
+
   /** Shows finished (or partially recorded) runs; replaces anything live. */
   showRuns(runs: RunRecord[], title: string, experiment?: vscode.Uri): void {
     this.shown = { type: 'showRuns', runs, title };
     this.live = undefined;
     this.dropPending();
     if (experiment) this.experiment = experiment;
-    this.post(this.shown);
+    this.post(this.shownMsg()!);
   }
 
   /** A training started: the panel follows it live from now on. */
@@ -164,6 +219,8 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
         if (record) live.records.set(id, record);
         if (msg.type === 'runEnd' && record) this.backfill(record);
       } else if (msg.type !== 'prediction') {
+        // The panel keys what it shows by experiment name: a replay must use the same one.
+        if (msg.type === 'experimentStart') live.title = msg.name;
         live.other.push(msg);
       }
     }
@@ -218,12 +275,13 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   private replay(target: Target): void {
     const send = (m: ToWebview) => void target.webview.postMessage(m);
     send(this.theme());
-    if (this.shown) send(this.shown);
+    const shown = this.shownMsg();
+    if (shown) send(shown);
     if (this.live) {
       // What a webview that was hidden missed: the training's status, then its runs so far.
       this.flush();
       if (this.live.other.length) send({ type: 'live', msgs: this.live.other });
-      send({ type: 'showRuns', runs: [...this.live.records.values()], title: this.live.title, live: true });
+      send({ type: 'showRuns', runs: [...this.live.records.values()], title: this.live.title, live: true, experiments: this.names });
     }
   }
 

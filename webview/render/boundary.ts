@@ -47,7 +47,19 @@ export interface BoundaryLayout {
   plot: { x: number; y: number; width: number; height: number };
   toPx(x: number, y: number): [number, number];
   toData(px: number, py: number): [number, number];
+  /** Model-input value → the value in the data's own units (CSV features are standardised). */
+  unitX(v: number): number;
+  unitY(v: number): number;
   oneD: boolean;
+  /** Points drawn with a cross (the model gets them wrong). */
+  misclassified?: number;
+}
+
+/** Standardised input → original units, from the run's fitted preprocessing (identity for raw features). */
+export function originalUnits(run: RunRecord, feature: number): (v: number) => number {
+  const enc = run.preprocessing?.features[feature];
+  if (!enc || enc.kind !== 'numeric' || (enc.mean === 0 && enc.std === 1)) return (v) => v;
+  return (v) => v * enc.std + enc.mean;
 }
 
 export function isOneD(grid: GridSpec): boolean {
@@ -114,13 +126,13 @@ export function drawBoundary(ctx: Ctx2D, run: RunRecord, opts: BoundaryOptions):
   }
 
   const snap = opts.snapshot ?? run.snapshots.at(-1);
-  if (!grid || !snap) {
+  if (!grid) {
     ctx.fillStyle = pal.muted;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
-    ctx.fillText(grid ? 'No boundary recorded yet' : 'No 2-D boundary for this run', plot.x + plot.width / 2, plot.y + plot.height / 2);
+    ctx.fillText('No 2-D boundary for this run', plot.x + plot.width / 2, plot.y + plot.height / 2);
     ctx.restore();
-    return { plot, toPx: () => [0, 0], toData: () => [0, 0], oneD: false };
+    return { plot, toPx: () => [0, 0], toData: () => [0, 0], unitX: (v) => v, unitY: (v) => v, oneD: false };
   }
   const oneD = isOneD(grid);
   const [yLo, yHi] = oneD ? [-0.08, 1.08] : [grid.yMin, grid.yMax];
@@ -132,13 +144,22 @@ export function drawBoundary(ctx: Ctx2D, run: RunRecord, opts: BoundaryOptions):
     grid.xMin + ((px - plot.x) / plot.width) * (grid.xMax - grid.xMin),
     yLo + (1 - (py - plot.y) / plot.height) * (yHi - yLo),
   ];
-  const layout: BoundaryLayout = { plot, toPx, toData, oneD };
+  const layout: BoundaryLayout = { plot, toPx, toData, unitX: originalUnits(run, grid.features[0]), unitY: oneD ? (v) => v : originalUnits(run, grid.features[1]), oneD };
 
   ctx.save();
   ctx.beginPath();
   ctx.rect(plot.x, plot.y, plot.width, plot.height);
   ctx.clip();
-  if (oneD) drawCurve1D(ctx, run, grid, snap, layout, opts);
+  if (!snap) {
+    // Training has started but no boundary is computed yet: the data is already worth seeing.
+    if (!oneD) drawPoints(ctx, run, grid, undefined, layout, opts);
+    if (!run.points?.train.x.length) {
+      ctx.fillStyle = pal.muted;
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(run.status === 'running' ? 'Waiting for the first boundary…' : 'No boundary recorded', plot.x + plot.width / 2, plot.y + plot.height / 2);
+    }
+  } else if (oneD) drawCurve1D(ctx, run, grid, snap, layout, opts);
   else {
     drawHeatmap(ctx, grid, snap, layout, opts);
     if (opts.showContour ?? true) drawBorders(ctx, grid, snap, layout, pal, s);
@@ -287,7 +308,24 @@ export function borderLines(grid: GridSpec, snap: BoundarySnapshot): [number, nu
   return fields.flatMap((field) => contourLines(grid, field, threshold));
 }
 
-/** The predicted class of each point to draw, from the snapshot (the slice the picture shows). */
+/**
+ * Which points the model gets wrong. At a finished run's last boundary, the model's own predictions
+ * (the record keeps them per point); at earlier frames and while training, the snapshot, which is
+ * the model itself only when the data has just the plotted features — on a 2-D slice of wider data
+ * it would judge by the slice, so no crosses are drawn there.
+ */
+function misclassified(run: RunRecord, grid: GridSpec, snap: BoundarySnapshot | undefined, which: 'train' | 'val'): ((n: number) => boolean) | undefined {
+  const pts = run.points![which];
+  // The recorded predictions are the finished model's: they belong to its last boundary only (an
+  // animation frame of epoch 10 is judged by that epoch's boundary, not by the end result).
+  const finalFrame = run.status !== 'running' && (!snap || snap === run.snapshots.at(-1));
+  if (finalFrame && pts.predicted && pts.predicted.length === pts.label.length) return (n) => pts.predicted![n] !== pts.label[n];
+  const exact = run.featureNames.length === (isOneD(grid) ? 1 : 2);
+  if (!snap || !exact) return undefined;
+  return (n) => predictedAt(grid, snap, pts.x[n], pts.y[n]) !== pts.label[n];
+}
+
+/** The predicted class at a point of the slice the picture shows, from the snapshot. */
 function predictedAt(grid: GridSpec, snap: BoundarySnapshot, x: number, y: number): number {
   return argmax(probabilitiesAt(grid, snap, x, y));
 }
@@ -343,7 +381,7 @@ function markSprite(factory: CanvasFactory, r: number, color: string, filled: bo
   return { sprite, half };
 }
 
-function drawPoints(ctx: Ctx2D, run: RunRecord, grid: GridSpec, snap: BoundarySnapshot, layout: BoundaryLayout, opts: BoundaryOptions): void {
+function drawPoints(ctx: Ctx2D, run: RunRecord, grid: GridSpec, snap: BoundarySnapshot | undefined, layout: BoundaryLayout, opts: BoundaryOptions): void {
   if (!run.points) return;
   const s = opts.scale ?? 1, pal = opts.palette;
   const r = Math.round(Math.max(1.5, Math.min(4.5, Math.sqrt((layout.plot.width * layout.plot.height) / 9000)) * s) * 4) / 4;
@@ -354,14 +392,16 @@ function drawPoints(ctx: Ctx2D, run: RunRecord, grid: GridSpec, snap: BoundarySn
     if (which === 'train' ? opts.showTrain === false : opts.showVal === false) continue;
     const pts = run.points[which];
     const sprites = Array.from({ length: k }, (_, c) => markSprite(opts.createCanvas, r, classColor(c, grid.classes), which === 'train', pal, s));
+    const wrong = misclassified(run, grid, snap, which);
     for (let n = 0; n < pts.x.length; n++) {
       const c = pts.label[n];
       const [px, py] = layout.toPx(pts.x[n], pts.y[n]);
       const { sprite, half } = sprites[c] ?? sprites[0];
       ctx.drawImage(sprite as unknown as CanvasImageSource, px - half, py - half, 2 * half, 2 * half);
-      if ((opts.showMisclassified ?? true) && predictedAt(grid, snap, pts.x[n], pts.y[n]) !== c) wrongAt.push([px, py]);
+      if ((opts.showMisclassified ?? true) && wrong?.(n)) wrongAt.push([px, py]);
     }
   }
+  layout.misclassified = wrongAt.length;
   if (wrongAt.length) {
     // All crosses in one path.
     const d = r + 2.5 * s;
@@ -419,10 +459,11 @@ function drawCurve1D(ctx: Ctx2D, run: RunRecord, grid: GridSpec, snap: BoundaryS
   for (const which of ['train', 'val'] as const) {
     if (which === 'train' ? opts.showTrain === false : opts.showVal === false) continue;
     const pts = run.points[which];
+    const wrongOf = misclassified(run, grid, snap, which);
     for (let n = 0; n < pts.x.length; n++) {
       const target = k === 1 ? pts.label[n] : 1;
       const [px, py] = layout.toPx(pts.x[n], target);
-      const wrong = (opts.showMisclassified ?? true) && predictedAt(grid, snap, pts.x[n], 0) !== pts.label[n];
+      const wrong = (opts.showMisclassified ?? true) && !!wrongOf?.(n);
       drawMark(ctx, px, py, r, classColor(pts.label[n], grid.classes), which === 'train', wrong, pal, s);
     }
   }
@@ -437,18 +478,24 @@ function drawAxes(ctx: Ctx2D, run: RunRecord, grid: GridSpec, layout: BoundaryLa
   ctx.font = `${fontPx}px ${pal.font}`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const t of niceTicks(grid.xMin, grid.xMax, Math.max(2, Math.floor(plot.width / 70)))) {
-    const [px] = layout.toPx(t, 0);
+  // Ticks are round numbers in the data's own units, placed where they fall on the model's inputs.
+  const ux = layout.unitX, uy = layout.unitY;
+  const inverse = (u: (v: number) => number) => { const a = u(0), b = u(1) - a; return (v: number) => (b ? (v - a) / b : v); };
+  const zx = inverse(ux), zy = inverse(uy);
+  for (const t of niceTicks(ux(grid.xMin), ux(grid.xMax), Math.max(2, Math.floor(plot.width / 70)))) {
+    const [px] = layout.toPx(zx(t), 0);
     ctx.fillRect(px, plot.y + plot.height, 1, 4);
     ctx.fillText(fmtTick(t), px, plot.y + plot.height + 5);
   }
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  const yTicks = layout.oneD ? [0, 0.5, 1] : niceTicks(yLo, yHi, Math.max(2, Math.floor(plot.height / 50)));
+  const yTicks = layout.oneD ? [0, 0.5, 1] : niceTicks(uy(yLo), uy(yHi), Math.max(2, Math.floor(plot.height / 50)));
+  let widest = 0;
   for (const t of yTicks) {
-    const [, py] = layout.toPx(grid.xMin, t);
+    const [, py] = layout.toPx(grid.xMin, layout.oneD ? t : zy(t));
     ctx.fillRect(plot.x - 4, py, 4, 1);
     ctx.fillText(fmtTick(t), plot.x - 6, py);
+    widest = Math.max(widest, ctx.measureText(fmtTick(t)).width);
   }
   ctx.fillStyle = pal.foreground;
   ctx.textAlign = 'center';
@@ -457,7 +504,8 @@ function drawAxes(ctx: Ctx2D, run: RunRecord, grid: GridSpec, layout: BoundaryLa
   ctx.fillText(xName, plot.x + plot.width / 2, plot.y + plot.height + fontPx * 3);
   const yName = layout.oneD ? `P(${run.classNames[1] ?? 'class 1'})` : run.featureNames[grid.features[1]] ?? `x${grid.features[1]}`;
   ctx.save();
-  ctx.translate(plot.x - fontPx * 2.6, plot.y + plot.height / 2);
+  // The axis name sits left of the widest tick label (three-digit ticks such as 170 bpm pushed into it).
+  ctx.translate(plot.x - 8 - widest - fontPx / 2, plot.y + plot.height / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textBaseline = 'middle';
   ctx.fillText(yName, 0, 0);
@@ -478,11 +526,14 @@ function drawLegend(ctx: Ctx2D, run: RunRecord, grid: GridSpec, layout: Boundary
     x += r * 2 + 4 + ctx.measureText(label).width + 12;
   };
   const classes = Math.max(2, grid.classes);
-  for (let c = 0; c < classes; c++) {
-    item(() => { ctx.fillStyle = classColor(c, grid.classes); ctx.fillRect(x, cy - r, r * 2, r * 2); }, run.classNames[c] ?? String(c));
-  }
-  const markAt = (filled: boolean, wrong: boolean) => () => drawMark(ctx, x + r, cy, r, pal.muted, filled, wrong, pal, 0.7);
-  item(markAt(true, false), 'train');
-  item(markAt(false, false), 'validation');
-  item(markAt(false, true), 'misclassified');
+  const names = Array.from({ length: classes }, (_, c) => run.classNames[c] ?? String(c));
+  // A narrow plot (the side bar) gets the short words, so the legend is not cut off at the edge.
+  const long = ['train', 'validation', 'misclassified'];
+  const width = (labels: string[]) => [...names, ...labels].reduce((w, l) => w + r * 2 + 16 + ctx.measureText(l).width, 0);
+  const [train, val, wrong] = width(long) <= layout.plot.width + (layout.plot.x > 20 ? 20 : 0) ? long : ['train', 'val', 'wrong'];
+  names.forEach((name, c) => item(() => { ctx.fillStyle = classColor(c, grid.classes); ctx.fillRect(x, cy - r, r * 2, r * 2); }, name));
+  const markAt = (filled: boolean, isWrong: boolean) => () => drawMark(ctx, x + r, cy, r, pal.muted, filled, isWrong, pal, 0.7);
+  item(markAt(true, false), train);
+  item(markAt(false, false), val);
+  item(markAt(false, true), wrong);
 }

@@ -62,6 +62,28 @@ export function markersFor(run: RunRecord, pal: Palette): Marker[] {
   return out;
 }
 
+/** Log-axis labels only at powers of ten, written short (0.01, 1, 100, 1e6). */
+export function logTick(v: number): string {
+  const k = Math.log10(v);
+  if (Math.abs(k - Math.round(k)) > 1e-9) return '';
+  return Math.abs(k) >= 4 ? `1e${Math.round(k)}` : String(Number(v.toPrecision(1)));
+}
+
+/**
+ * Top of a log loss axis with several runs: a diverging run's loss reaches 1e30 and would squash
+ * every other curve into a line at the bottom, so the axis stops a decade above the highest loss of
+ * the runs that did not blow up (the diverging curve leaves through the top).
+ */
+function lossCeiling(runs: RunRecord[], series: 'both' | 'train' | 'val'): number | undefined {
+  if (runs.length < 2) return undefined;
+  const peak = (r: RunRecord) => Math.max(...r.history.flatMap((h) => [series !== 'val' ? h.trainLoss : NaN, series !== 'train' ? h.valLoss ?? NaN : NaN]).filter(Number.isFinite));
+  const calm = runs.filter((r) => r.status !== 'diverged' && r.stopReason !== 'diverged').map(peak).filter(Number.isFinite);
+  const all = runs.map(peak).filter(Number.isFinite);
+  if (!calm.length || !all.length) return undefined;
+  const top = 10 ** Math.ceil(Math.log10(Math.max(...calm)) + 1);
+  return Math.max(...all) > top ? top : undefined;
+}
+
 export interface MarkerOptions { markers: Marker[]; font: string }
 
 declare module 'chart.js' {
@@ -143,6 +165,7 @@ export function curvesConfig(runs: RunRecord[], opts: CurveOptions): ChartConfig
     }
   });
   const markers = (opts.markers ?? true) && single ? markersFor(runs[0], pal) : [];
+  const yMax = log ? lossCeiling(runs, series) : undefined;
   const maxEpoch = Math.max(1, ...runs.map((r) => r.history.at(-1)?.epoch ?? 1));
   return {
     type: 'line',
@@ -164,14 +187,15 @@ export function curvesConfig(runs: RunRecord[], opts: CurveOptions): ChartConfig
         },
         y: {
           type: log ? 'logarithmic' : 'linear',
-          ...(opts.metric === 'accuracy' ? { min: 0, max: 1 } : log ? {} : { min: 0 }),
+          ...(opts.metric === 'accuracy' ? { min: 0, max: 1 } : log ? (yMax ? { max: yMax } : {}) : { min: 0 }),
           title: { display: true, text: opts.metric === 'loss' ? (log ? 'loss (log)' : 'loss') : 'accuracy', color: pal.foreground },
-          ticks: { color: pal.muted }, grid: { color: pal.grid },
+          ticks: { color: pal.muted, ...(log ? { callback: (v: number | string) => logTick(Number(v)) } : {}) }, grid: { color: pal.grid },
         },
       },
       plugins: {
         title: { display: !!opts.title, text: opts.title ?? '', color: pal.foreground },
-        legend: { labels: { color: pal.foreground, usePointStyle: true, pointStyle: 'line', filter: (item) => !item.text.endsWith('(raw)') } },
+        // Swatches are short thin lines in the series' colour (dashes show as the line's own dash).
+        legend: { labels: { color: pal.foreground, boxWidth: 22, boxHeight: 2, filter: (item) => !item.text.endsWith('(raw)') } },
         tooltip: { enabled: true },
         logitLabMarkers: { markers, font: pal.font },
       },

@@ -82,7 +82,10 @@ export function finishRecord(
   const maps = neuronMaps();
   if (maps) record.neuronMaps = maps;
   else delete record.neuronMaps;
-  record.points = { train: slicePoints(data.train, grid), val: slicePoints(data.val, grid) };
+  record.points = {
+    train: { ...slicePoints(data.train, grid), predicted: Array.from(train.predicted) },
+    val: { ...slicePoints(data.val, grid), ...(val ? { predicted: Array.from(val.predicted) } : {}) },
+  };
   record.stuckAtLn2 = classNames.length === 2 && spec.loss !== 'mse' && Math.abs(train.loss - LN2) < 0.005;
 }
 

@@ -13,7 +13,7 @@ import type { RunSpec } from '../experiment/schema';
 import { LogitLabError } from '../errors';
 import { seedStreams, type Rng } from '../rng';
 import { ensureBackend } from './backend';
-import { gridInputs, gridSpec } from './grid';
+import { gridInputs, gridSpec, slicePoints } from './grid';
 import { lossValue, predictedClass, probabilities, targetTensor } from './losses';
 import { outputsFor } from '../experiment/outputs';
 import { initialWeights, layerSizes, Mlp, type LayerWeights } from './model';
@@ -90,6 +90,9 @@ export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOpt
     version: 1, id: opts.id, name: spec.name, group: opts.group, kind: opts.kind, config: spec,
     params: session.params, backend, kernel, startedAt: new Date().toISOString(), status: 'running',
     history: [], grid, snapshots: [], featureNames: data.featureNames, classNames: data.classNames,
+    // The points (and the units of their axes) are known before the first epoch: the panel draws
+    // them from the start, in the data's own units.
+    points: { train: slicePoints(data.train, grid), val: slicePoints(data.val, grid) }, preprocessing: data.preprocessing,
     timings: { totalMs: 0, msPerEpoch: 0, snapshotMs: 0 },
   };
   const tracker = new RunTracker(spec, opts, record, session, t0);

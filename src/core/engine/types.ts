@@ -50,6 +50,8 @@ export interface ClassReport {
   accuracy: number;
 }
 
+export interface PointSet { x: number[]; y: number[]; label: number[]; predicted?: number[] }
+
 export interface RunRecord {
   version: 1;
   id: string; // directory-safe, unique in an experiment
@@ -80,8 +82,11 @@ export interface RunRecord {
   report?: { train: ClassReport; val?: ClassReport; test?: ClassReport };
   /** Validation labels and P(class 1) (binary) for threshold curves. */
   valPredictions?: { y: number[]; p: number[] };
-  /** Points to draw: the 2-D slice coordinates of train/val samples. */
-  points?: { train: { x: number[]; y: number[]; label: number[] }; val: { x: number[]; y: number[]; label: number[] } };
+  /**
+   * Points to draw: the 2-D slice coordinates of train/val samples (known from the start of a run),
+   * and once it ends the class the model predicts for each (on all its features, not the slice).
+   */
+  points?: { train: PointSet; val: PointSet };
   featureNames: string[];
   classNames: string[];
   stuckAtLn2?: boolean;

@@ -419,4 +419,36 @@ describe('Logit Lab in VS Code', function () {
       await config.update('training.threads', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+
+  it('Explore: a panel edit changes only the value on its line and retrains; Ctrl+Z in the editor retrains with the undone value', async function () {
+    const uri = file('w1.experiment.json');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const before = doc.getText();
+    const started: string[] = [];
+    const sub = api.trainer.onDidStart(({ experiment }) => started.push(experiment.toString()));
+    const finished: TrainResult[] = [];
+    const subEnd = api.trainer.onDidFinish((r) => void finished.push(r));
+    try {
+      // What the webview posts when the user types "8, 8" into Hidden layers.
+      const handlers = (api.panel as unknown as { handlers: { onMessage(msg: unknown, experiment: vscode.Uri): Promise<void> } }).handlers;
+      await handlers.onMessage({ type: 'explore', path: 'model.hidden', value: [8, 8] }, uri);
+      const after = doc.getText();
+      assert.equal(after.split('\n').length, before.split('\n').length, 'the edit does not reflow the file');
+      assert.match(after, /"model": \{ "hidden": \[8, 8\], "activation": "relu" \}/);
+      await waitFor('the explore retrain', () => finished.length >= 1, 120_000);
+      assert.deepEqual(finished[0].runs[0].config.model.hidden, [8, 8]);
+      // The user presses Ctrl+Z in the editor.
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('undo');
+      assert.equal(doc.getText(), before, 'one undo restores the file');
+      await waitFor('a retrain after the undo', () => finished.length >= 2, 120_000);
+      assert.equal(started.length, 2);
+      assert.deepEqual(finished[1].runs[0].config.model.hidden, [16], 'retrained with the undone value');
+      assert.equal(doc.isDirty, false, 'the undone file is saved');
+    } finally {
+      sub.dispose();
+      subEnd.dispose();
+    }
+  });
 });
