@@ -91,6 +91,11 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
   cpSync(join(REPO, 'examples'), folder, { recursive: true });
   // No schema copied next to the workspace: the examples carry no relative "$schema", the extension's
   // jsonValidation maps *.experiment.json to the shipped schema.
+  // The learning-rate sweep whose lr 30 run overflows: NaN is data, the good runs show beside it.
+  writeFileSync(join(folder, 'lr-sweep.experiment.json'), JSON.stringify({
+    name: 'lr-sweep', data: { kind: 'moons' }, optimizer: { kind: 'adam', lr: 0.01 }, training: { epochs: 200 },
+    sweep: { 'optimizer.lr': [0.01, 0.3, 3, 10, 30] }, record: { every: 10, grid: 60 },
+  }, null, 2));
   writeFileSync(
     join(folder, 'broken.experiment.json'),
     '{\n  "name": "broken",\n  "data": { "kind": "moons" },\n  "optimizer": { "kind": "adam", "lr": -1 }\n}\n',
@@ -251,6 +256,29 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
     }
     await page.screenshot({ path: shot('ui-6-problems') });
     console.log(`problems: ${(await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).join(' | ')}`);
+
+    // 8. A sweep with a diverged run: the panel shows all five runs, one of them diverged.
+    await quickOpen(page, 'lr-sweep.experiment.json');
+    await palette(page, 'Logit Lab: Train Experiment');
+    await page.locator('.notifications-toasts .notification-list-item-message', { hasText: /lr-sweep/ }).first().waitFor({ timeout: 180_000 })
+      .catch(async () => {
+        await page.screenshot({ path: shot('ui-7-sweep-failed') });
+        assert.fail(`no notification for the lr sweep within 180 s; see ${shot('ui-7-sweep-failed')}`);
+      });
+    const sweepPanel = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame').locator('body');
+    let sweep = { statuses: [] as string[], text: '' };
+    for (let attempt = 0; attempt < 40 && sweep.statuses.length < 5; attempt++) {
+      sweep = await sweepPanel.evaluate(() => ({
+        statuses: (window as unknown as { __logitLab: { store: { runs: { status: string }[] } } }).__logitLab.store.runs.map((r) => r.status),
+        text: document.body.innerText.slice(0, 300),
+      })).catch(() => sweep);
+      if (sweep.statuses.length < 5) await page.waitForTimeout(500);
+    }
+    await page.screenshot({ path: shot('ui-7-sweep') });
+    console.log(`lr sweep in the panel: ${sweep.statuses.join(', ')}`);
+    assert.equal(sweep.statuses.length, 5, `the panel shows ${sweep.statuses.length} of the sweep's 5 runs: ${sweep.text}`);
+    assert.equal(sweep.statuses.filter((st) => st === 'diverged').length, 1, `one diverged run: ${sweep.statuses.join(', ')}`);
+    assert.equal(sweep.statuses.filter((st) => st === 'completed').length, 4);
     console.log(`ui test took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } finally {
     await browser.close().catch(() => {});
