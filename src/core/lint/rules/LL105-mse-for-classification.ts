@@ -1,7 +1,7 @@
 import type { Rule } from '../rule';
 import type { Node } from '../parser';
 import { describeOrigin } from './shared';
-import { callArgs, unparen } from '../semantic/syntax';
+import { callArgs, calleeName, unparen } from '../semantic/syntax';
 
 /** Model names that mean reconstruction, where MSE on sigmoid outputs is right. */
 const RECONSTRUCTION = /auto.?enc|decoder|vae|recon|generator/i;
@@ -63,7 +63,18 @@ loss = criterion(model(x), y)
         if (!recv) break;
         t = unparen(recv); // `F.one_hot(y).float()`
       }
-      return t.type === 'call' && sem.calleeQualifiedName(t) === 'torch.nn.functional.one_hot';
+      return t.type === 'call' && (sem.calleeQualifiedName(t) === 'torch.nn.functional.one_hot' || isOneHotHelper(t));
+    };
+    // `def one_hot(label, depth=10): out = torch.zeros(...); out.scatter_(1, idx, 1); return out`:
+    // a helper of this file named for one-hot encoding that scatters ones (or calls F.one_hot).
+    const isOneHotHelper = (call: Node): boolean => {
+      const fn = call.childForFieldName('function');
+      const def = fn?.type === 'identifier' && /one_?hot/i.test(fn.text) ? sem.functions.get(fn.text) : undefined;
+      if (!def) return false;
+      return sem.index.within(def, 'call').some((c) => {
+        const name = calleeName(c);
+        return name === 'scatter_' || name === 'scatter' || sem.calleeQualifiedName(c) === 'torch.nn.functional.one_hot';
+      });
     };
     for (const call of sem.torchInScope ? sem.lossCalls() : []) {
       if (call.loss !== 'MSELoss' || !call.input) continue;

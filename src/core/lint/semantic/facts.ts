@@ -57,6 +57,26 @@ export interface ModuleInfo {
   /** `nn.Sequential` children, in order; undefined when not a Sequential or not statically known. */
   children?: ModuleInfo[];
   cls?: ModuleClass;
+  /** The semantic model of the file defining `cls` when it is another file of the project. */
+  owner?: ExternalModel;
+}
+
+/** The part of another file's SemanticModel that cross-file answers use (kept structural to avoid a cycle). */
+export interface ExternalModel {
+  readonly moduleClasses: Map<string, ModuleClass>;
+  readonly functions: Map<string, Node>;
+  returnsOf(fn: Node): ValueFact;
+  objectOfReturns(fn: Node): TorchObject;
+  moduleOutput(module: ModuleInfo, call?: Node): ValueFact;
+}
+
+/**
+ * Resolves a name imported from the project's own modules (`from model import Net` → `model.Net`,
+ * `from .utils import one_hot` → `.utils.one_hot`) to the model of the file defining it and the
+ * name there. Undefined when the module is not a file of the project (torch, numpy, …).
+ */
+export interface ModuleResolver {
+  lookup(qualified: string): { model: ExternalModel; name: string } | undefined;
 }
 
 /** What an expression denotes. */

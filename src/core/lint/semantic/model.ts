@@ -13,6 +13,7 @@ import {
   UNKNOWN_OBJECT,
   type LossCall,
   type ModuleClass,
+  type ModuleResolver,
   type ModuleInfo,
   type TorchObject,
   type ValueFact,
@@ -51,8 +52,12 @@ const PASSTHROUGH_LAYERS = new Set(['torch.nn.Dropout', 'torch.nn.Dropout1d', 't
 /** Tensor methods/functions that keep what a value is (shape/dtype/device changes). */
 const PASSTHROUGH_METHODS = new Set(['squeeze', 'unsqueeze', 'view', 'view_as', 'reshape', 'flatten', 'float', 'double', 'half', 'to', 'cpu', 'cuda', 'contiguous', 'clamp', 'clip', 'type', 'permute', 'transpose', 'detach']);
 const PASSTHROUGH_FUNCTIONS = new Set(['torch.squeeze', 'torch.unsqueeze', 'torch.flatten', 'torch.reshape', 'torch.clamp', 'torch.clip']);
-/** Module methods that return the module itself (`Net().to(device)`). */
+/** Methods that return the object itself, whatever it is (`Net().to(device)`, `nn.BCEWithLogitsLoss().cuda()`). */
 const SELF_RETURNING_METHODS = new Set(['to', 'cuda', 'cpu', 'float', 'double', 'half', 'train', 'eval', 'requires_grad_']);
+/** Model zoos whose constructors build an nn.Module (`models.vgg16(...)`, `timm.create_model(...)`). */
+const MODEL_ZOO = /^(torchvision\.models(\.\w+)*\.[A-Za-z]\w*|timm\.create_model|timm\.models\.\w+)$/;
+/** Calls that follow unpacking a function's returned tuple this deep, at most (bounded work per edit). */
+const MAX_UNPACK_DEPTH = 3;
 
 export const FUNCTIONAL_LOSSES: Record<string, string> = {
   'torch.nn.functional.binary_cross_entropy_with_logits': 'BCEWithLogitsLoss',
@@ -89,6 +94,8 @@ export interface Binding {
   visibleFrom: number;
   /** For a function parameter: its function, positional index (-1 keyword-only) and default. */
   param?: { fn: Node; index: number; default?: Node };
+  /** For `a, b = f(...)`: the position of this name among `count` unpacked values of `value`. */
+  element?: { index: number; count: number };
 }
 
 export interface LoopInfo {
@@ -137,7 +144,11 @@ export class SemanticModel {
   /** Nodes by type, ranges and nearest-ancestor links, from one pass over the tree (shared by rules). */
   readonly index: TreeIndex;
 
-  constructor(readonly root: Node) {
+  constructor(
+    readonly root: Node,
+    /** Resolves names imported from the project's other files (cross-file analysis); none = this file only. */
+    readonly resolver?: ModuleResolver,
+  ) {
     const size = root.tree.nodeCount;
     this.valueMemo = new Array(size);
     this.objectMemo = new Array(size);
@@ -262,12 +273,42 @@ export class SemanticModel {
       if (!chosen.length) return [undefined];
       const last = chosen[chosen.length - 1];
       const branch = this.separatingConditional(last.target, identifier, scope);
-      if (!branch) return last.param ? this.argumentsFor(last) : [last.value];
+      if (!branch) return this.valuesOf(last);
       const alternatives = chosen.filter((b) => isInside(b.target, branch));
       const previous = chosen.filter((b) => b.target.endIndex <= branch.startIndex).pop();
-      return [...alternatives, ...(previous ? [previous] : [])].map((b) => b.value).concat(previous ? [] : [undefined]);
+      return [...alternatives, ...(previous ? [previous] : [])].flatMap((b) => this.valuesOf(b)).concat(previous ? [] : [undefined]);
     }
     return [];
+  }
+
+  /** The value nodes a binding stands for: its value, a parameter's arguments, or an unpacked return. */
+  private valuesOf(b: Binding): (Node | undefined)[] {
+    if (b.param) return this.argumentsFor(b);
+    if (b.element && b.value) return this.unpackedReturns(b.value, b.element.index, b.element.count);
+    return [b.value];
+  }
+
+  private unpackDepth = 0;
+
+  /**
+   * `a, b = helper(...)` where `helper` is a function of this file (or of the project): the
+   * expression at `index` of each `return x, y` in it. Unknown when a return is not a tuple of
+   * `count` values.
+   */
+  private unpackedReturns(call: Node, index: number, count: number): (Node | undefined)[] {
+    const fn = call.childForFieldName('function');
+    const def = fn?.type === 'identifier' && !this.bindingsIn(this.root).has(fn.text) ? this.functions.get(fn.text) : undefined;
+    const body = def?.childForFieldName('body');
+    if (!def || !body || this.unpackDepth >= MAX_UNPACK_DEPTH) return [undefined];
+    const out: (Node | undefined)[] = [];
+    for (const r of this.index.within(body, 'return_statement')) {
+      if (this.index.closest(r, NESTED_SCOPES)?.id !== def.id) continue;
+      const value = named(r)[0];
+      const v = value ? unparen(value) : undefined;
+      const parts = v && (v.type === 'expression_list' || v.type === 'tuple') ? named(v) : undefined;
+      out.push(parts && parts.length === count ? parts[index] : undefined);
+    }
+    return out.length ? out : [undefined];
   }
 
   /**
@@ -322,15 +363,20 @@ export class SemanticModel {
       list.push(b);
       map.set(b.name, list);
     };
-    const bindTarget = (target: Node, value: Node | undefined, visibleFrom: number) => {
+    const bindTarget = (target: Node, value: Node | undefined, visibleFrom: number, element?: Binding['element']) => {
       const t = unparen(target);
       const scope = this.scopeOf(t);
-      if (t.type === 'identifier') add(scope, { name: t.text, target: t, value, visibleFrom });
+      if (t.type === 'identifier') add(scope, { name: t.text, target: t, value, visibleFrom, element });
       else if (t.type === 'pattern_list' || t.type === 'tuple_pattern' || t.type === 'list_pattern') {
         const parts = named(t);
         const v = value ? unparen(value) : undefined;
         const values = v && (v.type === 'expression_list' || v.type === 'tuple') ? named(v) : undefined;
-        parts.forEach((p, i) => bindTarget(p, values && values.length === parts.length ? values[i] : undefined, visibleFrom));
+        parts.forEach((p, i) => {
+          if (values) bindTarget(p, values.length === parts.length ? values[i] : undefined, visibleFrom);
+          // `model, opt = get_model()`: resolved lazily against the function's returned tuples.
+          else if (!element && v?.type === 'call' && p.type === 'identifier') bindTarget(p, v, visibleFrom, { index: i, count: parts.length });
+          else bindTarget(p, undefined, visibleFrom);
+        });
       }
     };
     const { nodes, types } = this.index;
@@ -541,7 +587,18 @@ export class SemanticModel {
       if (qn.startsWith('torch.optim.') && /^[A-Z]/.test(qn.split('.').pop()!) && !qn.includes('lr_scheduler')) return { kind: 'optimizer', qname: qn, node: call };
       if (qn === 'torch.amp.GradScaler') return { kind: 'scaler', node: call };
       if (/^torch\.nn\.[A-Z]\w*$/.test(qn)) return { kind: 'module', module: { qname: qn, node: call } };
+      if (MODEL_ZOO.test(qn)) return { kind: 'module', module: { qname: qn, node: call } };
+      const external = this.resolver?.lookup(qn);
+      if (external) {
+        const cls = external.model.moduleClasses.get(external.name);
+        if (cls) return { kind: 'module', module: { qname: cls.name, node: call, cls, owner: external.model } };
+        const fnDef = external.model.functions.get(external.name);
+        if (fnDef) return external.model.objectOfReturns(fnDef);
+      }
       return UNKNOWN_OBJECT;
+    }
+    if (fn.type === 'identifier' && this.functions.has(fn.text) && !this.bindingsIn(this.root).has(fn.text)) {
+      return this.objectOfReturns(this.functions.get(fn.text)!);
     }
     if (fn.type === 'identifier' && this.moduleClasses.has(fn.text)) {
       const cls = this.moduleClasses.get(fn.text)!;
@@ -551,7 +608,7 @@ export class SemanticModel {
     const recv = receiver(call);
     if (method && recv && SELF_RETURNING_METHODS.has(method)) {
       const inner = this.objectOf(recv);
-      if (inner.kind === 'module') return inner;
+      if (inner.kind !== 'unknown') return inner;
     }
     return UNKNOWN_OBJECT;
   }
@@ -574,6 +631,19 @@ export class SemanticModel {
       children.push({ ...o.module, node: item });
     }
     return children;
+  }
+
+  /** What a helper function returns as an object (`def get_model(): return Net().to(device)`). */
+  objectOfReturns(fn: Node): TorchObject {
+    const body = fn.childForFieldName('body');
+    if (!body) return UNKNOWN_OBJECT;
+    const objects: TorchObject[] = [];
+    for (const n of this.index.within(body, 'return_statement')) {
+      if (this.index.closest(n, NESTED_SCOPES)?.id !== fn.id) continue;
+      const value = named(n)[0];
+      objects.push(value ? this.objectOf(value) : UNKNOWN_OBJECT);
+    }
+    return this.combineObjects(objects);
   }
 
   private combineObjects(objects: TorchObject[]): TorchObject {
@@ -642,6 +712,12 @@ export class SemanticModel {
       const kind = ACTIVATION_FUNCTIONS[qn];
       if (kind) return { kind, origin: call, via: 'inline' };
       if (PASSTHROUGH_FUNCTIONS.has(qn) && args.positional[0]) return this.valueOf(args.positional[0]);
+      const external = this.resolver?.lookup(qn);
+      const fnDef = external?.model.functions.get(external.name);
+      if (fnDef) {
+        const f = external!.model.returnsOf(fnDef);
+        return f.kind === 'unknown' ? UNKNOWN : { ...f, origin: undefined, via: 'variable' };
+      }
       return UNKNOWN;
     }
     const method = fn.type === 'attribute' ? optText(fn.childForFieldName('attribute')) : undefined;
@@ -662,6 +738,11 @@ export class SemanticModel {
 
   /** What calling `module` returns; `call` is the application site (origin of activation layers). */
   moduleOutput(module: ModuleInfo, call?: Node): ValueFact {
+    if (module.owner && module.owner !== this) {
+      // The activation sits in another file: its node is no position (nor edit) in this one.
+      const f = module.owner.moduleOutput(module);
+      return f.kind === 'unknown' ? UNKNOWN : { ...f, origin: undefined, via: 'model' };
+    }
     if (module.cls) {
       const forward = module.cls.forward;
       if (!forward) return UNKNOWN;
