@@ -6,6 +6,7 @@ import { RuleContext, type Fix, type Rule, type Severity } from './rule';
 import { SemanticModel } from './semantic';
 import { ALL_RULES } from './rules';
 import { isEnabled, severityOf, type LintConfig } from './config';
+import type { ModuleResolver } from './semantic/facts';
 
 export interface Diagnostic {
   code: string;
@@ -32,6 +33,8 @@ export interface LintOptions {
   rules?: readonly Rule[];
   /** Receives rule crashes (a crashing rule never stops the others). */
   debug?: (message: string) => void;
+  /** Answers for names imported from the project's other files (see LintProject); none = this file only. */
+  resolver?: ModuleResolver;
 }
 
 export async function lintText(text: string, opts: LintOptions = {}): Promise<Diagnostic[]> {
@@ -49,7 +52,7 @@ export function lintDocument(doc: PythonDocument, opts: LintOptions = {}): Diagn
   const config = opts.config ?? {};
   const rules = (opts.rules ?? ALL_RULES).filter((r) => isEnabled(r, config));
   if (!rules.length) return [];
-  const semantic = new SemanticModel(doc.root);
+  const semantic = new SemanticModel(doc.root, opts.resolver);
   const ctx = new RuleContext(doc, semantic);
   for (const rule of rules) {
     ctx.rule = rule;

@@ -77,6 +77,20 @@ export interface ExternalModel {
  */
 export interface ModuleResolver {
   lookup(qualified: string): { model: ExternalModel; name: string } | undefined;
+  /** The model of the file a node belongs to (for arguments bound from another file's call). */
+  modelOfNode?(node: Node): ForeignModel | undefined;
+  /** Calls of a module-level function of this file made by the files importing it. */
+  callersOf?(fnName: string): { model: ForeignModel; calls: Node[] }[];
+}
+
+/** Another file's model answering for its own nodes. */
+export interface ForeignModel {
+  valueOf(expr: Node): ValueFact;
+  objectOf(expr: Node): TorchObject;
+  qualifiedName(node: Node): string | undefined;
+  definitions(identifier: Node): (Node | undefined)[];
+  inNoGrad(node: Node): boolean;
+  scopeOf(node: Node): Node;
 }
 
 /** What an expression denotes. */

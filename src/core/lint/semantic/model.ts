@@ -182,6 +182,8 @@ export class SemanticModel {
 
   /** The canonical qualified name of a name/attribute expression (`nn.Sigmoid` → `torch.nn.Sigmoid`), or undefined. */
   qualifiedName(node: Node): string | undefined {
+    // Memo tables are per tree: another file's node is answered by its own model.
+    if (node.tree !== this.root.tree) return this.foreign(node)?.qualifiedName(node);
     const memo = this.qualifiedMemo[node.id];
     if (memo !== undefined) return memo ?? undefined;
     const raw = this.rawQualifiedName(unparen(node));
@@ -216,6 +218,7 @@ export class SemanticModel {
 
   /** The function/lambda/class node whose scope `node` is in, or the module root. */
   scopeOf(node: Node): Node {
+    if (node.tree !== this.root.tree) return this.foreign(node)?.scopeOf(node) ?? node.tree.rootNode;
     if (!this.collecting) {
       const memo = this.scopeMemo[node.id];
       if (memo) return memo;
@@ -262,6 +265,7 @@ export class SemanticModel {
    * use — every alternative. `undefined` entries mean "bound to something unknown" (parameter, loop target).
    */
   definitions(identifier: Node): (Node | undefined)[] {
+    if (identifier.tree !== this.root.tree) return this.foreign(identifier)?.definitions(identifier) ?? [undefined];
     const name = identifier.text;
     for (let scope: Node | undefined = this.scopeOf(identifier); scope; scope = scope.id === this.root.id ? undefined : this.scopeOf(scope)) {
       const all = this.bindingsIn(scope).get(name);
@@ -321,10 +325,16 @@ export class SemanticModel {
     const name = optText(fn.childForFieldName('name'));
     if (!name || this.functions.get(name)?.id !== fn.id) return [undefined];
     const values: (Node | undefined)[] = [];
-    for (const call of this.callsOf(name)) {
+    const bind = (call: Node): boolean => {
       const args = callArgs(call);
-      if (args.splat) return [undefined];
+      if (args.splat) return false;
       values.push(args.keywords.get(b.name) ?? (b.param!.index >= 0 ? args.positional[b.param!.index] : undefined) ?? b.param!.default);
+      return true;
+    };
+    for (const call of this.callsOf(name)) if (!bind(call)) return [undefined];
+    // No call here: the project's files that import the function and call it (`from train import train`).
+    if (!values.length && this.resolver?.callersOf && !this.bindingsIn(this.root).has(name)) {
+      for (const { calls } of this.resolver.callersOf(name)) for (const call of calls) if (!bind(call)) return [undefined];
     }
     return values.length ? values : [undefined];
   }
@@ -521,6 +531,7 @@ export class SemanticModel {
   /** What an expression denotes: a loss, a module (layer/Sequential/model), an optimizer, a scaler, or unknown. */
   objectOf(expr: Node): TorchObject {
     const node = unparen(expr);
+    if (node.tree !== this.root.tree) return this.foreign(node)?.objectOf(node) ?? UNKNOWN_OBJECT;
     const memo = this.objectMemo[node.id];
     if (memo) return memo;
     const key = node.id;
@@ -646,6 +657,11 @@ export class SemanticModel {
     return this.combineObjects(objects);
   }
 
+  private foreign(node: Node) {
+    const model = this.resolver?.modelOfNode?.(node);
+    return model && model !== this ? model : undefined;
+  }
+
   private combineObjects(objects: TorchObject[]): TorchObject {
     if (!objects.length) return UNKNOWN_OBJECT;
     const first = objects[0];
@@ -668,6 +684,12 @@ export class SemanticModel {
   /** What the tensor value of `expr` is known to be (sigmoid output, logits, …) or unknown. */
   valueOf(expr: Node): ValueFact {
     const node = unparen(expr);
+    if (node.tree !== this.root.tree) {
+      // An argument bound from another file's call: that file's model answers; its nodes are no
+      // position (nor edit) in this file.
+      const f = this.foreign(node)?.valueOf(node);
+      return !f || f.kind === 'unknown' ? UNKNOWN : { ...f, origin: undefined, via: f.via === 'inline' ? 'variable' : f.via };
+    }
     const memo = this.valueMemo[node.id];
     if (memo) return memo;
     const key = node.id;
@@ -838,6 +860,7 @@ export class SemanticModel {
 
   /** True inside `with torch.no_grad()` / `torch.inference_mode()` / `set_grad_enabled(False)` or a function decorated with them. */
   inNoGrad(node: Node): boolean {
+    if (node.tree !== this.root.tree) return this.foreign(node)?.inNoGrad(node) ?? false;
     const isNoGrad = (expr: Node | null | undefined): boolean => {
       if (!expr) return false;
       const e = unparen(expr);
