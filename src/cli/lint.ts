@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { LogitLabError } from '../core/errors';
+import { lintProjectFor } from './lint-project';
 import {
   ALL_RULES,
   applyFixes,
@@ -16,6 +17,7 @@ import {
   ruleDocUrl,
   type Diagnostic,
   type LintConfig,
+  type LintProject,
 } from '../core/lint';
 
 export interface LintCommandOptions {
@@ -60,8 +62,13 @@ function splitCodes(s: string | undefined): string[] | undefined {
   return s ? s.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean) : undefined;
 }
 
-async function lintFile(abs: string, config: LintConfig): Promise<Diagnostic[]> {
+async function lintFile(abs: string, config: LintConfig, project?: LintProject): Promise<Diagnostic[]> {
   const text = readFileSync(abs, 'utf8');
+  if (project) {
+    // Cross-file: the project answers for names imported from the other files (see lint-project.ts).
+    project.setFile(abs, text);
+    return project.lint(abs, { config });
+  }
   return abs.endsWith('.ipynb') ? lintNotebook(text, { config }, abs) : lintText(text, { config });
 }
 
@@ -97,12 +104,13 @@ export async function runLintCommand(paths: string[], options: LintCommandOption
       if (!ALL_RULES.some((r) => r.code.startsWith(code))) options.stderr(`warning: no rule matches "${code}"\n`);
     }
     const files = collectFiles(paths, options.cwd);
+    const project = lintProjectFor(files);
     const results: FileResult[] = [];
     let fixed = 0;
     for (const abs of files) {
       const config = mergeConfig(loadPyprojectConfig(abs).config, cli);
       if (options.fix) fixed += await fixFile(abs, config);
-      results.push({ file: relative(options.cwd, abs) || abs, diagnostics: await lintFile(abs, config) });
+      results.push({ file: relative(options.cwd, abs) || abs, diagnostics: await lintFile(abs, config, project) });
     }
     const total = results.reduce((n, r) => n + r.diagnostics.length, 0);
     if (options.format === 'json') options.stdout(JSON.stringify(toJson(results), null, 2) + '\n');
