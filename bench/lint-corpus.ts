@@ -16,6 +16,8 @@ interface Expectation {
   lines: [number, number];
   cell?: number;
   path?: string;
+  /** Other places where the same mistake may be reported instead (one finding expected). */
+  or?: { lines: [number, number]; cell?: number; path?: string }[];
 }
 interface LabelledFile {
   repo: string;
@@ -83,8 +85,10 @@ interface Score {
 type Scores = Map<string, Score>; // by rule, plus 'all'
 
 function matches(e: Expectation, file: LabelledFile, at: { path: string; line: number; cell?: number }): boolean {
-  const path = e.path ?? file.path;
-  return at.path === path && at.line >= e.lines[0] && at.line <= e.lines[1] && (e.cell === undefined || at.cell === e.cell);
+  return [e, ...(e.or ?? [])].some((place) => {
+    const path = place.path ?? file.path;
+    return at.path === path && at.line >= place.lines[0] && at.line <= place.lines[1] && (place.cell === undefined || at.cell === place.cell);
+  });
 }
 
 async function score(lintFile: LintFile, scope: 'single' | 'all', misses: string[]): Promise<{ scores: Scores; skipped: string[] }> {

@@ -54,6 +54,7 @@ const PASSTHROUGH_METHODS = new Set(['squeeze', 'unsqueeze', 'view', 'view_as', 
 const PASSTHROUGH_FUNCTIONS = new Set(['torch.squeeze', 'torch.unsqueeze', 'torch.flatten', 'torch.reshape', 'torch.clamp', 'torch.clip']);
 /** Methods that return the object itself, whatever it is (`Net().to(device)`, `nn.BCEWithLogitsLoss().cuda()`). */
 const SELF_RETURNING_METHODS = new Set(['to', 'cuda', 'cpu', 'float', 'double', 'half', 'train', 'eval', 'requires_grad_']);
+const MODULE_WRAPPERS = new Set(['torch.nn.DataParallel', 'torch.nn.parallel.DataParallel', 'torch.nn.parallel.DistributedDataParallel', 'torch.compile']);
 /** Model zoos whose constructors build an nn.Module (`models.vgg16(...)`, `timm.create_model(...)`). */
 const MODEL_ZOO = /^(torchvision\.models(\.\w+)*\.[A-Za-z]\w*|timm\.create_model|timm\.models\.\w+)$/;
 /** Calls that follow unpacking a function's returned tuple this deep, at most (bounded work per edit). */
@@ -594,6 +595,11 @@ export class SemanticModel {
     const qn = this.qualifiedName(fn);
     if (qn) {
       if (/^torch\.nn\.[A-Za-z0-9]*Loss$/.test(qn)) return { kind: 'loss', loss: qn.slice('torch.nn.'.length), functional: false, node: call };
+      // Wrappers that run the module they wrap: the same model for every rule.
+      if (MODULE_WRAPPERS.has(qn)) {
+        const inner = callArgs(call).keywords.get('module') ?? callArgs(call).positional[0];
+        return inner ? this.objectOf(inner) : UNKNOWN_OBJECT;
+      }
       if (qn === 'torch.nn.Sequential') return { kind: 'module', module: { qname: qn, node: call, children: this.sequentialChildren(call) } };
       if (qn.startsWith('torch.optim.') && /^[A-Z]/.test(qn.split('.').pop()!) && !qn.includes('lr_scheduler')) return { kind: 'optimizer', qname: qn, node: call };
       if (qn === 'torch.amp.GradScaler') return { kind: 'scaler', node: call };
