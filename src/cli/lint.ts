@@ -124,7 +124,8 @@ export async function runLintCommand(paths: string[], options: LintCommandOption
 }
 
 function where(r: FileResult, d: Diagnostic): string {
-  return d.cell === undefined ? `${r.file}:${d.line}:${d.column}` : `${r.file}:cell ${d.cell}:${d.line}:${d.column}`;
+  // Cells as VS Code numbers them (1-based, markdown included), as in the messages.
+  return d.cell === undefined ? `${r.file}:${d.line}:${d.column}` : `${r.file}:cell ${d.cell + 1}:${d.line}:${d.column}`;
 }
 
 function toText(results: FileResult[], fixed: number): string {
