@@ -37,8 +37,17 @@ export class LintProject {
     const old = this.files.get(key);
     if (old && old.text === text) return false;
     const stale = old ? this.dependentsOf(key) : this.allResolved();
-    if (old) this.drop(old);
-    this.files.set(key, { text, version: ++this.version });
+    if (old?.doc && !old.notebook) {
+      // The editor's path: one edit → an incremental re-parse of the kept tree, not a fresh parse.
+      const { start, oldEnd, newEnd } = changedRange(old.text, text);
+      old.doc.edit(start, oldEnd, text.slice(start, newEnd));
+      this.forget(old);
+      old.text = text;
+      old.version = ++this.version;
+    } else {
+      if (old) this.drop(old);
+      this.files.set(key, { text, version: ++this.version });
+    }
     // A new file can change what an import resolves to; a changed one what its importers see.
     for (const p of stale) {
       const e = this.files.get(p);
@@ -265,6 +274,16 @@ export class LintProject {
     entry.doc = undefined;
     entry.notebook = undefined;
   }
+}
+
+/** The one range that differs between two texts (common prefix and suffix kept). */
+function changedRange(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
 }
 
 function normalize(path: string): string {
