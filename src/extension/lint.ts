@@ -8,6 +8,7 @@ import type { Diagnostic as LintDiagnostic, LintConfig, Fix } from '../core/lint
 import { settings, type LintSeverity } from './config';
 import { errorText, log } from './log';
 import { KeyedDebouncer } from './debounce';
+import { WorkspaceLintProjects } from './lintProject';
 
 type LintModule = typeof import('../core/lint/index.js');
 let lintModule: Promise<LintModule> | undefined;
@@ -22,10 +23,13 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
   private readonly fixes = new WeakMap<vscode.Diagnostic, Fix>();
   private readonly pending = new KeyedDebouncer();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Cross-file: the workspace folders' Python files (see lintProject.ts). */
+  private readonly projects = new WorkspaceLintProjects(loadLint, (docs) => docs.forEach((d) => this.schedule(d, 0)));
 
   constructor() {
     this.disposables.push(
       this.collection,
+      this.projects,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
       // A closed file keeps its problems as saved on disk (what Lint Workspace reports too).
@@ -101,7 +105,13 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
     }
     const lint = await loadLint();
     const source = text ?? (await fs.readFile(uri.fsPath, 'utf8'));
-    const found = await lint.lintText(source, { config, debug: (m) => log().debug(m) });
+    // In a workspace folder: linted within its project (imports of the folder's own modules resolve).
+    const inProject = await this.projects.projectFor(uri);
+    let found: LintDiagnostic[];
+    if (inProject) {
+      inProject.project.setFile(inProject.path, source);
+      found = await inProject.project.lint(inProject.path, { config, debug: (m) => log().debug(m) });
+    } else found = await lint.lintText(source, { config, debug: (m) => log().debug(m) });
     const diagnostics = found.map((d) => this.toDiagnostic(d, overrides, lint, uri));
     this.collection.set(uri, diagnostics);
     return diagnostics;
@@ -150,8 +160,10 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
     if (d.fix) this.fixes.set(diag, d.fix);
     // The loss call(s) the sigmoid/softmax reaches: relatedInformation, in this document (or cell).
     if (d.related?.length && uri) {
+      // Places in other files carry project-relative paths: resolved against this file's folder.
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
       diag.relatedInformation = d.related.map((r) => {
-        const at = r.path ? vscode.Uri.file(r.path) : r.cell !== undefined && cellUri ? cellUri(r.cell) ?? uri : uri;
+        const at = r.path ? (folder ? vscode.Uri.joinPath(folder.uri, r.path) : vscode.Uri.file(r.path)) : r.cell !== undefined && cellUri ? (cellUri(r.cell) ?? uri) : uri;
         return new vscode.DiagnosticRelatedInformation(new vscode.Location(at, new vscode.Range(r.line - 1, r.column - 1, r.endLine - 1, r.endColumn - 1)), r.message);
       });
     }
