@@ -76,13 +76,18 @@ loss = criterion(model(x), y)
         return name === 'scatter_' || name === 'scatter' || sem.calleeQualifiedName(c) === 'torch.nn.functional.one_hot';
       });
     };
+    // MSE on probabilities next to a classification loss in the same function is an auxiliary term
+    // (consistency regularisation, distillation), not the classifier's loss.
+    const CLASSIFICATION = new Set(['BCEWithLogitsLoss', 'BCELoss', 'CrossEntropyLoss', 'NLLLoss']);
+    const besideClassificationLoss = (call: Node): boolean =>
+      sem.lossCalls().some((other) => CLASSIFICATION.has(other.loss) && sem.scopeOf(other.call).id === sem.scopeOf(call).id);
     for (const call of sem.torchInScope ? sem.lossCalls() : []) {
       if (call.loss !== 'MSELoss' || !call.input) continue;
       const fact = sem.valueOf(call.input);
       if (fact.model && RECONSTRUCTION.test(fact.model)) continue;
       if (isOneHot(call.target)) {
         ctx.report({ node: call.call, message: 'MSELoss on one-hot class labels: use CrossEntropyLoss on logits with class-index targets.' });
-      } else if ((fact.kind === 'sigmoid' || fact.kind === 'softmax') && !sameAsModelInput(call.input, call.target)) {
+      } else if ((fact.kind === 'sigmoid' || fact.kind === 'softmax') && !sameAsModelInput(call.input, call.target) && !besideClassificationLoss(call.call)) {
         const loss = fact.kind === 'sigmoid' ? 'BCEWithLogitsLoss' : 'CrossEntropyLoss';
         ctx.report({ node: call.call, message: `MSELoss on ${describeOrigin(ctx, fact, fact.kind)} output trains a classifier slowly: use ${loss} on the logits.` });
       }
