@@ -131,3 +131,32 @@ test('project: from model import Net, relative imports, re-exports, callers in i
   assert.deepEqual((await p.lint('pkg/loop.py')).map((d) => d.code), []);
   p.dispose();
 });
+
+test('if/else that binds in every branch; eval() on another instance of the same class counts', async () => {
+  const src = H + `class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 3)
+        self.drop = nn.Dropout(0.2)
+    def forward(self, x):
+        return F.softmax(self.fc(self.drop(x)), dim=1)
+def step(model, x, y, criterion, mode=''):
+    if mode == 'test':
+        with torch.no_grad():
+            out = model(x)
+    else:
+        out = model(x)
+    return criterion(out, y)
+def evaluate(model, x, y, criterion):
+    model.eval()
+    return step(model, x, y, criterion, mode='test')
+def fit(model, x, y, criterion):
+    model.train()
+    return step(model, x, y, criterion)
+evaluate(Net(), torch.randn(2, 4), torch.tensor([0, 1]), nn.CrossEntropyLoss())
+fit(Net(), torch.randn(2, 4), torch.tensor([0, 1]), nn.CrossEntropyLoss())
+`;
+  // The softmax (line 10) reaches the loss through both branches; the no-grad call in `step` runs
+  // after evaluate() switched a Net to eval mode, so LL302 stays silent.
+  assert.deepEqual(await codes(src), ['LL102:10']);
+});

@@ -212,7 +212,9 @@ export function modeCalls(sem: SemanticModel): { call: Node; receiver: Node; mod
 
 /** The same model object: same constructor node, or (for unknown ones) the same spelling. */
 export function sameModel(a: { module?: ModuleInfo; receiver: Node }, b: { module?: ModuleInfo; receiver: Node }): boolean {
-  if (a.module && b.module) return a.module.node.id === b.module.node.id;
+  // Identity, not ids (ids are per tree); instances of one model class (e.g. passed in by different
+  // callers of a helper) count as the same model.
+  if (a.module && b.module) return a.module.node === b.module.node || (!!a.module.cls && a.module.cls === b.module.cls);
   return unparen(a.receiver).text === unparen(b.receiver).text;
 }
 

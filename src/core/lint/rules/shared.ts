@@ -25,5 +25,6 @@ export function lossInputs(ctx: RuleContext, losses: string[]): { call: LossCall
 
 /** A loss definition is only safely renamed when this is its one call site and nothing else reads it. */
 export function soleUse(ctx: RuleContext, call: LossCall): boolean {
+  if (call.definition.tree !== ctx.root.tree) return false;
   return call.functional || ctx.semantic.usesOfLoss(call.definition).length === 1;
 }

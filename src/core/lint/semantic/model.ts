@@ -280,6 +280,8 @@ export class SemanticModel {
       const branch = this.separatingConditional(last.target, identifier, scope);
       if (!branch) return this.valuesOf(last);
       const alternatives = chosen.filter((b) => isInside(b.target, branch));
+      // `if …: x = a` / `else: x = b`: every branch binds it, so nothing from before reaches the use.
+      if (this.everyBranchBinds(branch, alternatives)) return alternatives.flatMap((b) => this.valuesOf(b));
       const previous = chosen.filter((b) => b.target.endIndex <= branch.startIndex).pop();
       return [...alternatives, ...(previous ? [previous] : [])].flatMap((b) => this.valuesOf(b)).concat(previous ? [] : [undefined]);
     }
@@ -354,6 +356,21 @@ export class SemanticModel {
       }
     }
     return this.callsByName.get(name) ?? [];
+  }
+
+  /** An if/elif/else whose every branch (an else included) holds one of the bindings. */
+  private everyBranchBinds(branch: Node, bindings: Binding[]): boolean {
+    if (branch.type !== 'if_statement') return false;
+    const blocks: Node[] = [];
+    const consequence = branch.childForFieldName('consequence');
+    if (consequence) blocks.push(consequence);
+    let hasElse = false;
+    for (const alt of branch.childrenForFieldName('alternative')) {
+      const body = alt.childForFieldName('consequence') ?? alt.childForFieldName('body');
+      if (alt.type === 'else_clause') hasElse = true;
+      if (body) blocks.push(body);
+    }
+    return hasElse && blocks.every((block) => bindings.some((b) => isInside(b.target, block)));
   }
 
   /** The outermost if/try/loop inside `scope` that contains `definition` but not `use`. */
@@ -671,10 +688,13 @@ export class SemanticModel {
   private combineObjects(objects: TorchObject[]): TorchObject {
     if (!objects.length) return UNKNOWN_OBJECT;
     const first = objects[0];
+    // Nodes compare by identity: ids are positions in one tree, and values may come from other files.
     const same = objects.every((o) => {
       if (o.kind !== first.kind) return false;
-      if (o.kind === 'loss' && first.kind === 'loss') return o.loss === first.loss && o.node.id === first.node.id;
-      if (o.kind === 'module' && first.kind === 'module') return o.module.node.id === first.module.node.id;
+      // The same kind of loss built in two places (two callers each pass nn.CrossEntropyLoss()) is
+      // that loss; fixes check that their definition is the one being edited (soleUse, same tree).
+      if (o.kind === 'loss' && first.kind === 'loss') return o.loss === first.loss && o.functional === first.functional;
+      if (o.kind === 'module' && first.kind === 'module') return o.module.node === first.module.node || (!!o.module.cls && o.module.cls === first.module.cls);
       return o.kind !== 'unknown';
     });
     return same ? first : UNKNOWN_OBJECT;
