@@ -105,6 +105,7 @@ export class LintProject {
     if (!entry) return undefined;
     if (!entry.model) {
       entry.model = new SemanticModel(this.documentOf(key, entry).root, this.resolverFor(key));
+      entry.model.path = key;
       this.modelByTree.set(entry.model.root.tree, entry.model);
     }
     return entry.model;

@@ -45,7 +45,9 @@ probs = torch.sigmoid(logits)  # only for predictions and metrics
       if (fact.kind !== 'sigmoid') continue;
       const origin = fact.origin && fact.origin.tree === ctx.root.tree ? fact.origin : undefined;
       if (!origin) {
-        ctx.report({ node: call.input!, message: `${describeOrigin(ctx, fact, 'sigmoid')} reaches BCEWithLogitsLoss, which applies its own sigmoid: pass the logits.` });
+        // In another file: reported here, linked to where the sigmoid is.
+        const related = fact.elsewhere ? [{ path: fact.elsewhere.path, line: fact.elsewhere.line, message: `the sigmoid to remove` }] : undefined;
+        ctx.report({ related, node: call.input!, message: `${describeOrigin(ctx, fact, 'sigmoid')} reaches BCEWithLogitsLoss, which applies its own sigmoid: pass the logits.` });
         continue;
       }
       const group = byOrigin.get(origin.id) ?? { fact, calls: [] };

@@ -38,7 +38,9 @@ loss = F.cross_entropy(model(x), y)
       if (fact.kind !== 'softmax') continue;
       const origin = fact.origin && fact.origin.tree === ctx.root.tree ? fact.origin : undefined;
       if (!origin) {
-        ctx.report({ node: call.input!, message: `${describeOrigin(ctx, fact, 'softmax')} reaches CrossEntropyLoss, which applies log-softmax itself: pass the logits.` });
+        // In another file: reported here, linked to where the softmax is.
+        const related = fact.elsewhere ? [{ path: fact.elsewhere.path, line: fact.elsewhere.line, message: `the softmax to remove` }] : undefined;
+        ctx.report({ related, node: call.input!, message: `${describeOrigin(ctx, fact, 'softmax')} reaches CrossEntropyLoss, which applies log-softmax itself: pass the logits.` });
         continue;
       }
       const group = byOrigin.get(origin.id) ?? { fact, calls: [] };

@@ -4,7 +4,7 @@ import type { LossCall, ValueFact } from '../semantic';
 
 /** "torch.sigmoid on line 12", "the last layer of nn.Sequential (line 4)", "Net.forward (line 9)". */
 export function describeOrigin(ctx: RuleContext, fact: ValueFact, what: string): string {
-  const line = fact.origin ? ` (line ${ctx.lineOf(fact.origin)})` : '';
+  const line = fact.origin ? ` (line ${ctx.lineOf(fact.origin)})` : fact.elsewhere ? ` (${fact.elsewhere.path}:${fact.elsewhere.line})` : '';
   if (fact.via === 'model' && fact.model === 'nn.Sequential') return `the ${what} at the end of an nn.Sequential${line}`;
   if (fact.via === 'model' && fact.model) return `the ${what} in ${fact.model}.forward${line}`;
   if (fact.via === 'variable') return `a ${what} applied earlier${line}`;

@@ -26,6 +26,8 @@ export interface ValueFact {
   via: 'inline' | 'variable' | 'model';
   /** For `via: 'model'`: the model's class name or `nn.Sequential`. */
   model?: string;
+  /** The activation sits in another file of the project: where (project path, 1-based line). */
+  elsewhere?: { path: string; line: number };
 }
 
 export const UNKNOWN: ValueFact = Object.freeze({ kind: 'unknown', via: 'inline' }) as ValueFact;
@@ -63,6 +65,10 @@ export interface ModuleInfo {
 
 /** The part of another file's SemanticModel that cross-file answers use (kept structural to avoid a cycle). */
 export interface ExternalModel {
+  /** The file's path in the project (set by LintProject). */
+  path?: string;
+  /** 1-based line of an offset in this file. */
+  lineAt(offset: number): number;
   readonly moduleClasses: Map<string, ModuleClass>;
   readonly functions: Map<string, Node>;
   returnsOf(fn: Node): ValueFact;

@@ -1,7 +1,7 @@
 // The semantic model of one Python module: imports, nn.Module classes, bindings per scope, and the
 // approximate value/object analysis every rule shares. Approximate but precise: whenever the
 // analysis is unsure it answers `unknown`, and rules stay silent on unknown.
-import type { Node } from '../parser';
+import { LineIndex, type Node } from '../parser';
 import { canonical, ImportTable } from './imports';
 import { callArgs, isInside, named, receiver, unparen } from './syntax';
 import { TreeIndex } from './tree-index';
@@ -144,6 +144,9 @@ export class SemanticModel {
   private readonly noGradMemo: (boolean | undefined)[];
   /** Nodes by type, ranges and nearest-ancestor links, from one pass over the tree (shared by rules). */
   readonly index: TreeIndex;
+  /** The file's path in its project (set by LintProject; messages cite it for facts from here). */
+  path?: string;
+  private lines?: LineIndex;
 
   constructor(
     readonly root: Node,
@@ -161,6 +164,12 @@ export class SemanticModel {
     this.collect();
     this.collecting = false;
     this.collectModuleClasses();
+  }
+
+  /** 1-based line of an offset in this file. */
+  lineAt(offset: number): number {
+    this.lines ??= new LineIndex(this.root.tree.rootNode.text);
+    return this.lines.position(offset).line;
   }
 
   private addScope(n: Node): void {
@@ -764,7 +773,10 @@ export class SemanticModel {
       const fnDef = external?.model.functions.get(external.name);
       if (fnDef) {
         const f = external!.model.returnsOf(fnDef);
-        return f.kind === 'unknown' ? UNKNOWN : { ...f, origin: undefined, via: 'variable' };
+        if (f.kind === 'unknown') return UNKNOWN;
+        const owner = external!.model;
+        const elsewhere = f.elsewhere ?? (f.origin && owner.path ? { path: owner.path, line: owner.lineAt(f.origin.startIndex) } : undefined);
+        return { ...f, origin: undefined, via: 'variable', elsewhere };
       }
       return UNKNOWN;
     }
@@ -789,7 +801,9 @@ export class SemanticModel {
     if (module.owner && module.owner !== this) {
       // The activation sits in another file: its node is no position (nor edit) in this one.
       const f = module.owner.moduleOutput(module);
-      return f.kind === 'unknown' ? UNKNOWN : { ...f, origin: undefined, via: 'model' };
+      if (f.kind === 'unknown') return UNKNOWN;
+      const elsewhere = f.elsewhere ?? (f.origin && module.owner.path ? { path: module.owner.path, line: module.owner.lineAt(f.origin.startIndex) } : undefined);
+      return { ...f, origin: undefined, via: 'model', elsewhere };
     }
     if (module.cls) {
       const forward = module.cls.forward;
