@@ -4,6 +4,7 @@
 // Sources, in order: a local mirror of the repository (`--mirror DIR`, default $LINT_CORPUS_MIRROR
 // or /work/.mirror, holding <owner>+<name>/repo as a git directory), else raw.githubusercontent.com
 // at the labelled commit. Files already cached are kept.
+/* global fetch, AbortSignal -- Node ≥ 18 globals */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
