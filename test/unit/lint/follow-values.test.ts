@@ -160,3 +160,26 @@ fit(Net(), torch.randn(2, 4), torch.tensor([0, 1]), nn.CrossEntropyLoss())
   // after evaluate() switched a Net to eval mode, so LL302 stays silent.
   assert.deepEqual(await codes(src), ['LL102:10']);
 });
+
+test('self.<method>(...) arguments bind to the method; a forward returning a tuple is unpacked', async () => {
+  const src = H + `class D(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.adv = nn.Sequential(nn.Linear(4, 1), nn.Sigmoid())
+        self.aux = nn.Linear(4, 3)
+    def forward(self, x):
+        return self.adv(x), self.aux(x)
+class GAN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.d = D()
+    def adversarial_loss(self, y_hat, y):
+        return F.binary_cross_entropy_with_logits(y_hat, y)
+    def step(self, x):
+        validity, label = self.d(x)
+        return self.adversarial_loss(validity, torch.ones(2, 1))
+`;
+  assert.deepEqual(await codes(src), ['LL101:7']);
+  // Called from outside the class too: what it receives there is unknown, so stay silent.
+  assert.deepEqual(await codes(src + 'GAN().adversarial_loss(torch.randn(2, 1), torch.ones(2, 1))\n'), []);
+});

@@ -18,6 +18,10 @@ const CANONICAL: Record<string, string> = {
   'pytorch_lightning.LightningModule': 'torch.nn.Module',
   'lightning.pytorch.LightningModule': 'torch.nn.Module',
   'lightning.LightningModule': 'torch.nn.Module',
+  'pytorch_lightning.core.LightningModule': 'torch.nn.Module',
+  'pytorch_lightning.core.lightning.LightningModule': 'torch.nn.Module',
+  'pytorch_lightning.core.module.LightningModule': 'torch.nn.Module',
+  'lightning.pytorch.core.LightningModule': 'torch.nn.Module',
   'torch.cuda.amp.GradScaler': 'torch.amp.GradScaler',
 };
 /** `torch.nn.modules.loss.BCELoss` → `torch.nn.BCELoss`. */

@@ -313,16 +313,26 @@ export class SemanticModel {
    */
   private unpackedReturns(call: Node, index: number, count: number): (Node | undefined)[] {
     const fn = call.childForFieldName('function');
-    const def = fn?.type === 'identifier' && !this.bindingsIn(this.root).has(fn.text) ? this.functions.get(fn.text) : undefined;
+    let def = fn?.type === 'identifier' && !this.bindingsIn(this.root).has(fn.text) ? this.functions.get(fn.text) : undefined;
+    // `validity, label = self.discriminator(x)`: a model of this file whose forward returns a tuple.
+    if (!def && fn && !this.qualifiedName(fn)) {
+      const o = this.objectOf(fn);
+      if (o.kind === 'module' && o.module.cls && !o.module.owner) def = o.module.cls.forward;
+    }
     const body = def?.childForFieldName('body');
     if (!def || !body || this.unpackDepth >= MAX_UNPACK_DEPTH) return [undefined];
     const out: (Node | undefined)[] = [];
-    for (const r of this.index.within(body, 'return_statement')) {
-      if (this.index.closest(r, NESTED_SCOPES)?.id !== def.id) continue;
-      const value = named(r)[0];
-      const v = value ? unparen(value) : undefined;
-      const parts = v && (v.type === 'expression_list' || v.type === 'tuple') ? named(v) : undefined;
-      out.push(parts && parts.length === count ? parts[index] : undefined);
+    this.unpackDepth++;
+    try {
+      for (const r of this.index.within(body, 'return_statement')) {
+        if (this.index.closest(r, NESTED_SCOPES)?.id !== def.id) continue;
+        const value = named(r)[0];
+        const v = value ? unparen(value) : undefined;
+        const parts = v && (v.type === 'expression_list' || v.type === 'tuple') ? named(v) : undefined;
+        out.push(parts && parts.length === count ? parts[index] : undefined);
+      }
+    } finally {
+      this.unpackDepth--;
     }
     return out.length ? out : [undefined];
   }
@@ -335,7 +345,8 @@ export class SemanticModel {
   private argumentsFor(b: Binding): (Node | undefined)[] {
     const fn = b.param!.fn;
     const name = optText(fn.childForFieldName('name'));
-    if (!name || this.functions.get(name)?.id !== fn.id) return [undefined];
+    if (name && this.functions.get(name)?.id !== fn.id) return this.methodArgumentsFor(b, name);
+    if (!name) return [undefined];
     const values: (Node | undefined)[] = [];
     const bind = (call: Node): boolean => {
       const args = callArgs(call);
@@ -347,6 +358,28 @@ export class SemanticModel {
     // No call here: the project's files that import the function and call it (`from train import train`).
     if (!values.length && this.resolver?.callersOf && !this.bindingsIn(this.root).has(name)) {
       for (const { calls } of this.resolver.callersOf(name)) for (const call of calls) if (!bind(call)) return [undefined];
+    }
+    return values.length ? values : [undefined];
+  }
+
+  /**
+   * A parameter of a method of a class of this file: the arguments at `self.<method>(...)` calls made
+   * inside that class (`self` takes position 0). Unknown when the method is called any other way
+   * (from outside, via super, with *args) or never.
+   */
+  private methodArgumentsFor(b: Binding, name: string): (Node | undefined)[] {
+    const fn = b.param!.fn;
+    const cls = this.index.closest(fn, CLASS);
+    if (!cls || b.param!.index === 0) return [undefined];
+    const body = cls.childForFieldName('body');
+    if (!body || !named(body).some((st) => st.id === fn.id || (st.type === 'decorated_definition' && st.childForFieldName('definition')?.id === fn.id))) return [undefined];
+    const values: (Node | undefined)[] = [];
+    for (const call of this.methodCalls(name)) {
+      const recv = receiver(call);
+      if (!recv || recv.text !== 'self' || !isInside(call, cls)) return [undefined];
+      const args = callArgs(call);
+      if (args.splat) return [undefined];
+      values.push(args.keywords.get(b.name) ?? (b.param!.index > 0 ? args.positional[b.param!.index - 1] : undefined) ?? b.param!.default);
     }
     return values.length ? values : [undefined];
   }
