@@ -7,7 +7,7 @@
 import { PythonDocument, initParser } from './parser';
 import { lintDocument, type Diagnostic, type LintOptions } from './lint';
 import { mapToCell, notebookSource, type NotebookSource } from './notebook';
-import { SemanticModel } from './semantic';
+import { ImportTable, SemanticModel } from './semantic';
 import type { ExternalModel, ModuleResolver } from './semantic/facts';
 import type { Node } from './parser';
 
@@ -17,7 +17,9 @@ interface Entry {
   notebook?: NotebookSource;
   doc?: PythonDocument;
   model?: SemanticModel;
-  /** Project files this one imports (resolved), computed with `model`. */
+  /** The import table alone (cheaper than a model) when only imports are asked for. */
+  importTable?: ImportTable;
+  /** Project files this one imports (resolved). */
   imports?: Set<string>;
 }
 
@@ -30,6 +32,8 @@ export class LintProject {
   /** Models by tree, to answer for nodes that belong to another file. */
   private readonly modelByTree = new WeakMap<object, SemanticModel>();
   private hops = 0;
+  /** `file\0name` → the project files importing `name` from `file`, with their local name (per version). */
+  private importIndex?: { version: number; map: Map<string, { path: string; local: string }[]> };
 
   /** Adds or updates a file; returns false when the text is unchanged (its analysis is kept). */
   setFile(path: string, text: string): boolean {
@@ -184,22 +188,43 @@ export class LintProject {
     const out: { model: SemanticModel; calls: Node[] }[] = [];
     this.hops++;
     try {
-      for (const path of this.files.keys()) {
-        if (path === from || path.endsWith('.ipynb')) continue;
+      for (const { path, local } of this.importersByName().get(`${from}\0${fnName}`) ?? []) {
+        if (path === from) continue;
         const model = this.modelOf(path);
-        if (!model) continue;
-        for (const [local, qualified] of model.imports.bindings) {
-          const dot = qualified.lastIndexOf('.');
-          if (dot < 0 || qualified.slice(dot + 1) !== fnName) continue;
-          if (this.resolveModule(path, qualified.slice(0, dot) || '.') !== from) continue;
-          const calls = model.callsOf(local);
-          if (calls.length) out.push({ model, calls });
-        }
+        const calls = model?.callsOf(local) ?? [];
+        if (model && calls.length) out.push({ model, calls });
       }
     } finally {
       this.hops--;
     }
     return out;
+  }
+
+  /** Who imports which name from which file, built from import tables once per project version. */
+  private importersByName(): Map<string, { path: string; local: string }[]> {
+    if (this.importIndex?.version === this.version) return this.importIndex.map;
+    const map = new Map<string, { path: string; local: string }[]>();
+    for (const [path, entry] of this.files) {
+      if (path.endsWith('.ipynb')) continue;
+      for (const [local, qualified] of this.importTableOf(path, entry).bindings) {
+        const dot = qualified.lastIndexOf('.');
+        if (dot < 0) continue;
+        const file = this.resolveModule(path, qualified.slice(0, dot) || '.');
+        if (!file) continue;
+        const key = `${file}\0${qualified.slice(dot + 1)}`;
+        const list = map.get(key);
+        if (list) list.push({ path, local });
+        else map.set(key, [{ path, local }]);
+      }
+    }
+    this.importIndex = { version: this.version, map };
+    return map;
+  }
+
+  private importTableOf(path: string, entry: Entry): ImportTable {
+    if (entry.model) return entry.model.imports;
+    entry.importTable ??= new ImportTable(this.documentOf(path, entry).root);
+    return entry.importTable;
   }
 
   // ───────────────────────────── bookkeeping ─────────────────────────────
@@ -237,9 +262,9 @@ export class LintProject {
   private importsOf(path: string, entry: Entry): Set<string> {
     if (entry.imports) return entry.imports;
     const imports = new Set<string>();
-    const model = entry.model ?? (entry.doc ? this.modelOf(path) : undefined);
-    if (model) {
-      for (const q of [...model.imports.bindings.values(), ...model.imports.modules]) {
+    const table = entry.model?.imports ?? (entry.doc ? this.importTableOf(path, entry) : undefined);
+    if (table) {
+      for (const q of [...table.bindings.values(), ...table.modules]) {
         // `model.Net` → model.py; `.utils.one_hot` → utils.py next to it; `.x` → x.py or __init__.py.
         for (let name = q; name; ) {
           const file = this.resolveModule(path, name);
@@ -266,11 +291,13 @@ export class LintProject {
   private forget(entry: Entry): void {
     entry.model = undefined;
     entry.imports = undefined;
+    entry.importTable = undefined;
   }
 
   private drop(entry: Entry): void {
     entry.model = undefined;
     entry.imports = undefined;
+    entry.importTable = undefined;
     entry.doc?.dispose();
     entry.doc = undefined;
     entry.notebook = undefined;
