@@ -183,3 +183,16 @@ class GAN(nn.Module):
   // Called from outside the class too: what it receives there is unknown, so stay silent.
   assert.deepEqual(await codes(src + 'GAN().adversarial_loss(torch.randn(2, 1), torch.ones(2, 1))\n'), []);
 });
+
+test('a parameter with no call site gets its role from its uses (optimizer, module)', async () => {
+  const src = H + `def fit(net, o, batches, loss_fn):
+    net.train()
+    for x, y in batches:
+        loss = loss_fn(net.forward(x), y)
+        loss.backward()
+        o.step()
+`;
+  // `o` steps: an optimizer, never cleared (LL201); `net` trains: a module called through forward (LL206).
+  assert.deepEqual(await codes(src), ['LL206:7', 'LL201:9']);
+  assert.deepEqual(await codes(src.replace('        o.step()', '        o.step()\n        o.zero_grad()').replace('net.forward(x)', 'net(x)')), []);
+});

@@ -615,7 +615,11 @@ export class SemanticModel {
         if (cls) return { kind: 'module', module: { qname: cls.name, node: cls.node, cls } };
       }
       if (qn) return UNKNOWN_OBJECT;
-      return this.combineObjects(this.definitions(node).map((d) => (d ? this.objectOf(d) : UNKNOWN_OBJECT)));
+      const defs = this.definitions(node);
+      // A parameter nobody is seen passing (`def train(model, opt, ...)` with no call site): its role
+      // from its uses in the function.
+      if (defs.length === 1 && defs[0] === undefined) return this.parameterRole(node);
+      return this.combineObjects(defs.map((d) => (d ? this.objectOf(d) : UNKNOWN_OBJECT)));
     }
     if (node.type === 'attribute') {
       const object = node.childForFieldName('object');
@@ -707,6 +711,30 @@ export class SemanticModel {
       children.push({ ...o.module, node: item });
     }
     return children;
+  }
+
+  /**
+   * The role a parameter's uses give it inside its function: `.step()` / `.zero_grad()` without
+   * arguments → an optimizer; `.parameters()`, `.train()`, `.eval()`, `.state_dict()` → a module
+   * (of unknown layers). Anything else, or both, stays unknown.
+   */
+  private parameterRole(identifier: Node): TorchObject {
+    const fn = this.scopeOf(identifier);
+    if (fn.type !== 'function_definition' || !this.torchInScope) return UNKNOWN_OBJECT;
+    const binding = this.bindingsIn(fn).get(identifier.text)?.find((b) => b.param);
+    if (!binding) return UNKNOWN_OBJECT;
+    const usedAs = (methods: string[]) =>
+      methods.some((m) =>
+        this.methodCalls(m).some((c) => {
+          const recv = receiver(c);
+          return recv?.type === 'identifier' && recv.text === identifier.text && isInside(c, fn) && this.scopeOf(c).id === fn.id && callArgs(c).positional.length === 0;
+        }),
+      );
+    const optimizer = usedAs(['step', 'zero_grad']) && !usedAs(['parameters', 'forward']);
+    const module = usedAs(['parameters', 'train', 'eval', 'state_dict', 'named_parameters']);
+    if (optimizer && !module) return { kind: 'optimizer', qname: 'torch.optim.Optimizer', node: binding.target };
+    if (module && !optimizer) return { kind: 'module', module: { qname: 'torch.nn.Module', node: binding.target } };
+    return UNKNOWN_OBJECT;
   }
 
   /** What a helper function returns as an object (`def get_model(): return Net().to(device)`). */
