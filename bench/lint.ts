@@ -332,6 +332,8 @@ interface Figures {
   wasm_growth_mb: number;
   js_growth_mb: number;
   diagnostics_2000: number;
+  project_edit_ms: number;
+  project_index_200_ms: number;
 }
 
 /** First lint (parser init included) of the 2,000-line file in a fresh process. */
@@ -411,6 +413,39 @@ async function measure(suites: Suite[]): Promise<Map<string, Figures>> {
     doc.dispose();
   }
 
+  // Cross-file (issue 12): the 2,000-line file inside a project, one-line edits through setFile
+  // (incremental re-parse) and a re-lint with cross-file answers; a 200-file workspace indexed from
+  // scratch (every file parsed and analysed, imports resolved). Copies without LintProject: NaN.
+  const projectSuites = suites.filter((s) => 'LintProject' in s.lint);
+  for (const s of projectSuites) {
+    const Project = (s.lint as typeof current).LintProject;
+    const p = new Project();
+    const files = workspaceFiles(200);
+    for (const [path, text] of files) p.setFile(path, text);
+    p.setFile('big.py', 'from m0 import Net0\n' + py2000);
+    p.lintSync('big.py', OPTS);
+    const base = 'from m0 import Net0\n' + py2000;
+    const lineEnd = base.indexOf('\n', base.length >> 1);
+    for (let i = 0; i < Math.max(40, repeats * 4); i++) {
+      // One line changes (a comment typed at the end of a line in the middle), then changes back.
+      const text = i % 2 ? base : base.slice(0, lineEnd) + `  # note ${i}` + base.slice(lineEnd);
+      add(s, 'project_edit_ms', time(() => {
+        p.setFile('big.py', text);
+        p.lintSync('big.py', OPTS);
+      }));
+    }
+    p.dispose();
+    for (let i = 0; i < 3; i++) {
+      add(s, 'project_index_200_ms', time(() => {
+        const q = new Project();
+        for (const [path, t] of files) q.setFile(path, t);
+        for (const [path] of files) q.modelOf(path);
+        q.importersOf('m0.py');
+        q.dispose();
+      }));
+    }
+  }
+
   const out = new Map<string, Figures>();
   const MB = 1024 * 1024;
   for (const s of suites) {
@@ -427,6 +462,8 @@ async function measure(suites: Suite[]): Promise<Map<string, Figures>> {
       wasm_growth_mb: mem.wasm / MB,
       js_growth_mb: mem.js / MB,
       diagnostics_2000: diagCount.get(s.name)!,
+      project_edit_ms: m.project_edit_ms ? median(m.project_edit_ms) : NaN,
+      project_index_200_ms: m.project_index_200_ms ? median(m.project_index_200_ms) : NaN,
     });
   }
   return out;
@@ -443,7 +480,23 @@ const TARGETS: Record<string, [string, number | undefined]> = {
   wasm_growth_mb: ['  of which wasm', undefined],
   js_growth_mb: ['  of which JS (after gc)', undefined],
   diagnostics_2000: ['diagnostics on the 2,000-line file', undefined],
+  project_edit_ms: ['one-line edit in a project: setFile + cross-file re-lint, 2,000 lines', 20],
+  project_index_200_ms: ['200-file workspace indexed (parse + analyse + imports)', 3000],
 };
+
+/**
+ * A 200-file workspace: modules of ~120 lines (a model class, helpers, a training function) that
+ * import each other (`from m3 import Net3`), like a project's model.py / train.py / utils.py.
+ */
+function workspaceFiles(n: number): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < n; i++) {
+    const dep = i > 0 ? `from m${(i * 7) % i} import Net${(i * 7) % i}, helper${(i * 7) % i}\n` : '';
+    const body = buildPython(120).replace(/\bNet\b/g, `Net${i}`);
+    out.push([`m${i}.py`, `import torch\nimport torch.nn as nn\n${dep}${body}\nclass Net${i}(nn.Module):\n    def forward(self, x):\n        return torch.sigmoid(x)\n\ndef helper${i}(model, criterion):\n    return model, criterion\n`]);
+  }
+  return out;
+}
 
 async function main(): Promise<void> {
   if (args.includes('--child-first')) return childFirst();
@@ -461,6 +514,7 @@ async function main(): Promise<void> {
   const rows = Object.entries(TARGETS).map(([key, [title, target]]) => {
     const cells = suites.map((s) => {
       const v = figures.get(s.name)![key as keyof Figures];
+      if (Number.isNaN(v)) return '-';
       return key.endsWith('_mb') ? v.toFixed(2) : key === 'diagnostics_2000' ? String(v) : v.toFixed(1);
     });
     return [title, ...cells, target === undefined ? '' : key.endsWith('_mb') ? '≈ 0' : `≤ ${target}`];

@@ -5,6 +5,7 @@ import { classifyError } from '../core/boundary';
 import { LogitLabError } from '../core/errors';
 import { readLintableFile } from '../core/lint/read';
 import { sanitize } from './sanitize';
+import { lintProjectFor } from './lint-project';
 import {
   ALL_RULES,
   applyFixes,
@@ -19,6 +20,7 @@ import {
   ruleDocUrl,
   type Diagnostic,
   type LintConfig,
+  type LintProject,
 } from '../core/lint';
 
 export interface LintCommandOptions {
@@ -105,8 +107,13 @@ function splitCodes(s: string | undefined): string[] | undefined {
   return s ? s.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean) : undefined;
 }
 
-async function lintFile(abs: string, config: LintConfig): Promise<Diagnostic[]> {
+async function lintFile(abs: string, config: LintConfig, project?: LintProject): Promise<Diagnostic[]> {
   const text = await readLintableFile(abs);
+  if (project) {
+    // Cross-file: the project answers for names imported from the other files (see lint-project.ts).
+    project.setFile(abs, text);
+    return project.lint(abs, { config });
+  }
   return abs.endsWith('.ipynb') ? lintNotebook(text, { config }, abs) : lintText(text, { config });
 }
 
@@ -144,6 +151,7 @@ export async function runLintCommand(paths: string[], options: LintCommandOption
     const { files, errors } = collectLintTargets(paths, options.cwd);
     const shown = (abs: string) => relative(options.cwd, abs) || abs;
     const results: FileResult[] = errors.map((e) => ({ file: shown(e.file), diagnostics: [], error: e.message }));
+    const project = lintProjectFor(files);
     let fixed = 0;
     // Each file inside its own boundary: one that cannot be read, parsed or fixed is reported with
     // its name and the run goes on, so no other file's findings (or applied fixes) are lost.
@@ -159,7 +167,7 @@ export async function runLintCommand(paths: string[], options: LintCommandOption
             result.error = `could not apply fixes: ${fileErrorMessage(err, abs)}`;
           }
         }
-        result.diagnostics = await lintFile(abs, config);
+        result.diagnostics = await lintFile(abs, config, project);
       } catch (err) {
         result.error = fileErrorMessage(err, abs);
       }
@@ -188,7 +196,8 @@ function fileErrorMessage(err: unknown, abs: string): string {
 }
 
 function where(r: FileResult, d: Diagnostic): string {
-  return d.cell === undefined ? `${r.file}:${d.line}:${d.column}` : `${r.file}:cell ${d.cell}:${d.line}:${d.column}`;
+  // Cells as VS Code numbers them (1-based, markdown included), as in the messages.
+  return d.cell === undefined ? `${r.file}:${d.line}:${d.column}` : `${r.file}:cell ${d.cell + 1}:${d.line}:${d.column}`;
 }
 
 function toText(results: FileResult[], fixed: number): string {

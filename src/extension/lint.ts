@@ -8,6 +8,7 @@ import type { Diagnostic as LintDiagnostic, LintConfig, Fix } from '../core/lint
 import { settings, type LintSeverity } from './config';
 import { errorText, log } from './log';
 import { KeyedDebouncer } from './debounce';
+import { WorkspaceLintProjects } from './lintProject';
 
 type LintModule = typeof import('../core/lint/index.js');
 let lintModule: Promise<LintModule> | undefined;
@@ -22,10 +23,13 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
   private readonly fixes = new WeakMap<vscode.Diagnostic, Fix>();
   private readonly pending = new KeyedDebouncer();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Cross-file: the workspace folders' Python files (see lintProject.ts). */
+  private readonly projects = new WorkspaceLintProjects(loadLint, (docs) => docs.forEach((d) => this.schedule(d, 0)));
 
   constructor() {
     this.disposables.push(
       this.collection,
+      this.projects,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
       // A closed file keeps its problems as saved on disk (what Lint Workspace reports too).
@@ -101,33 +105,49 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
     }
     const lint = await loadLint();
     const source = text ?? (await readLintableFile(uri.fsPath));
-    const found = await lint.lintText(source, { config, debug: (m) => log().debug(m) });
-    const diagnostics = found.map((d) => this.toDiagnostic(d, overrides, lint));
+    // In a workspace folder: linted within its project (imports of the folder's own modules resolve).
+    const inProject = await this.projects.projectFor(uri);
+    let found: LintDiagnostic[];
+    if (inProject) {
+      inProject.project.setFile(inProject.path, source);
+      found = await inProject.project.lint(inProject.path, { config, debug: (m) => log().debug(m) });
+    } else found = await lint.lintText(source, { config, debug: (m) => log().debug(m) });
+    const diagnostics = found.map((d) => this.toDiagnostic(d, overrides, lint, uri));
     this.collection.set(uri, diagnostics);
     return diagnostics;
   }
 
   async lintNotebook(nb: vscode.NotebookDocument): Promise<void> {
     const { config, overrides, enabled } = await this.config(nb.uri);
-    const cells = nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
-    for (const c of nb.getCells()) this.collection.delete(c.document.uri);
-    if (!enabled || cells.length === 0) return;
+    const cells = nb.getCells();
+    const isCode = (c: vscode.NotebookCell) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python';
+    for (const c of cells) this.collection.delete(c.document.uri);
+    // Problems Lint Workspace put on the closed notebook file: the open notebook's cells carry them now.
+    this.collection.delete(nb.uri);
+    if (!enabled || !cells.some(isCode)) return;
     const lint = await loadLint();
-    // The notebook's cells as the .ipynb the core lints; diagnostics come back cell-relative.
-    const json = JSON.stringify({ cells: cells.map((c) => ({ cell_type: 'code', source: c.document.getText() })) });
+    // Every cell, markdown included, so cell indexes (and "cell N" in messages) are VS Code's.
+    const json = JSON.stringify({ cells: cells.map((c) => ({ cell_type: isCode(c) ? 'code' : 'markdown', source: c.document.getText() })) });
     const found = await lint.lintNotebook(json, { config, debug: (m) => log().debug(m) }, nb.uri.fsPath);
     const byCell = new Map<number, vscode.Diagnostic[]>();
+    const cellUri = (i: number) => cells[i]?.document.uri;
     for (const d of found) {
       const cell = cells[d.cell ?? -1];
       if (!cell) continue;
       const list = byCell.get(d.cell!) ?? [];
-      list.push(this.toDiagnostic(d, overrides, lint));
+      list.push(this.toDiagnostic(d, overrides, lint, cell.document.uri, cellUri));
       byCell.set(d.cell!, list);
     }
     for (const [i, list] of byCell) this.collection.set(cells[i].document.uri, list);
   }
 
-  private toDiagnostic(d: LintDiagnostic, overrides: Record<string, LintSeverity>, lint: LintModule): vscode.Diagnostic {
+  private toDiagnostic(
+    d: LintDiagnostic,
+    overrides: Record<string, LintSeverity>,
+    lint: LintModule,
+    uri?: vscode.Uri,
+    cellUri?: (cell: number) => vscode.Uri | undefined,
+  ): vscode.Diagnostic {
     // 1-based lines and UTF-16 columns, as VS Code counts them.
     const range = new vscode.Range(d.line - 1, d.column - 1, d.endLine - 1, d.endColumn - 1);
     const override = Object.entries(overrides)
@@ -138,6 +158,15 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
     const rule = lint.ruleByCode(d.code);
     diag.code = rule ? { value: `${d.code} ${d.name}`, target: vscode.Uri.parse(lint.ruleDocUrl(rule)) } : d.code;
     if (d.fix) this.fixes.set(diag, d.fix);
+    // The loss call(s) the sigmoid/softmax reaches: relatedInformation, in this document (or cell).
+    if (d.related?.length && uri) {
+      // Places in other files carry project-relative paths: resolved against this file's folder.
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      diag.relatedInformation = d.related.map((r) => {
+        const at = r.path ? (folder ? vscode.Uri.joinPath(folder.uri, r.path) : vscode.Uri.file(r.path)) : r.cell !== undefined && cellUri ? (cellUri(r.cell) ?? uri) : uri;
+        return new vscode.DiagnosticRelatedInformation(new vscode.Location(at, new vscode.Range(r.line - 1, r.column - 1, r.endLine - 1, r.endColumn - 1)), r.message);
+      });
+    }
     return diag;
   }
 
@@ -192,7 +221,7 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
               return diag;
             });
             const opened = vscode.workspace.notebookDocuments.find((nb) => nb.uri.toString() === uri.toString());
-            if (opened) await this.lintNotebook(opened);
+            if (opened) await this.lintNotebook(opened); // on its cells, at their lines; nothing on the file
             else this.collection.set(uri, diags);
             n = diags.length;
           } else {

@@ -12,7 +12,7 @@ import { callArgs, named, receiver } from './semantic/syntax';
  */
 export function removeActivationEdits(ctx: RuleContext, fact: ValueFact): TextEdit[] | undefined {
   const origin = fact.origin;
-  if (!origin || origin.type !== 'call') return undefined;
+  if (!origin || origin.type !== 'call' || origin.tree !== ctx.root.tree) return undefined;
   const list = origin.parent;
   if (list?.type === 'argument_list' && list.parent?.type === 'call' && ctx.semantic.calleeQualifiedName(list.parent) === 'torch.nn.Sequential') {
     return removeListElement(ctx, list, origin);
@@ -46,6 +46,8 @@ function removeListElement(ctx: RuleContext, list: Node, element: Node): TextEdi
  * (renaming would need a new import).
  */
 export function renameLossEdits(ctx: RuleContext, definition: Node, from: string, to: string, functional: boolean): TextEdit[] | undefined {
+  // A loss constructed in another file of the project: no edit of this text can change it.
+  if (definition.tree !== ctx.root.tree) return undefined;
   const callee = definition.type === 'call' ? definition.childForFieldName('function') : definition;
   if (!callee || callee.type !== 'attribute') return undefined;
   const attr = callee.childForFieldName('attribute')!;

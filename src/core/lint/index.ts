@@ -8,3 +8,4 @@ export { renderRuleDoc, renderIndex, renderAllDocs, ruleDocUrl } from './docs';
 export { ALL_RULES, ruleByCode } from './rules';
 export type { Rule, RuleContext, Fix, TextEdit, Severity } from './rule';
 export { SemanticModel } from './semantic';
+export { LintProject } from './project';

@@ -6,6 +6,7 @@ import { RuleContext, type Fix, type Rule, type Severity } from './rule';
 import { SemanticModel } from './semantic';
 import { ALL_RULES } from './rules';
 import { isEnabled, severityOf, type LintConfig } from './config';
+import type { ModuleResolver } from './semantic/facts';
 
 export interface Diagnostic {
   code: string;
@@ -24,6 +25,24 @@ export interface Diagnostic {
   fix?: Fix;
   /** Notebook code-cell index (into `cells[]`), for .ipynb only. */
   cell?: number;
+  /**
+   * Related places (VS Code relatedInformation): in this text (`path` undefined; `cell` for
+   * notebooks) or in another file of the project (`path`, 1-based `line`).
+   */
+  related?: RelatedDiagnosticPlace[];
+}
+
+export interface RelatedDiagnosticPlace {
+  message: string;
+  path?: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** For places in the linted text: UTF-16 offsets (cell-relative for notebooks). */
+  startIndex?: number;
+  endIndex?: number;
+  cell?: number;
 }
 
 export interface LintOptions {
@@ -32,6 +51,8 @@ export interface LintOptions {
   rules?: readonly Rule[];
   /** Receives rule crashes (a crashing rule never stops the others). */
   debug?: (message: string) => void;
+  /** Answers for names imported from the project's other files (see LintProject); none = this file only. */
+  resolver?: ModuleResolver;
 }
 
 export async function lintText(text: string, opts: LintOptions = {}): Promise<Diagnostic[]> {
@@ -49,7 +70,7 @@ export function lintDocument(doc: PythonDocument, opts: LintOptions = {}): Diagn
   const config = opts.config ?? {};
   const rules = (opts.rules ?? ALL_RULES).filter((r) => isEnabled(r, config));
   if (!rules.length) return [];
-  const semantic = new SemanticModel(doc.root);
+  const semantic = new SemanticModel(doc.root, opts.resolver);
   const ctx = new RuleContext(doc, semantic);
   for (const rule of rules) {
     ctx.rule = rule;
@@ -68,6 +89,8 @@ export function lintDocument(doc: PythonDocument, opts: LintOptions = {}): Diagn
     seen.add(key);
     const start = lines.position(f.start);
     if (isSuppressed(doc.text, lines, start.line, f.rule.code)) continue;
+    // A `# noqa` on a related line of this file (e.g. the loss call) silences it too.
+    if (f.related?.some((r) => r.start !== undefined && isSuppressed(doc.text, lines, lines.position(r.start).line, f.rule.code))) continue;
     const end = lines.position(f.end);
     diagnostics.push({
       code: f.rule.code,
@@ -81,6 +104,16 @@ export function lintDocument(doc: PythonDocument, opts: LintOptions = {}): Diagn
       startIndex: f.start,
       endIndex: f.end,
       fix: f.fix,
+      ...(f.related
+        ? {
+            related: f.related.map((r): RelatedDiagnosticPlace => {
+              if (r.start === undefined) return { message: r.message, path: r.path, line: r.line ?? 1, column: 1, endLine: r.line ?? 1, endColumn: 1 };
+              const a = lines.position(r.start);
+              const b = lines.position(r.end ?? r.start);
+              return { message: r.message, line: a.line, column: a.column, endLine: b.line, endColumn: b.column, startIndex: r.start, endIndex: r.end };
+            }),
+          }
+        : {}),
     });
   }
   return diagnostics.sort((a, b) => a.startIndex - b.startIndex || a.code.localeCompare(b.code));

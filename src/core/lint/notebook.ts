@@ -83,9 +83,19 @@ export function mapToCell(d: Diagnostic, nb: NotebookSource): Diagnostic | undef
   const message = d.message.replace(/\(line (\d+)\)/g, (m, line: string) => {
     const offset = nb.lines.lineStart(Number(line));
     const home = [...nb.cells].reverse().find((c) => c.start <= offset);
-    return home ? `(cell ${home.index}, line ${new LineIndex(home.source).position(offset - home.start).line})` : m;
+    // Cells are numbered as VS Code numbers them: 1-based, markdown cells included.
+    return home ? `(cell ${home.index + 1}, line ${new LineIndex(home.source).position(offset - home.start).line})` : m;
   });
-  return { ...d, message, cell: cell.index, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, startIndex, endIndex, fix: fixInCell };
+  const related = d.related?.map((r) => {
+    if (r.startIndex === undefined) return r;
+    const home = [...nb.cells].reverse().find((c) => c.start <= r.startIndex!);
+    if (!home) return r;
+    const index = new LineIndex(home.source);
+    const a = index.position(r.startIndex - home.start);
+    const b = index.position(Math.min((r.endIndex ?? r.startIndex) - home.start, home.source.length));
+    return { ...r, cell: home.index, line: a.line, column: a.column, endLine: b.line, endColumn: b.column, startIndex: r.startIndex - home.start, endIndex: (r.endIndex ?? r.startIndex) - home.start };
+  });
+  return { ...d, message, cell: cell.index, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, startIndex, endIndex, fix: fixInCell, ...(related ? { related } : {}) };
 }
 
 export async function lintNotebook(json: string, opts: LintOptions = {}, file?: string): Promise<Diagnostic[]> {

@@ -38,12 +38,23 @@ export interface Rule {
   check(ctx: RuleContext): void;
 }
 
+/** Another place that explains a finding (VS Code relatedInformation): the loss call for a sigmoid, … */
+export interface RelatedPlace {
+  message: string;
+  /** UTF-16 offsets into the linted text; or `path`+`line` for a place in another file of the project. */
+  start?: number;
+  end?: number;
+  path?: string;
+  line?: number;
+}
+
 export interface Finding {
   rule: Rule;
   start: number;
   end: number;
   message: string;
   fix?: Fix;
+  related?: RelatedPlace[];
 }
 
 export interface ReportArgs {
@@ -52,6 +63,8 @@ export interface ReportArgs {
   range?: { start: number; end: number };
   message: string;
   fix?: Fix;
+  /** Places to link from the diagnostic (nodes of this file, or places in other files). */
+  related?: ({ node: Node; message: string } | { path: string; line: number; message: string })[];
 }
 
 /** What a rule sees: the document, its tree, the shared semantic model, and `report`. */
@@ -71,10 +84,11 @@ export class RuleContext {
     return this.document.root;
   }
 
-  report({ node, range, message, fix }: ReportArgs): void {
+  report({ node, range, message, fix, related }: ReportArgs): void {
     const start = node ? node.startIndex : range!.start;
     const end = node ? node.endIndex : range!.end;
-    this.findings.push({ rule: this.rule, start, end, message, fix });
+    const places = related?.map((r): RelatedPlace => ('node' in r ? { message: r.message, start: r.node.startIndex, end: r.node.endIndex } : { ...r }));
+    this.findings.push({ rule: this.rule, start, end, message, fix, ...(places?.length ? { related: places } : {}) });
   }
 
   /** Source text of a node. */

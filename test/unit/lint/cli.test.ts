@@ -28,8 +28,9 @@ test('text output like Ruff, skipping .venv and node_modules; exit 1 on findings
   const dir = workspace();
   const { code, out } = await run(['.'], dir);
   assert.equal(code, 1);
-  assert.match(out, /^direct\.py:8:18: LL101 \[\*\] a sigmoid reaches BCEWithLogitsLoss/m);
-  assert.match(out, /^nb\.ipynb:cell 4:1:28: LL101 the sigmoid at the end of an nn.Sequential \(cell 2, line 1\)/m);
+  assert.match(out, /^direct\.py:8:18: LL101 \[\*\] this sigmoid reaches BCEWithLogitsLoss \(line 8\)/m);
+  // At the Sigmoid (the code to change), cells numbered as VS Code does (1-based, markdown included).
+  assert.match(out, /^nb\.ipynb:cell 3:1:40: LL101 this sigmoid at the end of an nn.Sequential reaches BCEWithLogitsLoss \(cell 5, line 1\)/m);
   assert.doesNotMatch(out, /bad\.py|focal/);
   assert.match(out, /Found 5 errors\./);
 });
@@ -40,7 +41,7 @@ test('json output: 1-based, cell-relative positions for notebooks', async () => 
   assert.equal(code, 1);
   const rows = JSON.parse(out);
   assert.deepEqual(rows, [
-    { file: 'nb.ipynb', cell: 4, line: 1, column: 28, endLine: 1, endColumn: 36, code: 'LL101', name: 'sigmoid-before-bce-with-logits', severity: 'error', message: rows[0].message, fixable: false },
+    { file: 'nb.ipynb', cell: 2, line: 1, column: 40, endLine: 1, endColumn: 52, code: 'LL101', name: 'sigmoid-before-bce-with-logits', severity: 'error', message: rows[0].message, fixable: true },
   ]);
   const clean = await run(['focal.py'], dir, { format: 'json' });
   assert.equal(clean.code, 0);
@@ -64,8 +65,8 @@ test('--fix applies safe fixes and reports what remains; --ignore; bad path → 
   const dir = workspace();
   const fixed = await run(['direct.py', 'nb.ipynb'], dir, { fix: true });
   assert.match(fixed.out, /Fixed 4 errors\./);
-  // The sigmoid sits in the model, in another cell: no fix offered, left for the user.
-  assert.match(fixed.out, /nb\.ipynb:cell 4/);
+  // The sigmoid sits in the model: the fix is offered in its cell but not safe, so --fix leaves it.
+  assert.match(fixed.out, /nb\.ipynb:cell 3/);
   assert.match(readFileSync(join(dir, 'direct.py'), 'utf8'), /criterion\(logits, y\)/);
   assert.equal((await run(['direct.py'], dir)).code, 0);
   assert.equal((await run(['nb.ipynb'], dir, { ignore: 'LL101' })).code, 0);

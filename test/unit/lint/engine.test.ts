@@ -168,7 +168,10 @@ test('notebooks: one module across cells, magics blanked, cell-relative position
   };
   const ds = await lintNotebook(JSON.stringify(nb));
   assert.equal(ds.length, 1);
-  assert.deepEqual([ds[0].cell, ds[0].line, ds[0].column, ds[0].endColumn], [3, 3, 15, 23]);
+  // At the Sigmoid in cell index 2, linked to the loss call in cell index 3.
+  assert.deepEqual([ds[0].cell, ds[0].line, ds[0].column, ds[0].endColumn], [2, 1, 40, 52]);
+  assert.deepEqual(ds[0].related?.map((r) => [r.cell, r.line, r.column]), [[3, 3, 10]]);
+  assert.match(ds[0].message, /\(cell 4, line 3\)/);
 });
 
 test('fixes: applied, then re-lint finds nothing; unsafe fixes are not applied by --fix', async () => {

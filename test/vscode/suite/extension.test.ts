@@ -183,12 +183,15 @@ describe('Logit Lab in VS Code', function () {
     const found = await waitFor('LL101 in a notebook cell', () => {
       for (const c of nb.getCells()) {
         const d = vscode.languages.getDiagnostics(c.document.uri).find((x) => codeOf(x).startsWith('LL101'));
-        if (d) return { cell: c.index, line: d.range.start.line };
+        if (d) return { cell: c.index, line: d.range.start.line, message: d.message, related: d.relatedInformation?.map((r) => [r.location.uri.toString(), r.location.range.start.line]) };
       }
       return undefined;
     }, 30_000);
-    // Reported where the sigmoid output meets the loss: cell 3, its fourth line (cell-relative).
-    assert.deepEqual(found, { cell: 3, line: 3 });
+    // Reported at the code to change — the Sigmoid in cell 2 (index 1), its first line — linked to
+    // the loss call in the fourth cell (VS Code's Cell 4, markdown counted), its fourth line.
+    assert.deepEqual({ cell: found.cell, line: found.line }, { cell: 1, line: 0 });
+    assert.match(found.message, /\(cell 4, line 4\)/);
+    assert.deepEqual(found.related, [[nb.cellAt(3).document.uri.toString(), 3]]);
   });
 
   it('trains W1 end to end through the worker, reporting how long the extension host was held', async function () {

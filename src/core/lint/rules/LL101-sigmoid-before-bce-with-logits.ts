@@ -1,4 +1,5 @@
 import type { Rule } from '../rule';
+import type { LossCall, ValueFact } from '../semantic';
 import { removeActivationEdits } from '../fix';
 import { describeOrigin, lossInputs } from './shared';
 
@@ -37,13 +38,32 @@ probs = torch.sigmoid(logits)  # only for predictions and metrics
 \`\`\`
 `,
   check(ctx) {
+    // The diagnostic sits where the fix goes — the sigmoid — and links to every loss call it reaches
+    // (relatedInformation); an activation in another file is reported at the loss input instead.
+    const byOrigin = new Map<number, { fact: ValueFact; calls: LossCall[] }>();
     for (const { call, fact } of lossInputs(ctx, ['BCEWithLogitsLoss'])) {
       if (fact.kind !== 'sigmoid') continue;
+      const origin = fact.origin && fact.origin.tree === ctx.root.tree ? fact.origin : undefined;
+      if (!origin) {
+        // In another file: reported here, linked to where the sigmoid is.
+        const related = fact.elsewhere ? [{ path: fact.elsewhere.path, line: fact.elsewhere.line, message: `the sigmoid to remove` }] : undefined;
+        ctx.report({ related, node: call.input!, message: `${describeOrigin(ctx, fact, 'sigmoid')} reaches BCEWithLogitsLoss, which applies its own sigmoid: pass the logits.` });
+        continue;
+      }
+      const group = byOrigin.get(origin.id) ?? { fact, calls: [] };
+      group.calls.push(call);
+      byOrigin.set(origin.id, group);
+    }
+    for (const { fact, calls } of byOrigin.values()) {
       const edits = removeActivationEdits(ctx, fact);
+      const others = calls.length - 1;
+      const lines = `${ctx.lineOf(calls[0].call)})${others ? ` and ${others} other loss call${others > 1 ? 's' : ''}` : ''}`;
+      const what = fact.via === 'model' && fact.model === 'nn.Sequential' ? 'this sigmoid at the end of an nn.Sequential' : fact.via === 'model' && fact.model ? `this sigmoid in ${fact.model}.forward` : 'this sigmoid';
       ctx.report({
-        node: call.input!,
-        message: `${describeOrigin(ctx, fact, 'sigmoid')} reaches BCEWithLogitsLoss, which applies its own sigmoid: pass the logits.`,
-        fix: edits && { title: 'Remove the sigmoid (pass logits)', edits, safe: fact.via === 'inline' },
+        node: fact.origin!,
+        message: `${what} reaches BCEWithLogitsLoss (line ${lines}, which applies its own sigmoid: pass the logits.`,
+        fix: edits && { title: 'Remove the sigmoid (pass logits)', edits, safe: fact.via === 'inline' && calls.length === 1 },
+        related: calls.map((c) => ({ node: c.call, message: `BCEWithLogitsLoss receives the sigmoid output here` })),
       });
     }
   },

@@ -1,4 +1,5 @@
 import type { Rule } from '../rule';
+import type { LossCall, ValueFact } from '../semantic';
 import { removeActivationEdits } from '../fix';
 import { describeOrigin, lossInputs } from './shared';
 
@@ -30,13 +31,32 @@ loss = F.cross_entropy(model(x), y)
 \`\`\`
 `,
   check(ctx) {
+    // The diagnostic sits where the fix goes — the softmax — and links to every loss call it reaches
+    // (relatedInformation); an activation in another file is reported at the loss input instead.
+    const byOrigin = new Map<number, { fact: ValueFact; calls: LossCall[] }>();
     for (const { call, fact } of lossInputs(ctx, ['CrossEntropyLoss'])) {
       if (fact.kind !== 'softmax') continue;
+      const origin = fact.origin && fact.origin.tree === ctx.root.tree ? fact.origin : undefined;
+      if (!origin) {
+        // In another file: reported here, linked to where the softmax is.
+        const related = fact.elsewhere ? [{ path: fact.elsewhere.path, line: fact.elsewhere.line, message: `the softmax to remove` }] : undefined;
+        ctx.report({ related, node: call.input!, message: `${describeOrigin(ctx, fact, 'softmax')} reaches CrossEntropyLoss, which applies log-softmax itself: pass the logits.` });
+        continue;
+      }
+      const group = byOrigin.get(origin.id) ?? { fact, calls: [] };
+      group.calls.push(call);
+      byOrigin.set(origin.id, group);
+    }
+    for (const { fact, calls } of byOrigin.values()) {
       const edits = removeActivationEdits(ctx, fact);
+      const others = calls.length - 1;
+      const lines = `${ctx.lineOf(calls[0].call)})${others ? ` and ${others} other loss call${others > 1 ? 's' : ''}` : ''}`;
+      const what = fact.via === 'model' && fact.model === 'nn.Sequential' ? 'this softmax at the end of an nn.Sequential' : fact.via === 'model' && fact.model ? `this softmax in ${fact.model}.forward` : 'this softmax';
       ctx.report({
-        node: call.input!,
-        message: `${describeOrigin(ctx, fact, 'softmax')} reaches CrossEntropyLoss, which applies log-softmax itself: pass the logits.`,
-        fix: edits && { title: 'Remove the softmax (pass logits)', edits, safe: fact.via === 'inline' },
+        node: fact.origin!,
+        message: `${what} reaches CrossEntropyLoss (line ${lines}, which applies log-softmax itself: pass the logits.`,
+        fix: edits && { title: 'Remove the softmax (pass logits)', edits, safe: fact.via === 'inline' && calls.length === 1 },
+        related: calls.map((c) => ({ node: c.call, message: `CrossEntropyLoss receives the softmax output here` })),
       });
     }
   },

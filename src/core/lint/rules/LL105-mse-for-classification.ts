@@ -1,7 +1,7 @@
 import type { Rule } from '../rule';
 import type { Node } from '../parser';
 import { describeOrigin } from './shared';
-import { callArgs, unparen } from '../semantic/syntax';
+import { callArgs, calleeName, unparen } from '../semantic/syntax';
 
 /** Model names that mean reconstruction, where MSE on sigmoid outputs is right. */
 const RECONSTRUCTION = /auto.?enc|decoder|vae|recon|generator/i;
@@ -63,15 +63,31 @@ loss = criterion(model(x), y)
         if (!recv) break;
         t = unparen(recv); // `F.one_hot(y).float()`
       }
-      return t.type === 'call' && sem.calleeQualifiedName(t) === 'torch.nn.functional.one_hot';
+      return t.type === 'call' && (sem.calleeQualifiedName(t) === 'torch.nn.functional.one_hot' || isOneHotHelper(t));
     };
+    // `def one_hot(label, depth=10): out = torch.zeros(...); out.scatter_(1, idx, 1); return out`:
+    // a helper of this file named for one-hot encoding that scatters ones (or calls F.one_hot).
+    const isOneHotHelper = (call: Node): boolean => {
+      const fn = call.childForFieldName('function');
+      const def = fn?.type === 'identifier' && /one_?hot/i.test(fn.text) ? sem.functions.get(fn.text) : undefined;
+      if (!def) return false;
+      return sem.index.within(def, 'call').some((c) => {
+        const name = calleeName(c);
+        return name === 'scatter_' || name === 'scatter' || sem.calleeQualifiedName(c) === 'torch.nn.functional.one_hot';
+      });
+    };
+    // MSE on probabilities next to a classification loss in the same function is an auxiliary term
+    // (consistency regularisation, distillation), not the classifier's loss.
+    const CLASSIFICATION = new Set(['BCEWithLogitsLoss', 'BCELoss', 'CrossEntropyLoss', 'NLLLoss']);
+    const besideClassificationLoss = (call: Node): boolean =>
+      sem.lossCalls().some((other) => CLASSIFICATION.has(other.loss) && sem.scopeOf(other.call).id === sem.scopeOf(call).id);
     for (const call of sem.torchInScope ? sem.lossCalls() : []) {
       if (call.loss !== 'MSELoss' || !call.input) continue;
       const fact = sem.valueOf(call.input);
       if (fact.model && RECONSTRUCTION.test(fact.model)) continue;
       if (isOneHot(call.target)) {
         ctx.report({ node: call.call, message: 'MSELoss on one-hot class labels: use CrossEntropyLoss on logits with class-index targets.' });
-      } else if ((fact.kind === 'sigmoid' || fact.kind === 'softmax') && !sameAsModelInput(call.input, call.target)) {
+      } else if ((fact.kind === 'sigmoid' || fact.kind === 'softmax') && !sameAsModelInput(call.input, call.target) && !besideClassificationLoss(call.call)) {
         const loss = fact.kind === 'sigmoid' ? 'BCEWithLogitsLoss' : 'CrossEntropyLoss';
         ctx.report({ node: call.call, message: `MSELoss on ${describeOrigin(ctx, fact, fact.kind)} output trains a classifier slowly: use ${loss} on the logits.` });
       }

@@ -35,10 +35,20 @@ total += loss.item()
     const sem = ctx.semantic;
     if (!sem.torchInScope) return;
     const lossCalls = new Set(sem.lossCalls().map((c) => c.call.id));
+    // A name whose value `.backward()` is called on is a loss tensor whatever computed it (a
+    // hand-written loss, a loss_fn parameter): the role is inferred from the use.
+    const backwardOn = new Map<string, Node[]>();
+    for (const call of sem.methodCalls('backward')) {
+      const recv = receiver(call);
+      if (recv?.type === 'identifier') backwardOn.set(recv.text, [...(backwardOn.get(recv.text) ?? []), call]);
+    }
+    const backwardInScope = (name: Node): boolean =>
+      (backwardOn.get(name.text) ?? []).some((c) => sem.scopeOf(c).id === sem.scopeOf(name).id && !sem.inNoGrad(c));
     const isLossTensor = (expr: Node, depth = 0): boolean => {
       const e = unparen(expr);
       if (depth > 8) return false;
       if (e.type === 'identifier') {
+        if (depth === 0 && backwardInScope(e) && !sem.inNoGrad(e)) return true;
         const defs = sem.definitions(e);
         // A loss computed under no_grad has no graph to keep alive.
         return defs.length > 0 && defs.every((d) => d !== undefined && !sem.inNoGrad(d) && isLossTensor(d, depth + 1));
@@ -59,6 +69,9 @@ total += loss.item()
         const right = assign.childForFieldName('right');
         const left = assign.childForFieldName('left');
         if (!right || !left || sem.inNoGrad(assign) || !isLossTensor(right)) continue;
+        // `loss += loss_fn(out[i], y[i])` then `loss.backward()`: building the loss, not a running total.
+        // (A helper may sum the loss and return it to the caller that calls backward(): same name.)
+        if (unparen(left).type === 'identifier' && (backwardOn.get(unparen(left).text) ?? []).some((c) => !sem.inNoGrad(c))) continue;
         const r = unparen(right);
         const fix =
           r.type === 'identifier'

@@ -61,6 +61,7 @@ for epoch in range(epochs):
     if (!sem.torchInScope) return;
     const toggles = modeCalls(sem);
     evaluatedInTrainMode(ctx, sem, toggles);
+    helperEvaluatesInTrainMode(ctx, sem, toggles);
     evalNeverUndone(ctx, sem, toggles);
   },
 };
@@ -73,7 +74,9 @@ function evaluatedInTrainMode(ctx: Parameters<Rule['check']>[0], sem: SemanticMo
     if (reported.has(mc.module.node.id) || !hasModeDependentLayers(sem, mc.module)) continue;
     if (toggles.some((t) => t.mode === 'eval' && sameModel(t, { module: mc.module, receiver: mc.callee }))) continue;
     const input = callArgs(mc.call).positional[0];
-    const evaluating = (sem.inNoGrad(mc.call) && !inTrainingLoop(sem, mc.call)) || (!!input && isEvalData(sem, input) && !inTrainingStep(sem, mc.call));
+    // No-grad evaluation outside the batch step counts, including "validate after each epoch"
+    // inside the epoch loop.
+    const evaluating = (sem.inNoGrad(mc.call) && !inBatchStep(sem, mc.call)) || (!!input && isEvalData(sem, input) && !inTrainingStep(sem, mc.call));
     if (!evaluating) continue;
     reported.add(mc.module.node.id);
     ctx.report({
@@ -81,6 +84,48 @@ function evaluatedInTrainMode(ctx: Parameters<Rule['check']>[0], sem: SemanticMo
       message: `${ctx.source(mc.callee)} contains Dropout/BatchNorm and is evaluated here in training mode (model.eval() is never called): predictions are noisy and batch-norm statistics change. Call ${ctx.source(mc.callee)}.eval() before evaluating.`,
     });
   }
+}
+
+/** Inside the body of the loop that steps the optimizer (the batch loop, or a full-batch epoch loop). */
+function inBatchStep(sem: SemanticModel, node: Node): boolean {
+  const inner = sem.enclosingLoops(node)[0];
+  if (!inner || !inTrainingLoop(sem, node)) return false;
+  return optimizerSteps(sem).some((s) => sem.enclosingLoops(s)[0]?.node.id === inner.node.id);
+}
+
+const EVAL_HELPER = /^(test|val|valid|validate|validation|eval|evaluate|evaluation)(_\w*)?$/i;
+
+/**
+ * `test_seg(model, test_loader)` each epoch, where the helper (of this file or imported from the
+ * project) never calls eval(): the model is evaluated in training mode. Reported at the call.
+ */
+function helperEvaluatesInTrainMode(ctx: Parameters<Rule['check']>[0], sem: SemanticModel, toggles: Toggle[]): void {
+  if (toggles.some((t) => t.mode === 'eval')) return;
+  const reported = new Set<number>();
+  for (const call of sem.calls) {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'identifier' || !EVAL_HELPER.test(fn.text) || !inTrainingLoop(sem, call) || inBatchStep(sem, call)) continue;
+    const body = helperBody(sem, fn);
+    if (!body || /\.eval\(\s*\)|\.train\(\s*(False|mode\s*=\s*False)\s*\)/.test(body.text)) continue;
+    for (const arg of callArgs(call).positional) {
+      const o = sem.objectOf(arg);
+      if (o.kind !== 'module' || reported.has(o.module.node.id) || !hasModeDependentLayers(sem, o.module)) continue;
+      reported.add(o.module.node.id);
+      ctx.report({
+        node: call,
+        message: `${ctx.source(arg)} contains Dropout/BatchNorm and ${fn.text}() evaluates it in training mode each epoch (eval() is never called): predictions are noisy and batch-norm statistics change. Call ${ctx.source(arg)}.eval() before ${fn.text}() and ${ctx.source(arg)}.train() after it.`,
+      });
+    }
+  }
+}
+
+/** The body of a helper called by name: a function of this file or one imported from the project. */
+function helperBody(sem: SemanticModel, callee: Node): Node | undefined {
+  const local = sem.functions.get(callee.text);
+  if (local) return local.childForFieldName('body') ?? undefined;
+  const qn = sem.qualifiedName(callee);
+  const external = qn ? sem.resolver?.lookup(qn) : undefined;
+  return external?.model.functions.get(external.name)?.childForFieldName('body') ?? undefined;
 }
 
 function evalNeverUndone(ctx: Parameters<Rule['check']>[0], sem: SemanticModel, toggles: Toggle[]): void {

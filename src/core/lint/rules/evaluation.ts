@@ -154,16 +154,43 @@ export function hasModeDependentLayers(sem: SemanticModel, module: ModuleInfo, s
   if (/^torch\.nn\.(Dropout\w*|AlphaDropout|FeatureAlphaDropout|BatchNorm\w*|SyncBatchNorm|InstanceNorm\w*)$/.test(module.qname)) {
     return !/InstanceNorm/.test(module.qname) || /track_running_stats\s*=\s*True/.test(module.node.text);
   }
+  // torchvision / timm classifiers all carry BatchNorm or Dropout.
+  if (/^(torchvision\.models\.|timm\.)/.test(module.qname)) return true;
   if (module.children) return module.children.some((c) => hasModeDependentLayers(sem, c, seen));
   if (!module.cls || seen.has(module.cls.node.id)) return false;
   seen.add(module.cls.node.id);
-  for (const values of module.cls.attributes.values()) {
+  for (const [attr, values] of module.cls.attributes) {
     for (const v of values) {
       const o = sem.objectOf(v);
-      if (o.kind === 'module' && hasModeDependentLayers(sem, o.module, seen)) return true;
+      if (o.kind === 'module' && hasModeDependentLayers(sem, o.module, seen) && !onlyUnderOffFlag(sem, module, attr)) return true;
     }
   }
   return false;
+}
+
+/**
+ * `self.<attr>` runs only under `if <flag>:` in forward, where `flag` is a parameter of forward
+ * defaulting to False (`def forward(self, x, is_training=False)`): in a default call the layer
+ * never runs, so train/eval mode makes no difference there.
+ */
+function onlyUnderOffFlag(sem: SemanticModel, module: ModuleInfo, attr: string): boolean {
+  const forward = module.cls?.forward;
+  if (!forward || module.owner || forward.tree !== sem.root.tree) return false;
+  const params = forward.childForFieldName('parameters');
+  const offFlags = new Set(
+    (params ? params.namedChildren : [])
+      .filter((p): p is Node => !!p && p.type === 'default_parameter' && p.childForFieldName('value')?.text === 'False')
+      .map((p) => p.childForFieldName('name')?.text ?? ''),
+  );
+  if (!offFlags.size) return false;
+  const uses = sem.index.within(forward, 'call').filter((c) => unparen(c.childForFieldName('function')!).text === `self.${attr}`);
+  if (!uses.length) return false;
+  return uses.every((use) =>
+    [...sem.index.ancestors(use, new Set(['if_statement']))].some((stmt) => {
+      const cond = stmt.childForFieldName('condition');
+      return !!cond && isInside(stmt, forward) && offFlags.has(unparen(cond).text) && isInside(use, stmt.childForFieldName('consequence')!);
+    }),
+  );
 }
 
 /** `model.eval()`, `model.train(False)`, `model.train()` calls, by what they switch to, including unknown receivers. */
@@ -185,7 +212,9 @@ export function modeCalls(sem: SemanticModel): { call: Node; receiver: Node; mod
 
 /** The same model object: same constructor node, or (for unknown ones) the same spelling. */
 export function sameModel(a: { module?: ModuleInfo; receiver: Node }, b: { module?: ModuleInfo; receiver: Node }): boolean {
-  if (a.module && b.module) return a.module.node.id === b.module.node.id;
+  // Identity, not ids (ids are per tree); instances of one model class (e.g. passed in by different
+  // callers of a helper) count as the same model.
+  if (a.module && b.module) return a.module.node === b.module.node || (!!a.module.cls && a.module.cls === b.module.cls);
   return unparen(a.receiver).text === unparen(b.receiver).text;
 }
 

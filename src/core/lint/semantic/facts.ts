@@ -26,6 +26,8 @@ export interface ValueFact {
   via: 'inline' | 'variable' | 'model';
   /** For `via: 'model'`: the model's class name or `nn.Sequential`. */
   model?: string;
+  /** The activation sits in another file of the project: where (project path, 1-based line). */
+  elsewhere?: { path: string; line: number };
 }
 
 export const UNKNOWN: ValueFact = Object.freeze({ kind: 'unknown', via: 'inline' }) as ValueFact;
@@ -57,6 +59,44 @@ export interface ModuleInfo {
   /** `nn.Sequential` children, in order; undefined when not a Sequential or not statically known. */
   children?: ModuleInfo[];
   cls?: ModuleClass;
+  /** The semantic model of the file defining `cls` when it is another file of the project. */
+  owner?: ExternalModel;
+}
+
+/** The part of another file's SemanticModel that cross-file answers use (kept structural to avoid a cycle). */
+export interface ExternalModel {
+  /** The file's path in the project (set by LintProject). */
+  path?: string;
+  /** 1-based line of an offset in this file. */
+  lineAt(offset: number): number;
+  readonly moduleClasses: Map<string, ModuleClass>;
+  readonly functions: Map<string, Node>;
+  returnsOf(fn: Node): ValueFact;
+  objectOfReturns(fn: Node): TorchObject;
+  moduleOutput(module: ModuleInfo, call?: Node): ValueFact;
+}
+
+/**
+ * Resolves a name imported from the project's own modules (`from model import Net` → `model.Net`,
+ * `from .utils import one_hot` → `.utils.one_hot`) to the model of the file defining it and the
+ * name there. Undefined when the module is not a file of the project (torch, numpy, …).
+ */
+export interface ModuleResolver {
+  lookup(qualified: string): { model: ExternalModel; name: string } | undefined;
+  /** The model of the file a node belongs to (for arguments bound from another file's call). */
+  modelOfNode?(node: Node): ForeignModel | undefined;
+  /** Calls of a module-level function of this file made by the files importing it. */
+  callersOf?(fnName: string): { model: ForeignModel; calls: Node[] }[];
+}
+
+/** Another file's model answering for its own nodes. */
+export interface ForeignModel {
+  valueOf(expr: Node): ValueFact;
+  objectOf(expr: Node): TorchObject;
+  qualifiedName(node: Node): string | undefined;
+  definitions(identifier: Node): (Node | undefined)[];
+  inNoGrad(node: Node): boolean;
+  scopeOf(node: Node): Node;
 }
 
 /** What an expression denotes. */

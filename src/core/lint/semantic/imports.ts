@@ -18,6 +18,10 @@ const CANONICAL: Record<string, string> = {
   'pytorch_lightning.LightningModule': 'torch.nn.Module',
   'lightning.pytorch.LightningModule': 'torch.nn.Module',
   'lightning.LightningModule': 'torch.nn.Module',
+  'pytorch_lightning.core.LightningModule': 'torch.nn.Module',
+  'pytorch_lightning.core.lightning.LightningModule': 'torch.nn.Module',
+  'pytorch_lightning.core.module.LightningModule': 'torch.nn.Module',
+  'lightning.pytorch.core.LightningModule': 'torch.nn.Module',
   'torch.cuda.amp.GradScaler': 'torch.amp.GradScaler',
 };
 /** `torch.nn.modules.loss.BCELoss` → `torch.nn.BCELoss`. */
@@ -89,18 +93,22 @@ export class ImportTable {
 
   private addFromImport(node: Node): void {
     const moduleNode = node.childForFieldName('module_name');
-    if (!moduleNode || moduleNode.type === 'relative_import') return;
-    const module = moduleNode.text;
-    this.modules.add(module);
+    if (!moduleNode) return;
+    // `from .utils import x` → `.utils.x`, `from . import x` → `.x`: the project index resolves
+    // the leading dots against the importing file's folder. Relative modules are never torch.
+    const relative = moduleNode.type === 'relative_import';
+    const module = moduleNode.text.replace(/\s/g, '');
+    const join = (name: string) => (module.endsWith('.') ? `${module}${name}` : `${module}.${name}`);
+    if (!relative) this.modules.add(module);
     for (const item of named(node)) {
       if (item.id === moduleNode.id) continue;
       if (item.type === 'dotted_name') {
-        this.bindings.set(item.text, `${module}.${item.text}`);
-        this.modules.add(`${module}.${item.text}`);
+        this.bindings.set(item.text, join(item.text));
+        if (!relative) this.modules.add(join(item.text));
       } else if (item.type === 'aliased_import') {
         const name = item.childForFieldName('name')?.text;
         const alias = item.childForFieldName('alias')?.text;
-        if (name && alias) this.bindings.set(alias, `${module}.${name}`);
+        if (name && alias) this.bindings.set(alias, join(name));
       }
     }
   }

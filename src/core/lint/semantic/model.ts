@@ -1,7 +1,7 @@
 // The semantic model of one Python module: imports, nn.Module classes, bindings per scope, and the
 // approximate value/object analysis every rule shares. Approximate but precise: whenever the
 // analysis is unsure it answers `unknown`, and rules stay silent on unknown.
-import type { Node } from '../parser';
+import { LineIndex, type Node } from '../parser';
 import { canonical, ImportTable } from './imports';
 import { callArgs, isInside, named, receiver, unparen } from './syntax';
 import { TreeIndex } from './tree-index';
@@ -13,6 +13,7 @@ import {
   UNKNOWN_OBJECT,
   type LossCall,
   type ModuleClass,
+  type ModuleResolver,
   type ModuleInfo,
   type TorchObject,
   type ValueFact,
@@ -51,8 +52,13 @@ const PASSTHROUGH_LAYERS = new Set(['torch.nn.Dropout', 'torch.nn.Dropout1d', 't
 /** Tensor methods/functions that keep what a value is (shape/dtype/device changes). */
 const PASSTHROUGH_METHODS = new Set(['squeeze', 'unsqueeze', 'view', 'view_as', 'reshape', 'flatten', 'float', 'double', 'half', 'to', 'cpu', 'cuda', 'contiguous', 'clamp', 'clip', 'type', 'permute', 'transpose', 'detach']);
 const PASSTHROUGH_FUNCTIONS = new Set(['torch.squeeze', 'torch.unsqueeze', 'torch.flatten', 'torch.reshape', 'torch.clamp', 'torch.clip']);
-/** Module methods that return the module itself (`Net().to(device)`). */
+/** Methods that return the object itself, whatever it is (`Net().to(device)`, `nn.BCEWithLogitsLoss().cuda()`). */
 const SELF_RETURNING_METHODS = new Set(['to', 'cuda', 'cpu', 'float', 'double', 'half', 'train', 'eval', 'requires_grad_']);
+const MODULE_WRAPPERS = new Set(['torch.nn.DataParallel', 'torch.nn.parallel.DataParallel', 'torch.nn.parallel.DistributedDataParallel', 'torch.compile']);
+/** Model zoos whose constructors build an nn.Module (`models.vgg16(...)`, `timm.create_model(...)`). */
+const MODEL_ZOO = /^(torchvision\.models(\.\w+)*\.[A-Za-z]\w*|timm\.create_model|timm\.models\.\w+)$/;
+/** Calls that follow unpacking a function's returned tuple this deep, at most (bounded work per edit). */
+const MAX_UNPACK_DEPTH = 3;
 
 export const FUNCTIONAL_LOSSES: Record<string, string> = {
   'torch.nn.functional.binary_cross_entropy_with_logits': 'BCEWithLogitsLoss',
@@ -89,6 +95,8 @@ export interface Binding {
   visibleFrom: number;
   /** For a function parameter: its function, positional index (-1 keyword-only) and default. */
   param?: { fn: Node; index: number; default?: Node };
+  /** For `a, b = f(...)`: the position of this name among `count` unpacked values of `value`. */
+  element?: { index: number; count: number };
 }
 
 export interface LoopInfo {
@@ -136,8 +144,15 @@ export class SemanticModel {
   private readonly noGradMemo: (boolean | undefined)[];
   /** Nodes by type, ranges and nearest-ancestor links, from one pass over the tree (shared by rules). */
   readonly index: TreeIndex;
+  /** The file's path in its project (set by LintProject; messages cite it for facts from here). */
+  path?: string;
+  private lines?: LineIndex;
 
-  constructor(readonly root: Node) {
+  constructor(
+    readonly root: Node,
+    /** Resolves names imported from the project's other files (cross-file analysis); none = this file only. */
+    readonly resolver?: ModuleResolver,
+  ) {
     const size = root.tree.nodeCount;
     this.valueMemo = new Array(size);
     this.objectMemo = new Array(size);
@@ -149,6 +164,12 @@ export class SemanticModel {
     this.collect();
     this.collecting = false;
     this.collectModuleClasses();
+  }
+
+  /** 1-based line of an offset in this file. */
+  lineAt(offset: number): number {
+    this.lines ??= new LineIndex(this.root.tree.rootNode.text);
+    return this.lines.position(offset).line;
   }
 
   private addScope(n: Node): void {
@@ -171,6 +192,8 @@ export class SemanticModel {
 
   /** The canonical qualified name of a name/attribute expression (`nn.Sigmoid` → `torch.nn.Sigmoid`), or undefined. */
   qualifiedName(node: Node): string | undefined {
+    // Memo tables are per tree: another file's node is answered by its own model.
+    if (node.tree !== this.root.tree) return this.foreign(node)?.qualifiedName(node);
     const memo = this.qualifiedMemo[node.id];
     if (memo !== undefined) return memo ?? undefined;
     const raw = this.rawQualifiedName(unparen(node));
@@ -205,6 +228,7 @@ export class SemanticModel {
 
   /** The function/lambda/class node whose scope `node` is in, or the module root. */
   scopeOf(node: Node): Node {
+    if (node.tree !== this.root.tree) return this.foreign(node)?.scopeOf(node) ?? node.tree.rootNode;
     if (!this.collecting) {
       const memo = this.scopeMemo[node.id];
       if (memo) return memo;
@@ -251,6 +275,7 @@ export class SemanticModel {
    * use — every alternative. `undefined` entries mean "bound to something unknown" (parameter, loop target).
    */
   definitions(identifier: Node): (Node | undefined)[] {
+    if (identifier.tree !== this.root.tree) return this.foreign(identifier)?.definitions(identifier) ?? [undefined];
     const name = identifier.text;
     for (let scope: Node | undefined = this.scopeOf(identifier); scope; scope = scope.id === this.root.id ? undefined : this.scopeOf(scope)) {
       const all = this.bindingsIn(scope).get(name);
@@ -262,12 +287,54 @@ export class SemanticModel {
       if (!chosen.length) return [undefined];
       const last = chosen[chosen.length - 1];
       const branch = this.separatingConditional(last.target, identifier, scope);
-      if (!branch) return last.param ? this.argumentsFor(last) : [last.value];
+      if (!branch) return this.valuesOf(last);
       const alternatives = chosen.filter((b) => isInside(b.target, branch));
+      // `if …: x = a` / `else: x = b`: every branch binds it, so nothing from before reaches the use.
+      if (this.everyBranchBinds(branch, alternatives)) return alternatives.flatMap((b) => this.valuesOf(b));
       const previous = chosen.filter((b) => b.target.endIndex <= branch.startIndex).pop();
-      return [...alternatives, ...(previous ? [previous] : [])].map((b) => b.value).concat(previous ? [] : [undefined]);
+      return [...alternatives, ...(previous ? [previous] : [])].flatMap((b) => this.valuesOf(b)).concat(previous ? [] : [undefined]);
     }
     return [];
+  }
+
+  /** The value nodes a binding stands for: its value, a parameter's arguments, or an unpacked return. */
+  private valuesOf(b: Binding): (Node | undefined)[] {
+    if (b.param) return this.argumentsFor(b);
+    if (b.element && b.value) return this.unpackedReturns(b.value, b.element.index, b.element.count);
+    return [b.value];
+  }
+
+  private unpackDepth = 0;
+
+  /**
+   * `a, b = helper(...)` where `helper` is a function of this file (or of the project): the
+   * expression at `index` of each `return x, y` in it. Unknown when a return is not a tuple of
+   * `count` values.
+   */
+  private unpackedReturns(call: Node, index: number, count: number): (Node | undefined)[] {
+    const fn = call.childForFieldName('function');
+    let def = fn?.type === 'identifier' && !this.bindingsIn(this.root).has(fn.text) ? this.functions.get(fn.text) : undefined;
+    // `validity, label = self.discriminator(x)`: a model of this file whose forward returns a tuple.
+    if (!def && fn && !this.qualifiedName(fn)) {
+      const o = this.objectOf(fn);
+      if (o.kind === 'module' && o.module.cls && !o.module.owner) def = o.module.cls.forward;
+    }
+    const body = def?.childForFieldName('body');
+    if (!def || !body || this.unpackDepth >= MAX_UNPACK_DEPTH) return [undefined];
+    const out: (Node | undefined)[] = [];
+    this.unpackDepth++;
+    try {
+      for (const r of this.index.within(body, 'return_statement')) {
+        if (this.index.closest(r, NESTED_SCOPES)?.id !== def.id) continue;
+        const value = named(r)[0];
+        const v = value ? unparen(value) : undefined;
+        const parts = v && (v.type === 'expression_list' || v.type === 'tuple') ? named(v) : undefined;
+        out.push(parts && parts.length === count ? parts[index] : undefined);
+      }
+    } finally {
+      this.unpackDepth--;
+    }
+    return out.length ? out : [undefined];
   }
 
   /**
@@ -278,12 +345,41 @@ export class SemanticModel {
   private argumentsFor(b: Binding): (Node | undefined)[] {
     const fn = b.param!.fn;
     const name = optText(fn.childForFieldName('name'));
-    if (!name || this.functions.get(name)?.id !== fn.id) return [undefined];
+    if (name && this.functions.get(name)?.id !== fn.id) return this.methodArgumentsFor(b, name);
+    if (!name) return [undefined];
     const values: (Node | undefined)[] = [];
-    for (const call of this.callsOf(name)) {
+    const bind = (call: Node): boolean => {
+      const args = callArgs(call);
+      if (args.splat) return false;
+      values.push(args.keywords.get(b.name) ?? (b.param!.index >= 0 ? args.positional[b.param!.index] : undefined) ?? b.param!.default);
+      return true;
+    };
+    for (const call of this.callsOf(name)) if (!bind(call)) return [undefined];
+    // No call here: the project's files that import the function and call it (`from train import train`).
+    if (!values.length && this.resolver?.callersOf && !this.bindingsIn(this.root).has(name)) {
+      for (const { calls } of this.resolver.callersOf(name)) for (const call of calls) if (!bind(call)) return [undefined];
+    }
+    return values.length ? values : [undefined];
+  }
+
+  /**
+   * A parameter of a method of a class of this file: the arguments at `self.<method>(...)` calls made
+   * inside that class (`self` takes position 0). Unknown when the method is called any other way
+   * (from outside, via super, with *args) or never.
+   */
+  private methodArgumentsFor(b: Binding, name: string): (Node | undefined)[] {
+    const fn = b.param!.fn;
+    const cls = this.index.closest(fn, CLASS);
+    if (!cls || b.param!.index === 0) return [undefined];
+    const body = cls.childForFieldName('body');
+    if (!body || !named(body).some((st) => st.id === fn.id || (st.type === 'decorated_definition' && st.childForFieldName('definition')?.id === fn.id))) return [undefined];
+    const values: (Node | undefined)[] = [];
+    for (const call of this.methodCalls(name)) {
+      const recv = receiver(call);
+      if (!recv || recv.text !== 'self' || !isInside(call, cls)) return [undefined];
       const args = callArgs(call);
       if (args.splat) return [undefined];
-      values.push(args.keywords.get(b.name) ?? (b.param!.index >= 0 ? args.positional[b.param!.index] : undefined) ?? b.param!.default);
+      values.push(args.keywords.get(b.name) ?? (b.param!.index > 0 ? args.positional[b.param!.index - 1] : undefined) ?? b.param!.default);
     }
     return values.length ? values : [undefined];
   }
@@ -304,6 +400,21 @@ export class SemanticModel {
     return this.callsByName.get(name) ?? [];
   }
 
+  /** An if/elif/else whose every branch (an else included) holds one of the bindings. */
+  private everyBranchBinds(branch: Node, bindings: Binding[]): boolean {
+    if (branch.type !== 'if_statement') return false;
+    const blocks: Node[] = [];
+    const consequence = branch.childForFieldName('consequence');
+    if (consequence) blocks.push(consequence);
+    let hasElse = false;
+    for (const alt of branch.childrenForFieldName('alternative')) {
+      const body = alt.childForFieldName('consequence') ?? alt.childForFieldName('body');
+      if (alt.type === 'else_clause') hasElse = true;
+      if (body) blocks.push(body);
+    }
+    return hasElse && blocks.every((block) => bindings.some((b) => isInside(b.target, block)));
+  }
+
   /** The outermost if/try/loop inside `scope` that contains `definition` but not `use`. */
   private separatingConditional(definition: Node, use: Node, scope: Node): Node | undefined {
     let found: Node | undefined;
@@ -322,15 +433,20 @@ export class SemanticModel {
       list.push(b);
       map.set(b.name, list);
     };
-    const bindTarget = (target: Node, value: Node | undefined, visibleFrom: number) => {
+    const bindTarget = (target: Node, value: Node | undefined, visibleFrom: number, element?: Binding['element']) => {
       const t = unparen(target);
       const scope = this.scopeOf(t);
-      if (t.type === 'identifier') add(scope, { name: t.text, target: t, value, visibleFrom });
+      if (t.type === 'identifier') add(scope, { name: t.text, target: t, value, visibleFrom, element });
       else if (t.type === 'pattern_list' || t.type === 'tuple_pattern' || t.type === 'list_pattern') {
         const parts = named(t);
         const v = value ? unparen(value) : undefined;
         const values = v && (v.type === 'expression_list' || v.type === 'tuple') ? named(v) : undefined;
-        parts.forEach((p, i) => bindTarget(p, values && values.length === parts.length ? values[i] : undefined, visibleFrom));
+        parts.forEach((p, i) => {
+          if (values) bindTarget(p, values.length === parts.length ? values[i] : undefined, visibleFrom);
+          // `model, opt = get_model()`: resolved lazily against the function's returned tuples.
+          else if (!element && v?.type === 'call' && p.type === 'identifier') bindTarget(p, v, visibleFrom, { index: i, count: parts.length });
+          else bindTarget(p, undefined, visibleFrom);
+        });
       }
     };
     const { nodes, types } = this.index;
@@ -475,6 +591,7 @@ export class SemanticModel {
   /** What an expression denotes: a loss, a module (layer/Sequential/model), an optimizer, a scaler, or unknown. */
   objectOf(expr: Node): TorchObject {
     const node = unparen(expr);
+    if (node.tree !== this.root.tree) return this.foreign(node)?.objectOf(node) ?? UNKNOWN_OBJECT;
     const memo = this.objectMemo[node.id];
     if (memo) return memo;
     const key = node.id;
@@ -498,7 +615,11 @@ export class SemanticModel {
         if (cls) return { kind: 'module', module: { qname: cls.name, node: cls.node, cls } };
       }
       if (qn) return UNKNOWN_OBJECT;
-      return this.combineObjects(this.definitions(node).map((d) => (d ? this.objectOf(d) : UNKNOWN_OBJECT)));
+      const defs = this.definitions(node);
+      // A parameter nobody is seen passing (`def train(model, opt, ...)` with no call site): its role
+      // from its uses in the function.
+      if (defs.length === 1 && defs[0] === undefined) return this.parameterRole(node);
+      return this.combineObjects(defs.map((d) => (d ? this.objectOf(d) : UNKNOWN_OBJECT)));
     }
     if (node.type === 'attribute') {
       const object = node.childForFieldName('object');
@@ -537,11 +658,27 @@ export class SemanticModel {
     const qn = this.qualifiedName(fn);
     if (qn) {
       if (/^torch\.nn\.[A-Za-z0-9]*Loss$/.test(qn)) return { kind: 'loss', loss: qn.slice('torch.nn.'.length), functional: false, node: call };
+      // Wrappers that run the module they wrap: the same model for every rule.
+      if (MODULE_WRAPPERS.has(qn)) {
+        const inner = callArgs(call).keywords.get('module') ?? callArgs(call).positional[0];
+        return inner ? this.objectOf(inner) : UNKNOWN_OBJECT;
+      }
       if (qn === 'torch.nn.Sequential') return { kind: 'module', module: { qname: qn, node: call, children: this.sequentialChildren(call) } };
       if (qn.startsWith('torch.optim.') && /^[A-Z]/.test(qn.split('.').pop()!) && !qn.includes('lr_scheduler')) return { kind: 'optimizer', qname: qn, node: call };
       if (qn === 'torch.amp.GradScaler') return { kind: 'scaler', node: call };
       if (/^torch\.nn\.[A-Z]\w*$/.test(qn)) return { kind: 'module', module: { qname: qn, node: call } };
+      if (MODEL_ZOO.test(qn)) return { kind: 'module', module: { qname: qn, node: call } };
+      const external = this.resolver?.lookup(qn);
+      if (external) {
+        const cls = external.model.moduleClasses.get(external.name);
+        if (cls) return { kind: 'module', module: { qname: cls.name, node: call, cls, owner: external.model } };
+        const fnDef = external.model.functions.get(external.name);
+        if (fnDef) return external.model.objectOfReturns(fnDef);
+      }
       return UNKNOWN_OBJECT;
+    }
+    if (fn.type === 'identifier' && this.functions.has(fn.text) && !this.bindingsIn(this.root).has(fn.text)) {
+      return this.objectOfReturns(this.functions.get(fn.text)!);
     }
     if (fn.type === 'identifier' && this.moduleClasses.has(fn.text)) {
       const cls = this.moduleClasses.get(fn.text)!;
@@ -551,7 +688,7 @@ export class SemanticModel {
     const recv = receiver(call);
     if (method && recv && SELF_RETURNING_METHODS.has(method)) {
       const inner = this.objectOf(recv);
-      if (inner.kind === 'module') return inner;
+      if (inner.kind !== 'unknown') return inner;
     }
     return UNKNOWN_OBJECT;
   }
@@ -576,13 +713,58 @@ export class SemanticModel {
     return children;
   }
 
+  /**
+   * The role a parameter's uses give it inside its function: `.step()` / `.zero_grad()` without
+   * arguments → an optimizer; `.parameters()`, `.train()`, `.eval()`, `.state_dict()` → a module
+   * (of unknown layers). Anything else, or both, stays unknown.
+   */
+  private parameterRole(identifier: Node): TorchObject {
+    const fn = this.scopeOf(identifier);
+    if (fn.type !== 'function_definition' || !this.torchInScope) return UNKNOWN_OBJECT;
+    const binding = this.bindingsIn(fn).get(identifier.text)?.find((b) => b.param);
+    if (!binding) return UNKNOWN_OBJECT;
+    const usedAs = (methods: string[]) =>
+      methods.some((m) =>
+        this.methodCalls(m).some((c) => {
+          const recv = receiver(c);
+          return recv?.type === 'identifier' && recv.text === identifier.text && isInside(c, fn) && this.scopeOf(c).id === fn.id && callArgs(c).positional.length === 0;
+        }),
+      );
+    const optimizer = usedAs(['step', 'zero_grad']) && !usedAs(['parameters', 'forward']);
+    const module = usedAs(['parameters', 'train', 'eval', 'state_dict', 'named_parameters']);
+    if (optimizer && !module) return { kind: 'optimizer', qname: 'torch.optim.Optimizer', node: binding.target };
+    if (module && !optimizer) return { kind: 'module', module: { qname: 'torch.nn.Module', node: binding.target } };
+    return UNKNOWN_OBJECT;
+  }
+
+  /** What a helper function returns as an object (`def get_model(): return Net().to(device)`). */
+  objectOfReturns(fn: Node): TorchObject {
+    const body = fn.childForFieldName('body');
+    if (!body) return UNKNOWN_OBJECT;
+    const objects: TorchObject[] = [];
+    for (const n of this.index.within(body, 'return_statement')) {
+      if (this.index.closest(n, NESTED_SCOPES)?.id !== fn.id) continue;
+      const value = named(n)[0];
+      objects.push(value ? this.objectOf(value) : UNKNOWN_OBJECT);
+    }
+    return this.combineObjects(objects);
+  }
+
+  private foreign(node: Node) {
+    const model = this.resolver?.modelOfNode?.(node);
+    return model && model !== this ? model : undefined;
+  }
+
   private combineObjects(objects: TorchObject[]): TorchObject {
     if (!objects.length) return UNKNOWN_OBJECT;
     const first = objects[0];
+    // Nodes compare by identity: ids are positions in one tree, and values may come from other files.
     const same = objects.every((o) => {
       if (o.kind !== first.kind) return false;
-      if (o.kind === 'loss' && first.kind === 'loss') return o.loss === first.loss && o.node.id === first.node.id;
-      if (o.kind === 'module' && first.kind === 'module') return o.module.node.id === first.module.node.id;
+      // The same kind of loss built in two places (two callers each pass nn.CrossEntropyLoss()) is
+      // that loss; fixes check that their definition is the one being edited (soleUse, same tree).
+      if (o.kind === 'loss' && first.kind === 'loss') return o.loss === first.loss && o.functional === first.functional;
+      if (o.kind === 'module' && first.kind === 'module') return o.module.node === first.module.node || (!!o.module.cls && o.module.cls === first.module.cls);
       return o.kind !== 'unknown';
     });
     return same ? first : UNKNOWN_OBJECT;
@@ -598,6 +780,12 @@ export class SemanticModel {
   /** What the tensor value of `expr` is known to be (sigmoid output, logits, …) or unknown. */
   valueOf(expr: Node): ValueFact {
     const node = unparen(expr);
+    if (node.tree !== this.root.tree) {
+      // An argument bound from another file's call: that file's model answers; its nodes are no
+      // position (nor edit) in this file.
+      const f = this.foreign(node)?.valueOf(node);
+      return !f || f.kind === 'unknown' ? UNKNOWN : { ...f, origin: undefined, via: f.via === 'inline' ? 'variable' : f.via };
+    }
     const memo = this.valueMemo[node.id];
     if (memo) return memo;
     const key = node.id;
@@ -642,6 +830,15 @@ export class SemanticModel {
       const kind = ACTIVATION_FUNCTIONS[qn];
       if (kind) return { kind, origin: call, via: 'inline' };
       if (PASSTHROUGH_FUNCTIONS.has(qn) && args.positional[0]) return this.valueOf(args.positional[0]);
+      const external = this.resolver?.lookup(qn);
+      const fnDef = external?.model.functions.get(external.name);
+      if (fnDef) {
+        const f = external!.model.returnsOf(fnDef);
+        if (f.kind === 'unknown') return UNKNOWN;
+        const owner = external!.model;
+        const elsewhere = f.elsewhere ?? (f.origin && owner.path ? { path: owner.path, line: owner.lineAt(f.origin.startIndex) } : undefined);
+        return { ...f, origin: undefined, via: 'variable', elsewhere };
+      }
       return UNKNOWN;
     }
     const method = fn.type === 'attribute' ? optText(fn.childForFieldName('attribute')) : undefined;
@@ -662,6 +859,13 @@ export class SemanticModel {
 
   /** What calling `module` returns; `call` is the application site (origin of activation layers). */
   moduleOutput(module: ModuleInfo, call?: Node): ValueFact {
+    if (module.owner && module.owner !== this) {
+      // The activation sits in another file: its node is no position (nor edit) in this one.
+      const f = module.owner.moduleOutput(module);
+      if (f.kind === 'unknown') return UNKNOWN;
+      const elsewhere = f.elsewhere ?? (f.origin && module.owner.path ? { path: module.owner.path, line: module.owner.lineAt(f.origin.startIndex) } : undefined);
+      return { ...f, origin: undefined, via: 'model', elsewhere };
+    }
     if (module.cls) {
       const forward = module.cls.forward;
       if (!forward) return UNKNOWN;
@@ -757,6 +961,7 @@ export class SemanticModel {
 
   /** True inside `with torch.no_grad()` / `torch.inference_mode()` / `set_grad_enabled(False)` or a function decorated with them. */
   inNoGrad(node: Node): boolean {
+    if (node.tree !== this.root.tree) return this.foreign(node)?.inNoGrad(node) ?? false;
     const isNoGrad = (expr: Node | null | undefined): boolean => {
       if (!expr) return false;
       const e = unparen(expr);
