@@ -1,28 +1,25 @@
 // Classification report: confusion matrix and per-class precision/recall/F1; for a binary model the
 // threshold slider re-classifies the validation predictions, so the matrix, the table and the
 // precision/recall curve all follow it.
+import { classReport } from '../../src/core/engine/metrics';
 import type { ClassReport, RunRecord } from '../../src/core/engine/types';
 import { h, fmtPct, sizeCanvas } from '../dom';
 import { withAlpha } from '../render/palette';
 import { chartIn, fit, palette, requestRender, runPicker, store, ui, view, views, type ViewDef } from './kit';
 
-/** Precision, recall and accuracy of "class 1 when p ≥ t". */
-export function thresholdMetrics(y: number[], p: number[], t: number): { precision: number; recall: number; accuracy: number } {
-  let tp = 0, fp = 0, fn = 0, tn = 0;
-  y.forEach((label, i) => { const pos = p[i] >= t; if (pos && label === 1) tp++; else if (pos) fp++; else if (label === 1) fn++; else tn++; });
-  return { precision: tp + fp ? tp / (tp + fp) : 1, recall: tp + fn ? tp / (tp + fn) : 0, accuracy: (tp + tn) / Math.max(1, y.length) };
+/**
+ * The binary report of "class 1 when p ≥ t", in the shape the run records: the engine's own
+ * classReport, so the panel and the run agree (a precision with nothing predicted positive is 0,
+ * scikit-learn's zero_division=0).
+ */
+export function reportAtThreshold(y: number[], p: number[], t: number, classNames: string[]): ClassReport {
+  return classReport(y, y.map((_, i) => (p[i] >= t ? 1 : 0)), [classNames[0] ?? '0', classNames[1] ?? '1']);
 }
 
-/** The binary report of "class 1 when p ≥ t", in the shape the run records. */
-export function reportAtThreshold(y: number[], p: number[], t: number, classNames: string[]): ClassReport {
-  const confusion = [[0, 0], [0, 0]];
-  y.forEach((label, i) => { confusion[label === 1 ? 1 : 0][p[i] >= t ? 1 : 0]++; });
-  const perClass = [0, 1].map((c) => {
-    const tp = confusion[c][c], predicted = confusion[0][c] + confusion[1][c], support = confusion[c][0] + confusion[c][1];
-    const precision = predicted ? tp / predicted : 0, recall = support ? tp / support : 0;
-    return { name: classNames[c] ?? String(c), precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, support };
-  });
-  return { confusion, perClass, accuracy: (confusion[0][0] + confusion[1][1]) / Math.max(1, y.length) };
+/** Precision and recall of class 1, and accuracy, at threshold t. */
+export function thresholdMetrics(y: number[], p: number[], t: number): { precision: number; recall: number; accuracy: number } {
+  const r = reportAtThreshold(y, p, t, ['0', '1']);
+  return { precision: r.perClass[1].precision, recall: r.perClass[1].recall, accuracy: r.accuracy };
 }
 
 export const reportView: ViewDef = {

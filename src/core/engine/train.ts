@@ -16,6 +16,7 @@ import { ensureBackend } from './backend';
 import { gridInputs, gridSpec, slicePoints } from './grid';
 import { lossValue, predictedClass, probabilities, targetTensor } from './losses';
 import { outputsFor } from '../experiment/outputs';
+import { lossErrors } from '../experiment/check';
 import { initialWeights, layerSizes, Mlp, type LayerWeights } from './model';
 import { makeOptimizer, type Optimizer } from './optimizers';
 import { PlainSession, usePlainKernel } from './plain';
@@ -273,28 +274,13 @@ function allFinite(values: ArrayLike<number>): boolean {
 }
 
 export function checkSetup(spec: RunSpec, data: PreparedData, outputs: number, classes: number): void {
-  if ((outputs === 1 || spec.loss === 'bce-with-logits' || spec.loss === 'bce') && classes > 2) {
-    throw new LogitLabError(`the loss ${spec.loss} is for two classes (one output), but the data has ${classes}`, {
-      jsonPath: ['loss'],
-      hint: 'use "loss": "cross-entropy" for more than two classes',
-    });
-  }
-  if ((spec.loss === 'bce-with-logits' || spec.loss === 'bce') && outputs !== 1) {
-    throw new LogitLabError(`the loss ${spec.loss} takes one output logit, but the model has ${outputs}`, {
-      jsonPath: ['model', 'outputs'],
-      hint: 'remove model.outputs, or use "loss": "cross-entropy" with one output per class',
-    });
-  }
+  // The file checker's own findings on the loss, outputs and classes: one answer everywhere.
+  const [lossError] = lossErrors(spec, { classes, classNames: data.classNames });
+  if (lossError) throw lossError;
   if (outputs !== 1 && outputs !== classes) {
     throw new LogitLabError(`the model has ${outputs} outputs but the data has ${classes} classes`, {
       jsonPath: ['model', 'outputs'],
       hint: `remove model.outputs or set it to ${classes}`,
-    });
-  }
-  if (spec.loss === 'cross-entropy' && outputs === 1) {
-    throw new LogitLabError('cross-entropy needs one output per class', {
-      jsonPath: ['model', 'outputs'],
-      hint: 'remove model.outputs, or use "loss": "bce-with-logits" for one output',
     });
   }
   const monitor = spec.training.earlyStopping?.monitor;

@@ -77,11 +77,20 @@ function parameterCount(inputs: number, hidden: number[], outputs: number): numb
   return total;
 }
 
-function classList(info: DataInfo): string {
+function classList(info: Pick<DataInfo, 'classes' | 'classNames'>): string {
   return `${info.classes} classes${info.classNames.length <= 6 ? ` (${info.classNames.join(', ')})` : ''}`;
 }
 
-function lossFindings(spec: RunSpec, info: DataInfo): Finding[] {
+/**
+ * The setup errors that stop a run whatever else is right: the loss against the number of outputs
+ * and classes. The same findings the file checker reports, so the engine (which checks again,
+ * for callers that skip the checker) gives the same answer.
+ */
+export function lossErrors(spec: RunSpec, info: Pick<DataInfo, 'classes' | 'classNames'>): LogitLabError[] {
+  return lossFindings(spec, info).filter((f) => f.severity === 'error').map((f) => new LogitLabError(f.message, { jsonPath: f.path, hint: f.hint }));
+}
+
+function lossFindings(spec: RunSpec, info: Pick<DataInfo, 'classes' | 'classNames'>): Finding[] {
   const { loss, model } = spec;
   const k = info.classes;
   const out: Finding[] = [];
