@@ -19,7 +19,7 @@ import type { FromWorker, RunEvent } from '../src/protocol';
 import { applyRunEvent } from '../src/core/run/apply';
 import { RunStoreWriter } from '../src/core/run/store';
 import { roundToSnapshotPrecision } from '../src/core/run/gridCodec';
-import { RunStore as PanelRuns } from '../webview/store';
+import { PanelRuns } from '../webview/store';
 import { writeExperimentReport, writeRunPictures } from '../src/report/artifacts';
 
 const ROOT = resolve(__dirname, '..');

@@ -5,7 +5,7 @@ import type { RunRecord } from '../src/core/engine/types';
 import type { FromWorker } from '../src/protocol';
 import { applyRunEvent } from '../src/core/run/apply';
 
-export class RunStore {
+export class PanelRuns {
   runs: RunRecord[] = [];
   status = '';
   error: string | undefined;

@@ -11,7 +11,7 @@ import type { FromWebview } from '../protocol';
 import { EXPERIMENT_GLOB, isExperimentFile, settings } from './config';
 import { log, errorText } from './log';
 import { StatusBar } from './status';
-import { Trainer, workspaceRootFor, type TrainResult } from './trainer';
+import { Trainer, workspaceRootFor, type TrainingResult } from './trainer';
 import { PanelHost } from './panel';
 import { RunHistory, accuracyOf, accuracyText, runFileOf, type StoredExperiment } from '../core/run/history';
 import { RunsTree, type RunsNode } from './runsTree';
@@ -22,7 +22,7 @@ import { offerGitignore } from './gitignore';
 import { divergenceAdvice } from './headline';
 import { safeName, experimentNameOfFile } from './outDir';
 import { PythonLinter } from './lint';
-import { Predictor } from './predictor';
+import { PredictionWorker } from './predictor';
 import { guardCommand, type BoundaryReport } from './commandBoundary';
 
 const moduleLoadedAt = performance.now();
@@ -51,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
   const out = log();
   const status = new StatusBar();
   const trainer = new Trainer(context.extensionPath, status);
-  const predictor = new Predictor(join(context.extensionPath, 'dist', 'worker.js'));
+  const predictor = new PredictionWorker(join(context.extensionPath, 'dist', 'worker.js'));
   context.subscriptions.push(predictor);
   const notifyEmitter = new vscode.EventEmitter<Notification>();
   const notifications: Notification[] = [];
@@ -111,7 +111,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
     return pick?.uri;
   }
 
-  async function train(arg?: vscode.Uri): Promise<TrainResult | undefined> {
+  async function train(arg?: vscode.Uri): Promise<TrainingResult | undefined> {
     if (!vscode.workspace.isTrusted) {
       void notify(
         'warning',
@@ -175,7 +175,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
     if (result.runs.length) void offerGitignore(context.workspaceState, root);
   });
 
-  async function announce(result: TrainResult): Promise<void> {
+  async function announce(result: TrainingResult): Promise<void> {
     let choice: string | undefined;
     if (result.failed) {
       choice = await notify('error', `Logit Lab: ${result.headline}`, 'Open File', 'Show Output');
@@ -192,7 +192,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
     if (choice === 'Open Report') await openReport(result.outDir, bestDir(result));
   }
 
-  function bestDir(result: TrainResult): string | undefined {
+  function bestDir(result: TrainingResult): string | undefined {
     let best = -1;
     let dir: string | undefined;
     result.runs.forEach((r, i) => {

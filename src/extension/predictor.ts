@@ -7,7 +7,7 @@ import type { FromWorker, PredictionResultMsg, PredictRequest } from '../protoco
 
 const IDLE_MS = 60_000;
 
-export class Predictor implements vscode.Disposable {
+export class PredictionWorker implements vscode.Disposable {
   private worker?: Worker;
   private idle?: NodeJS.Timeout;
   private readonly pending = new Map<number, (msg: PredictionResultMsg) => void>();

@@ -15,7 +15,7 @@ import { headline } from './headline';
 import { experimentNameOfFile, newOutDir } from './outDir';
 import type { StatusBar } from './status';
 
-export interface TrainResult {
+export interface TrainingResult {
   experiment: vscode.Uri;
   name: string;
   outDir: string;
@@ -30,7 +30,7 @@ export interface TrainResult {
   headline: string;
 }
 
-export interface TrainOptions {
+export interface TrainingOptions {
   /** Ask before stopping or queueing behind a running training (false: queue silently). */
   interactive?: boolean;
 }
@@ -38,8 +38,8 @@ export interface TrainOptions {
 interface Job {
   uri: vscode.Uri;
   workspaceRoot: string;
-  options: TrainOptions;
-  resolve: (r: TrainResult | undefined) => void;
+  options: TrainingOptions;
+  resolve: (r: TrainingResult | undefined) => void;
 }
 
 /** Progress updates are throttled: a fast run emits thousands of epochs a second. */
@@ -48,12 +48,12 @@ const UI_INTERVAL_MS = 100;
 export class Trainer implements vscode.Disposable {
   private readonly messageEmitter = new vscode.EventEmitter<{ job: vscode.Uri; msg: FromWorker }>();
   private readonly startEmitter = new vscode.EventEmitter<{ experiment: vscode.Uri; outDir: string }>();
-  private readonly finishEmitter = new vscode.EventEmitter<TrainResult>();
+  private readonly finishEmitter = new vscode.EventEmitter<TrainingResult>();
   readonly onMessage = this.messageEmitter.event;
   readonly onDidStart = this.startEmitter.event;
   readonly onDidFinish = this.finishEmitter.event;
 
-  private current?: Session;
+  private current?: WorkerRun;
   private readonly queue: Job[] = [];
   /** Run directories a worker of this window is writing right now. */
   readonly liveDirs = new Set<string>();
@@ -72,7 +72,7 @@ export class Trainer implements vscode.Disposable {
   }
 
   /** Trains `uri`; resolves when it ends (undefined when the user chose not to). */
-  async train(uri: vscode.Uri, workspaceRoot: string, options: TrainOptions = {}): Promise<TrainResult | undefined> {
+  async train(uri: vscode.Uri, workspaceRoot: string, options: TrainingOptions = {}): Promise<TrainingResult | undefined> {
     if (this.current) {
       const interactive = options.interactive ?? true;
       const running = vscode.workspace.asRelativePath(this.current.job.uri);
@@ -87,7 +87,7 @@ export class Trainer implements vscode.Disposable {
       if (!choice) return undefined;
       if (choice === 'Stop and Train') {
         this.clearQueue();
-        const p = new Promise<TrainResult | undefined>((resolve) => this.queue.unshift({ uri, workspaceRoot, options, resolve }));
+        const p = new Promise<TrainingResult | undefined>((resolve) => this.queue.unshift({ uri, workspaceRoot, options, resolve }));
         this.current?.cancel();
         return p;
       }
@@ -113,7 +113,7 @@ export class Trainer implements vscode.Disposable {
   }
 
   private start(job: Job): void {
-    const session = new Session(job, join(this.extensionPath, 'dist', 'worker.js'), this.status, {
+    const session = new WorkerRun(job, join(this.extensionPath, 'dist', 'worker.js'), this.status, {
       message: (msg) => {
         if (msg.type === 'experimentStart') for (const id of msg.runIds) this.liveDirs.add(join(msg.outDir, id));
         this.messageEmitter.fire({ job: job.uri, msg });
@@ -143,7 +143,7 @@ export class Trainer implements vscode.Disposable {
   }
 }
 
-class Session {
+class WorkerRun {
   private worker?: Worker;
   private readonly runs = new Map<string, RunRecord>();
   private readonly runDirs = new Map<string, string>();
@@ -167,7 +167,7 @@ class Session {
     private readonly hooks: { message: (m: FromWorker) => void; started: (outDir: string) => void },
   ) {}
 
-  async run(): Promise<TrainResult> {
+  async run(): Promise<TrainingResult> {
     const { uri } = this.job;
     const rel = vscode.workspace.asRelativePath(uri);
     const t0 = Date.now();
@@ -202,7 +202,7 @@ class Session {
     const cancelled = this.cancelRequested || runs.some((r) => r.status === 'cancelled');
     const failed = runs.length === 0;
     const wallMs = Date.now() - t0;
-    const result: TrainResult = {
+    const result: TrainingResult = {
       experiment: uri,
       name: this.name,
       outDir: this.outDir,

@@ -1,4 +1,4 @@
-// What every view of the panel shares: the UI state, the experiments the panel knows (one RunStore
+// What every view of the panel shares: the UI state, the experiments the panel knows (one PanelRuns
 // each, so runs of different experiments never mix), the view's DOM root and the drawing helpers.
 // main.ts owns the frame loop and installs requestRender/rebuild here.
 import type { Chart } from 'chart.js';
@@ -8,7 +8,7 @@ import { h, fmtPct, sizeCanvas } from '../dom';
 import { drawBoundary, undefinedCells, type BoundaryLayout, type Ctx2D } from '../render/boundary';
 import type { curvesConfig } from '../render/curves';
 import { paletteFromCss, type Palette } from '../render/palette';
-import { RunStore } from '../store';
+import { PanelRuns } from '../store';
 
 export const TAB_IDS = ['boundary', 'animation', 'curves', 'compare', 'seeds', 'report', 'network', 'explore'] as const;
 export type Tab = (typeof TAB_IDS)[number];
@@ -31,15 +31,15 @@ export const ui: UiState = { ...defaults };
  * One experiment (or one Compare Runs selection) the panel can show. Run ids are unique only within
  * an experiment, so each has its own store; the views only ever see the selected one's runs.
  */
-export interface Scope { key: string; title: string; store: RunStore; path?: string }
+export interface Scope { key: string; title: string; store: PanelRuns; path?: string }
 export const scopes: Scope[] = [];
-let current: Scope = { key: '', title: 'Logit Lab', store: new RunStore() };
+let current: Scope = { key: '', title: 'Logit Lab', store: new PanelRuns() };
 scopes.push(current);
 
 export const scope = (): Scope => current;
 /** The runs the views combine: the selected experiment's, nothing else. */
 export const runs = (): RunRecord[] => current.store.runs;
-export const store = (): RunStore => current.store;
+export const store = (): PanelRuns => current.store;
 
 /** The scope for an experiment title, created (empty) if new; selected when `select`. */
 export function scopeFor(title: string, select: boolean, path?: string): Scope {
@@ -47,7 +47,7 @@ export function scopeFor(title: string, select: boolean, path?: string): Scope {
   if (!s) {
     // The empty start-up scope is taken over by the first experiment rather than listed.
     if (!current.key && !current.store.runs.length) s = current;
-    else scopes.push((s = { key: title, title, store: new RunStore() }));
+    else scopes.push((s = { key: title, title, store: new PanelRuns() }));
     s.key = title;
     s.title = title;
   }

@@ -58,7 +58,7 @@ const dense = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   };
 }) as (x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
-export function activate(z: tf.Tensor2D, activation: Activation): tf.Tensor2D {
+export function applyActivation(z: tf.Tensor2D, activation: Activation): tf.Tensor2D {
   switch (activation) {
     case 'relu': return tf.relu(z);
     case 'tanh': return tf.tanh(z);
@@ -115,7 +115,7 @@ export class Mlp {
         h = z;
         return;
       }
-      const a = activate(z, this.activation);
+      const a = applyActivation(z, this.activation);
       pre.push(z);
       post.push(a);
       h = dropoutRng && this.dropout > 0 ? tf.mul(a, dropoutMask(a.shape as [number, number], this.dropout, dropoutRng)) : a;
@@ -126,7 +126,7 @@ export class Mlp {
   /** Outputs of the first hidden layer only (eval mode). Call inside tf.tidy. */
   firstHidden(x: tf.Tensor2D): tf.Tensor2D {
     const layer = this.layers[0];
-    return activate(dense(x, layer.W as tf.Tensor2D, layer.b as tf.Tensor1D), this.activation);
+    return applyActivation(dense(x, layer.W as tf.Tensor2D, layer.b as tf.Tensor1D), this.activation);
   }
 
   /** Current weights as plain arrays (one read-back per tensor; used at the end of a run). */

@@ -331,7 +331,7 @@ class Session implements TrainingSession {
     this.reluLike = spec.model.activation === 'relu' || spec.model.activation === 'leaky-relu';
   }
 
-  /** One pass over the training data, then validation; metrics read back in one dataSync. */
+  /** Remembers the current parameters as the best so far (early stopping with restoreBest). */
   keepBest(): void {
     if (this.bestParams) this.model.copyParametersTo(this.bestParams);
   }
@@ -344,6 +344,7 @@ class Session implements TrainingSession {
     return this.model.readWeights();
   }
 
+  /** One pass over the training data, then validation; metrics read back in one dataSync. */
   epoch(): EpochMetrics {
     const { model, train } = this;
     const n = train.table.n;

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { LogitLabApi } from '../../../src/extension/extension';
-import type { TrainResult } from '../../../src/extension/trainer';
+import type { TrainingResult } from '../../../src/extension/trainer';
 import type { BoundarySnapshot } from '../../../src/core/engine/types';
 import { readRunDir } from '../../../src/core/run/store';
 
@@ -224,7 +224,7 @@ describe('Logit Lab in VS Code', function () {
     });
     histogram.enable();
     const t0 = Date.now();
-    const result = (await vscode.commands.executeCommand('logitLab.train', file('w1.experiment.json'))) as TrainResult | undefined;
+    const result = (await vscode.commands.executeCommand('logitLab.train', file('w1.experiment.json'))) as TrainingResult | undefined;
     const wall = Date.now() - t0;
     histogram.disable();
     sub.dispose();
@@ -269,8 +269,8 @@ describe('Logit Lab in VS Code', function () {
     const sub = api.trainer.onMessage(({ msg }) => {
       if (msg.type === 'epoch') epochs = msg.epoch.epoch;
     });
-    const pending = vscode.commands.executeCommand('logitLab.train', file('long.experiment.json')) as Thenable<TrainResult | undefined>;
-    let ended: TrainResult | undefined | null = null;
+    const pending = vscode.commands.executeCommand('logitLab.train', file('long.experiment.json')) as Thenable<TrainingResult | undefined>;
+    let ended: TrainingResult | undefined | null = null;
     void Promise.resolve(pending).then((r) => (ended = r));
     await waitFor('30 epochs', () => {
       if (ended !== null) throw new Error(`training ended before it could be stopped: ${ended?.headline ?? 'no result'}`);
@@ -338,7 +338,7 @@ describe('Logit Lab in VS Code', function () {
   });
 
   it('says why a diverged run diverged and what to try', async function () {
-    const result = (await vscode.commands.executeCommand('logitLab.train', file('diverge.experiment.json'))) as TrainResult | undefined;
+    const result = (await vscode.commands.executeCommand('logitLab.train', file('diverge.experiment.json'))) as TrainingResult | undefined;
     assert.ok(result && !result.failed, `training failed: ${result?.errors.join('; ')}`);
     const run = result.runs[0];
     assert.equal(run.status, 'diverged', `status ${run.status} after ${run.history.length} epochs`);
@@ -404,7 +404,7 @@ describe('Logit Lab in VS Code', function () {
       if (msg.type === 'runStart') started.push(msg.run.id);
     });
     try {
-      const result = (await vscode.commands.executeCommand('logitLab.train', file('seeds.experiment.json'))) as TrainResult | undefined;
+      const result = (await vscode.commands.executeCommand('logitLab.train', file('seeds.experiment.json'))) as TrainingResult | undefined;
       assert.ok(result && !result.failed, `training failed: ${result?.errors.join('; ')}`);
       assert.equal(result.runs.length, 6);
       assert.deepEqual(result.runs.map((r) => r.config.seed), [0, 1, 2, 3, 4, 5]);
@@ -430,7 +430,7 @@ describe('Logit Lab in VS Code', function () {
     const before = doc.getText();
     const started: string[] = [];
     const sub = api.trainer.onDidStart(({ experiment }) => started.push(experiment.toString()));
-    const finished: TrainResult[] = [];
+    const finished: TrainingResult[] = [];
     const subEnd = api.trainer.onDidFinish((r) => void finished.push(r));
     try {
       // What the webview posts when the user types "8, 8" into Hidden layers.
