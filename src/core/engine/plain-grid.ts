@@ -40,7 +40,7 @@ const SATURATED = 10;
  * 34 significant bits, so below 2⁵² v + ½ is exact too and ⌊v + ½⌋ is Math.round(v) (ties up).
  * Negative and huge values take Math.round; ±0 stays as it is, as Math.round keeps it.
  */
-function round4f(x: number): number {
+export function round4f(x: number): number {
   const v = Math.fround(x) * 1e4;
   if (v > 0 && v < 2 ** 52) return Math.floor(v + 0.5) / 1e4;
   return v === 0 ? v / 1e4 : Math.round(v) / 1e4;
@@ -420,7 +420,7 @@ function addUnit(A: Float64Array, B: Float64Array, u: number, factor: number, ro
  * P(class) of `rows` rows of feature-major logits (logit j of row r at j·stride + r) into
  * out[at…]: P(class 1) per row for two classes, else the k probabilities per row.
  */
-function writeProbabilities(z: Float64Array, k: number, rows: number, stride: number, classes: number, out: Float64Array, at: number): void {
+export function writeProbabilities(z: Float64Array, k: number, rows: number, stride: number, classes: number, out: Float64Array, at: number): void {
   if (k === 1) {
     for (let r = 0; r < rows; r++) {
       const zr = z[r];
