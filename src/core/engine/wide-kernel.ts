@@ -10,6 +10,7 @@ import { join } from 'node:path';
 
 export interface WideExports {
   gemm(a: number, sai: number, sap: number, b: number, c: number, m: number, k: number, n: number, accumulate: number): void;
+  gemmNT(a: number, b: number, c: number, m: number, k: number, n: number): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
   biasRelu(z: number, a: number, deriv: number, b: number, rows: number, cols: number): void;
   addBias(z: number, b: number, rows: number, cols: number): void;

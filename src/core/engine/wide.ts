@@ -217,8 +217,8 @@ export class WideSession implements TrainingSession {
     const { k, f32, train } = this;
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
-      const { inDim, outDim, W, b } = this.layers[l];
-      k.gemm(train.inputs[l], inDim, 1, W, train.pre[l], rows, inDim, outDim, 0);
+      const { outDim, b } = this.layers[l];
+      this.affine(this.layers[l], train.inputs[l], train.pre[l], rows);
       if (l === last) {
         k.addBias(train.pre[l], b, rows, outDim);
         break;
@@ -235,6 +235,20 @@ export class WideSession implements TrainingSession {
       }
       if (train.masks.length) this.dropOut(l, rows);
     }
+  }
+
+  /**
+   * out = input·W (the bias is added with the activation). A layer of 1–3 outputs (the logits)
+   * is dot products against Wᵀ: gemm's column tiles would not fill.
+   */
+  private affine(layer: WideLayer, input: number, out: number, rows: number): void {
+    const { inDim, outDim, W } = layer;
+    if (outDim >= 4 || inDim < 4) {
+      this.k.gemm(input, inDim, 1, W, out, rows, inDim, outDim, 0);
+      return;
+    }
+    this.k.transpose(W, this.wT, inDim, outDim);
+    this.k.gemmNT(input, this.wT, out, rows, inDim, outDim);
   }
 
   /** inputs[l+1] = post[l] × a fresh mask of 0 and 1/(1-p), drawn row by row then unit by unit (the tfjs kernel's order). */
@@ -260,8 +274,14 @@ export class WideSession implements TrainingSession {
     let spare = train.grads[1];
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const { inDim, outDim, W, gW, gb } = this.layers[l];
-      // gW = inputsᵀ·dz, gb = Σ_rows dz
-      k.gemm(train.inputs[l], 1, inDim, dz, gW, inDim, rows, outDim, 0);
+      // gW = inputsᵀ·dz, gb = Σ_rows dz. With 1–3 outputs, gWᵀ = dzᵀ·inputs fills gemm's
+      // column tiles instead, and is transposed into place.
+      if (outDim >= 4) {
+        k.gemm(train.inputs[l], 1, inDim, dz, gW, inDim, rows, outDim, 0);
+      } else {
+        k.gemm(dz, 1, outDim, train.inputs[l], this.wT, outDim, rows, inDim, 0);
+        k.transpose(this.wT, gW, outDim, inDim);
+      }
       k.columnSums(dz, gb, rows, outDim);
       if (l === 0) break;
       // dh = dz·Wᵀ (through an explicit transpose: the product's inner loop wants rows of Wᵀ),
@@ -306,8 +326,8 @@ export class WideSession implements TrainingSession {
     let out = this.evalBuffers[0];
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
-      const { inDim, outDim, W, b } = this.layers[l];
-      k.gemm(input, inDim, 1, W, out, rows, inDim, outDim, 0);
+      const { outDim, b } = this.layers[l];
+      this.affine(this.layers[l], input, out, rows);
       if (l === last) {
         k.addBias(out, b, rows, outDim);
         return out;
