@@ -13,7 +13,9 @@ export const WIDE_KERNEL_FILES = ['wide-kernels.wasm', 'wide-kernels-relaxed.was
 
 export async function buildWideKernels(outDir = join(root, 'dist')) {
   mkdirSync(outDir, { recursive: true });
-  const common = [join(root, 'asm/wide-kernels.ts'), '-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--enable', 'simd'];
+  // Shared memory, so threads can split a product's rows over one memory (wide-threads.ts); the
+  // session provides a memory of its own size (maximum 4 GiB is only the declared bound).
+  const common = [join(root, 'asm/wide-kernels.ts'), '-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--sharedMemory', '--maximumMemory', '65536', '--enable', 'simd', '--enable', 'threads'];
   const variants = [
     [WIDE_KERNEL_FILES[0], ['--use', 'RELAXED=0']],
     [WIDE_KERNEL_FILES[1], ['--use', 'RELAXED=1', '--enable', 'relaxed-simd']],

@@ -39,13 +39,19 @@ export function wideKernelDir(): string | undefined {
 }
 
 const loaded = new Map<string, WideKernel | null>();
+let preferred: WideSimd = 'relaxed';
+
+/** Which build runs from now on where both work: 'relaxed' (default, faster) or 'simd' (bench, tests). */
+export function preferWideSimd(simd: WideSimd): void {
+  preferred = simd;
+}
 let unavailable: string | undefined;
 
 /**
  * The compiled kernel, or undefined (and `wideKernelUnavailable()` says why) when its files are
  * missing or the runtime has no wasm SIMD. `prefer` 'simd' skips the relaxed build (bench, tests).
  */
-export function loadWideKernel(prefer: WideSimd = 'relaxed'): WideKernel | undefined {
+export function loadWideKernel(prefer: WideSimd = preferred): WideKernel | undefined {
   const key = prefer;
   if (loaded.has(key)) return loaded.get(key) ?? undefined;
   let kernel: WideKernel | undefined;
@@ -93,7 +99,9 @@ function compileRelaxed(file: string): WebAssembly.Module | undefined {
 
 /** A session's own instance over its own memory of `bytes` bytes. */
 export function instantiate(kernel: WideKernel, bytes: number): { exports: WideExports; memory: WebAssembly.Memory } {
-  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  // Shared, so threads can work on it too (wide-threads.ts); its size never changes.
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const instance = new WebAssembly.Instance(kernel.module, { env: { memory, abort: () => { throw new Error('wide kernel aborted'); } } });
   return { exports: instance.exports as unknown as WideExports, memory };
 }

@@ -19,6 +19,7 @@ import { round4f, writeProbabilities } from './plain-grid';
 import { distinctPatterns, finishRecord, MAX_NEURON_MAPS, type EpochMetrics, type SplitEvaluation, type TrainingSession } from './session';
 import { checkShapes, parameterCount, type LayerWeights } from './shapes';
 import { instantiate, type WideExports, type WideKernel } from './wide-kernel';
+import { WideProducts } from './wide-threads';
 import type { BoundarySnapshot, GridSpec, RunRecord } from './types';
 
 /** Rows an evaluation pass holds at once (grid cells, or a table's rows): bounds its memory. */
@@ -58,6 +59,8 @@ class Layout {
 export class WideSession implements TrainingSession {
   readonly params: number;
   private readonly k: WideExports;
+  /** The large products, on this thread or split over threads (wide-threads.ts). */
+  private readonly products: WideProducts;
   private readonly f32: Float32Array;
   private readonly layers: WideLayer[];
   private readonly outputs: number;
@@ -147,6 +150,7 @@ export class WideSession implements TrainingSession {
 
     const { exports, memory } = instantiate(kernel, at.bytes);
     this.k = exports;
+    this.products = new WideProducts(exports, kernel, memory);
     this.f32 = new Float32Array(memory.buffer);
     this.setWeights(weights);
 
@@ -244,7 +248,7 @@ export class WideSession implements TrainingSession {
   private affine(layer: WideLayer, input: number, out: number, rows: number): void {
     const { inDim, outDim, W } = layer;
     if (outDim >= 4 || inDim < 4) {
-      this.k.gemm(input, inDim, 1, W, out, rows, inDim, outDim, 0);
+      this.products.gemm(input, inDim, 1, W, out, rows, inDim, outDim, 0);
       return;
     }
     this.k.transpose(W, this.wT, inDim, outDim);
@@ -277,7 +281,7 @@ export class WideSession implements TrainingSession {
       // gW = inputsᵀ·dz, gb = Σ_rows dz. With 1–3 outputs, gWᵀ = dzᵀ·inputs fills gemm's
       // column tiles instead, and is transposed into place.
       if (outDim >= 4) {
-        k.gemm(train.inputs[l], 1, inDim, dz, gW, inDim, rows, outDim, 0);
+        this.products.gemm(train.inputs[l], 1, inDim, dz, gW, inDim, rows, outDim, 0);
       } else {
         k.gemm(dz, 1, outDim, train.inputs[l], this.wT, outDim, rows, inDim, 0);
         k.transpose(this.wT, gW, outDim, inDim);
@@ -287,7 +291,7 @@ export class WideSession implements TrainingSession {
       // dh = dz·Wᵀ (through an explicit transpose: the product's inner loop wants rows of Wᵀ),
       // then back through the previous layer's activation and dropout mask.
       k.transpose(W, this.wT, inDim, outDim);
-      k.gemm(dz, outDim, 1, this.wT, spare, rows, outDim, inDim, 0);
+      this.products.gemm(dz, outDim, 1, this.wT, spare, rows, outDim, inDim, 0);
       k.multiply(spare, train.deriv[l - 1], rows * inDim);
       if (train.masks.length) k.multiply(spare, train.masks[l - 1], rows * inDim);
       [dz, spare] = [spare, dz];
@@ -462,7 +466,13 @@ export class WideSession implements TrainingSession {
     });
   }
 
+  /** Threads this run's products are split over. */
+  get threads(): number {
+    return this.products.threads;
+  }
+
   dispose(): void {
+    this.products.close();
     this.best = undefined;
   }
 }
