@@ -82,8 +82,66 @@ export function gemm(a: usize, sai: i32, sap: i32, b: usize, c: usize, m: i32, k
       for (let r = 0; r < 4; r++) scalarCell(a, sai, sap, b, c, i + r, j, k, n, accumulate);
     }
   }
+  // Leftover rows one at a time, still 8 or 4 columns per vector pass (the first layer's weight
+  // gradient has as many rows as the data has features: 2).
+  const step = <usize>sap << 2;
   for (; i < m; i++) {
-    for (let j = 0; j < n; j++) scalarCell(a, sai, sap, b, c, i, j, k, n, accumulate);
+    const a0 = a + (<usize>(i * sai) << 2);
+    const c0 = c + (<usize>(i * n) << 2);
+    let j = 0;
+    for (; j < n8; j += 8) {
+      const jo = <usize>j << 2;
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+      let pa: usize = 0;
+      let pb = b + jo;
+      for (let p = 0; p < k; p++) {
+        const x = f32x4.splat(load<f32>(a0 + pa));
+        s0 = madd(x, v128.load(pb), s0);
+        s1 = madd(x, v128.load(pb, 16), s1);
+        pa += step;
+        pb += ldb;
+      }
+      if (accumulate) {
+        s0 = f32x4.add(v128.load(c0 + jo), s0);
+        s1 = f32x4.add(v128.load(c0 + jo, 16), s1);
+      }
+      v128.store(c0 + jo, s0);
+      v128.store(c0 + jo, s1, 16);
+    }
+    for (; j < n4; j += 4) {
+      const jo = <usize>j << 2;
+      let s0 = f32x4.splat(0);
+      let pa: usize = 0;
+      let pb = b + jo;
+      for (let p = 0; p < k; p++) {
+        s0 = madd(f32x4.splat(load<f32>(a0 + pa)), v128.load(pb), s0);
+        pa += step;
+        pb += ldb;
+      }
+      if (accumulate) s0 = f32x4.add(v128.load(c0 + jo), s0);
+      v128.store(c0 + jo, s0);
+    }
+    for (; j < n; j++) scalarCell(a, sai, sap, b, c, i, j, k, n, accumulate);
+  }
+}
+
+/**
+ * C[m×n] = A·Bᵀ with A [m×k] and B [n×k] row-major: dot products along k, for products with few
+ * output columns (a layer of 1–3 logits), where gemm's column tiles would not fill.
+ */
+export function gemmNT(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32): void {
+  const k4 = k & ~3;
+  for (let i = 0; i < m; i++) {
+    const ai = a + (<usize>(i * k) << 2);
+    for (let j = 0; j < n; j++) {
+      const bj = b + (<usize>(j * k) << 2);
+      let s0 = f32x4.splat(0);
+      let p = 0;
+      for (; p < k4; p += 4) s0 = madd(v128.load(ai + (<usize>p << 2)), v128.load(bj + (<usize>p << 2)), s0);
+      let s = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + (f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3));
+      for (; p < k; p++) s += load<f32>(ai + (<usize>p << 2)) * load<f32>(bj + (<usize>p << 2));
+      store<f32>(c + (<usize>(i * n + j) << 2), s);
+    }
   }
 }
 
@@ -95,9 +153,31 @@ export function gemm(a: usize, sai: i32, sap: i32, b: usize, c: usize, m: i32, k
   store<f32>(at, accumulate ? load<f32>(at) + s : s);
 }
 
-/** dst [cols×rows] = srcᵀ, src [rows×cols]. */
+/** dst [cols×rows] = srcᵀ, src [rows×cols]: 4×4 blocks through registers, then the edges. */
 export function transpose(src: usize, dst: usize, rows: i32, cols: i32): void {
-  for (let r = 0; r < rows; r++) {
+  const r4 = rows & ~3;
+  const c4 = cols & ~3;
+  const lds = <usize>cols << 2;
+  const ldd = <usize>rows << 2;
+  for (let r = 0; r < r4; r += 4) {
+    for (let c = 0; c < c4; c += 4) {
+      const s = src + (<usize>(r * cols + c) << 2);
+      const x0 = v128.load(s), x1 = v128.load(s + lds), x2 = v128.load(s + 2 * lds), x3 = v128.load(s + 3 * lds);
+      const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+      const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+      const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+      const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+      const d = dst + (<usize>(c * rows + r) << 2);
+      v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+      v128.store(d + ldd, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+      v128.store(d + 2 * ldd, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+      v128.store(d + 3 * ldd, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+    }
+    for (let c = c4; c < cols; c++) {
+      for (let q = r; q < r + 4; q++) store<f32>(dst + (<usize>(c * rows + q) << 2), load<f32>(src + (<usize>(q * cols + c) << 2)));
+    }
+  }
+  for (let r = r4; r < rows; r++) {
     const s = src + (<usize>(r * cols) << 2);
     for (let c = 0; c < cols; c++) store<f32>(dst + (<usize>(c * rows + r) << 2), load<f32>(s + (<usize>c << 2)));
   }
@@ -245,6 +325,31 @@ export function extremes(x: usize, hi: usize, lo: usize, rows: i32, cols: i32): 
       const v = load<f32>(o + at);
       if (v > load<f32>(hi + at)) store<f32>(hi + at, v);
       if (v < load<f32>(lo + at)) store<f32>(lo + at, v);
+    }
+  }
+}
+
+/**
+ * The on/off pattern (x > 0) of each row of x [rows×cols], packed 32 units to a u32 word: row r's
+ * words start at out + 4·(r·stride + word), unit c in bit c mod 32 of word ⌊c/32⌋.
+ */
+export function signBits(x: usize, rows: i32, cols: i32, out: usize, stride: i32, word: i32): void {
+  const zero = f32x4.splat(0);
+  const c32 = cols & ~31;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + (<usize>(r * cols) << 2);
+    let o = out + (<usize>(r * stride + word) << 2);
+    let c = 0;
+    for (; c < c32; c += 32) {
+      let w: u32 = 0;
+      for (let q = 0; q < 8; q++) w |= <u32>i32x4.bitmask(f32x4.gt(v128.load(xr + (<usize>(c + 4 * q) << 2)), zero)) << (4 * q);
+      store<u32>(o, w);
+      o += 4;
+    }
+    if (c < cols) {
+      let w: u32 = 0;
+      for (let q = 0; c + q < cols; q++) if (load<f32>(xr + (<usize>(c + q) << 2)) > 0) w |= 1 << q;
+      store<u32>(o, w);
     }
   }
 }

@@ -4,6 +4,8 @@ import { gridX, gridY } from './grid';
 import { expFromMax, max2 } from './plain-loss';
 import { activateRun, PlainMlp, sigmoid, type Layer, type Pass } from './plain-mlp';
 import { distinctPatterns, MAX_NEURON_MAPS, type GridJob } from './session';
+import { loadWideKernel } from './wide-kernel';
+import { WideGrid } from './wide-grid';
 import type { BoundarySnapshot, GridSpec, RunRecord } from './types';
 
 /**
@@ -12,10 +14,16 @@ import type { BoundarySnapshot, GridSpec, RunRecord } from './types';
  * the same parameters as the run's own PlainGrid: the same numbers, bit for bit.
  */
 export class DetachedGrid {
-  private readonly model: PlainMlp;
-  private readonly grid: PlainGrid;
+  private readonly model: PlainMlp | undefined;
+  private readonly grid: PlainGrid | undefined;
+  private readonly wide: WideGrid | undefined;
 
   constructor(job: GridJob) {
+    const kernel = job.kernel === 'wide' ? loadWideKernel() : undefined;
+    if (kernel) {
+      this.wide = new WideGrid(kernel, job);
+      return;
+    }
     const { sizes } = job;
     const zeros = sizes.slice(1).map((outDim, l) => ({ inDim: sizes[l], outDim, W: new Float32Array(sizes[l] * outDim), b: new Float32Array(outDim) }));
     // Only ever evaluated: plain SGD keeps no optimizer state.
@@ -24,8 +32,9 @@ export class DetachedGrid {
   }
 
   snapshot(epoch: number, params: Float32Array): BoundarySnapshot {
-    this.model.setParameters(params);
-    return this.grid.snapshot(epoch);
+    if (this.wide) return this.wide.snapshot(epoch, params);
+    this.model!.setParameters(params);
+    return this.grid!.snapshot(epoch);
   }
 }
 

@@ -89,7 +89,7 @@ export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOpt
   const session: TrainingSession = kernel === 'js'
     ? new PlainSession(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout, opts.offloadSnapshots)
     : kernel === 'wide'
-      ? new WideSession(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout, loadWideKernel()!)
+      ? new WideSession(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout, loadWideKernel()!, opts.offloadSnapshots)
       : new Session(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout, !!spec.training.earlyStopping?.restoreBest);
 
   const record: RunRecord = {

@@ -16,6 +16,7 @@ export interface WideExports {
   addBias(z: number, b: number, rows: number, cols: number): void;
   multiply(x: number, y: number, n: number): void;
   columnSums(x: number, out: number, rows: number, cols: number): void;
+  signBits(x: number, rows: number, cols: number, out: number, stride: number, word: number): void;
   extremes(x: number, hi: number, lo: number, rows: number, cols: number): void;
   adam(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: number, stepSize: number, bc2Sqrt: number): void;
   sgd(p: number, g: number, buf: number, n: number, lr: number, momentum: number, nesterov: number, weightDecay: number): void;

@@ -12,28 +12,14 @@
 import type { PreparedData, Table } from '../data/types';
 import type { RunSpec } from '../experiment/schema';
 import type { Rng } from '../rng';
-import { gridInputs } from './grid';
-import { activate, activateRun, sigmoid } from './plain-mlp';
+import { activateRun, sigmoid } from './plain-mlp';
 import { batchLoss, countCorrect, predictedAt } from './plain-loss';
-import { round4f, writeProbabilities } from './plain-grid';
-import { distinctPatterns, finishRecord, MAX_NEURON_MAPS, type EpochMetrics, type SplitEvaluation, type TrainingSession } from './session';
+import { finishRecord, type EpochMetrics, type GridJob, type OffloadedGrid, type SnapshotOffload, type SplitEvaluation, type TrainingSession } from './session';
 import { checkShapes, parameterCount, type LayerWeights } from './shapes';
 import { instantiate, type WideExports, type WideKernel } from './wide-kernel';
+import { EVAL_BLOCK, Layout, layersAt, WideForward, WideGrid, type WideLayer } from './wide-grid';
 import { WideProducts } from './wide-threads';
 import type { BoundarySnapshot, GridSpec, RunRecord } from './types';
-
-/** Rows an evaluation pass holds at once (grid cells, or a table's rows): bounds its memory. */
-const EVAL_BLOCK = 2500;
-
-/** Byte offsets of one layer's arrays in the kernel's memory. */
-interface WideLayer {
-  inDim: number;
-  outDim: number;
-  W: number;
-  b: number;
-  gW: number;
-  gb: number;
-}
 
 /** Byte offsets of a training pass: inputs[l] is what layer l reads (x, then post or post×mask). */
 interface TrainPass {
@@ -44,16 +30,6 @@ interface TrainPass {
   masks: number[];
   /** Two buffers of [rows × widest layer] for the backward pass's gradients. */
   grads: [number, number];
-}
-
-/** Hands out 16-byte-aligned byte ranges; the memory is created once everything is planned. */
-class Layout {
-  bytes = 0;
-  take(floats: number): number {
-    const at = this.bytes;
-    this.bytes += Math.ceil((floats * 4) / 16) * 16;
-    return at;
-  }
 }
 
 export class WideSession implements TrainingSession {
@@ -75,9 +51,12 @@ export class WideSession implements TrainingSession {
   private readonly v: number;
   private readonly wT: number;
   private readonly train: TrainPass;
-  /** Evaluation pass: its inputs and two [EVAL_BLOCK × widest] buffers it alternates between. */
-  private readonly evalX: number;
-  private readonly evalBuffers: [number, number];
+  /** Eval-mode passes over tables (validation each epoch, the final report). */
+  private readonly net: WideForward;
+  /** Snapshots: computed there (another thread) while this one trains, or here. */
+  private readonly gridJob: GridJob;
+  private readonly remote: OffloadedGrid | undefined;
+  private localGrid: WideGrid | undefined;
   /** Per hidden layer: running max and min of each unit's output this epoch. */
   private readonly hi: number[];
   private readonly lo: number[];
@@ -86,7 +65,6 @@ export class WideSession implements TrainingSession {
   /** Logits and dLoss/dlogits feature-major in float64, as the plain kernel's loss code takes them. */
   private readonly lossZ: Float64Array;
   private readonly lossGrad: Float64Array;
-  private readonly gridX: Float32Array;
   private step = 0;
   private best: Float32Array | undefined;
 
@@ -99,6 +77,7 @@ export class WideSession implements TrainingSession {
     private readonly shuffleRng: Rng,
     private readonly dropoutRng: Rng,
     readonly kernel: WideKernel,
+    offload?: SnapshotOffload,
   ) {
     checkShapes(sizes, weights);
     this.params = parameterCount(sizes);
@@ -121,15 +100,7 @@ export class WideSession implements TrainingSession {
     const needsM = o.kind === 'sgd' ? o.momentum > 0 : true;
     this.m = needsM ? at.take(this.params) : 0;
     this.v = o.kind !== 'sgd' ? at.take(this.params) : 0;
-    let offset = 0;
-    this.layers = weights.map((w) => {
-      const layer = { inDim: w.inDim, outDim: w.outDim, W: this.theta + offset * 4, gW: this.grad + offset * 4, b: 0, gb: 0 };
-      offset += w.W.length;
-      layer.b = this.theta + offset * 4;
-      layer.gb = this.grad + offset * 4;
-      offset += w.b.length;
-      return layer;
-    });
+    this.layers = layersAt(sizes, this.theta, this.grad);
     this.wT = at.take(Math.max(...this.layers.map((l) => l.inDim * l.outDim)));
     const dropout = spec.model.dropout > 0;
     const hidden = this.layers.slice(0, -1);
@@ -143,8 +114,8 @@ export class WideSession implements TrainingSession {
       masks,
       grads: [at.take(rows * widest), at.take(rows * widest)],
     };
-    this.evalX = at.take(EVAL_BLOCK * sizes[0]);
-    this.evalBuffers = [at.take(EVAL_BLOCK * widest), at.take(EVAL_BLOCK * widest)];
+    const evalX = at.take(EVAL_BLOCK * sizes[0]);
+    const evalBuffers: [number, number] = [at.take(EVAL_BLOCK * widest), at.take(EVAL_BLOCK * widest)];
     this.hi = hidden.map((l) => at.take(l.outDim));
     this.lo = hidden.map((l) => at.take(l.outDim));
 
@@ -152,6 +123,7 @@ export class WideSession implements TrainingSession {
     this.k = exports;
     this.products = new WideProducts(exports, kernel, memory);
     this.f32 = new Float32Array(memory.buffer);
+    this.net = new WideForward(exports, this.f32, this.layers, activation, evalX, evalBuffers, this.wT, (...a) => this.products.gemm(...a));
     this.setWeights(weights);
 
     this.order = new Int32Array(n);
@@ -163,7 +135,8 @@ export class WideSession implements TrainingSession {
       for (let i = 0; i < n; i++) this.order[i] = i;
       this.gatherBatch(0, n);
     }
-    this.gridX = gridInputs(grid, data.sliceBase);
+    this.gridJob = { sizes, activation, grid, sliceBase: data.sliceBase, kernel: 'wide' };
+    this.remote = offload?.open(this.gridJob);
   }
 
   epoch(): EpochMetrics {
@@ -222,7 +195,7 @@ export class WideSession implements TrainingSession {
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
       const { outDim, b } = this.layers[l];
-      this.affine(this.layers[l], train.inputs[l], train.pre[l], rows);
+      this.net.affine(this.layers[l], train.inputs[l], train.pre[l], rows);
       if (l === last) {
         k.addBias(train.pre[l], b, rows, outDim);
         break;
@@ -239,20 +212,6 @@ export class WideSession implements TrainingSession {
       }
       if (train.masks.length) this.dropOut(l, rows);
     }
-  }
-
-  /**
-   * out = input·W (the bias is added with the activation). A layer of 1–3 outputs (the logits)
-   * is dot products against Wᵀ: gemm's column tiles would not fill.
-   */
-  private affine(layer: WideLayer, input: number, out: number, rows: number): void {
-    const { inDim, outDim, W } = layer;
-    if (outDim >= 4 || inDim < 4) {
-      this.products.gemm(input, inDim, 1, W, out, rows, inDim, outDim, 0);
-      return;
-    }
-    this.k.transpose(W, this.wT, inDim, outDim);
-    this.k.gemmNT(input, this.wT, out, rows, inDim, outDim);
   }
 
   /** inputs[l+1] = post[l] × a fresh mask of 0 and 1/(1-p), drawn row by row then unit by unit (the tfjs kernel's order). */
@@ -319,37 +278,6 @@ export class WideSession implements TrainingSession {
     for (let r = 0; r < rows; r++) for (let j = 0; j < k; j++) this.lossZ[j * rows + r] = this.f32[from + r * k + j];
   }
 
-  /**
-   * Eval-mode forward of `rows` rows (≤ EVAL_BLOCK) of x [n × d] from row `start`; calls
-   * `hidden(l, at)` with each hidden layer's output. Returns the byte offset of the logits.
-   */
-  private forwardEval(x: Float32Array, d: number, start: number, rows: number, hidden?: (l: number, at: number) => void): number {
-    const { k, f32 } = this;
-    f32.set(x.subarray(start * d, (start + rows) * d), this.evalX >> 2);
-    let input = this.evalX;
-    let out = this.evalBuffers[0];
-    const last = this.layers.length - 1;
-    for (let l = 0; l <= last; l++) {
-      const { outDim, b } = this.layers[l];
-      this.affine(this.layers[l], input, out, rows);
-      if (l === last) {
-        k.addBias(out, b, rows, outDim);
-        return out;
-      }
-      if (this.relu) {
-        k.biasRelu(out, out, 0, b, rows, outDim);
-      } else {
-        k.addBias(out, b, rows, outDim);
-        const z = f32.subarray(out >> 2, (out >> 2) + rows * outDim);
-        activate(this.spec.model.activation, z, z, rows * outDim);
-      }
-      hidden?.(l, out);
-      input = out;
-      out = out === this.evalBuffers[0] ? this.evalBuffers[1] : this.evalBuffers[0];
-    }
-    return out;
-  }
-
   /** Mean loss and accuracy over a table (eval mode), in blocks; with `predicted`, the predictions and P(class 1). */
   private evaluateTable(t: Table, details: boolean): { loss: number; accuracy: number; predicted: Int32Array; pClass1: number[] } {
     const k = this.outputs;
@@ -359,7 +287,7 @@ export class WideSession implements TrainingSession {
     const pClass1: number[] = [];
     for (let start = 0; start < t.n; start += EVAL_BLOCK) {
       const rows = Math.min(EVAL_BLOCK, t.n - start);
-      this.readLogits(this.forwardEval(t.x, t.d, start, rows), rows);
+      this.readLogits(this.net.forward(t.x, t.d, start, rows), rows);
       const labels = t.y.subarray(start, start + rows);
       const loss = batchLoss(this.spec.loss, this.lossZ, labels, rows, k, rows);
       // One block (the usual case) is the loss itself; more are weighted by their rows.
@@ -387,54 +315,28 @@ export class WideSession implements TrainingSession {
     });
   }
 
-  /** P(class) over the grid, a block of cells at a time, plus the ReLU net's linear regions. */
   snapshot(epoch: number): BoundarySnapshot {
-    const { grid, gridX, f32 } = this;
-    const cells = grid.nx * grid.ny;
-    const d = this.sizes[0];
-    const countRegions = this.reluLike && this.hiddenWidths.length > 0;
-    const units = this.hiddenWidths.reduce((a, b) => a + b, 0);
-    const perCell = grid.classes === 2 ? 1 : grid.classes;
-    const probs = new Float64Array(cells * perCell);
-    const bits = countRegions ? new Uint8Array(cells * units) : undefined;
-    const offsets = this.hiddenWidths.map((_, l) => this.hiddenWidths.slice(0, l).reduce((a, b) => a + b, 0));
-    for (let start = 0; start < cells; start += EVAL_BLOCK) {
-      const rows = Math.min(EVAL_BLOCK, cells - start);
-      const logits = this.forwardEval(gridX, d, start, rows, bits && ((l, at) => {
-        const w = this.hiddenWidths[l];
-        const from = at >> 2;
-        for (let r = 0; r < rows; r++) {
-          const o = (start + r) * units + offsets[l];
-          for (let u = 0; u < w; u++) bits[o + u] = f32[from + r * w + u] > 0 ? 1 : 0;
-        }
-      }));
-      this.readLogits(logits, rows);
-      writeProbabilities(this.lossZ, this.outputs, rows, rows, grid.classes, probs, start * perCell);
-    }
-    const snapshot: BoundarySnapshot = { epoch, probs };
-    if (bits) snapshot.linearRegions = distinctPatterns(bits, cells, units);
-    return snapshot;
+    return this.grid_().snapshot(epoch, this.parameters());
   }
 
-  private neuronMaps(): RunRecord['neuronMaps'] | undefined {
-    if (this.hiddenWidths.length === 0) return undefined;
-    const cells = this.grid.nx * this.grid.ny;
-    const width = this.hiddenWidths[0];
-    const units = Math.min(width, MAX_NEURON_MAPS);
-    const values = Array.from({ length: units }, () => new Array<number>(cells).fill(0));
-    for (let start = 0; start < cells; start += EVAL_BLOCK) {
-      const rows = Math.min(EVAL_BLOCK, cells - start);
-      this.forwardEval(this.gridX, this.sizes[0], start, rows, (l, at) => {
-        if (l !== 0) return;
-        const from = at >> 2;
-        for (let u = 0; u < units; u++) for (let r = 0; r < rows; r++) values[u][start + r] = round4f(this.f32[from + r * width + u]);
-      });
-    }
-    return { units, values };
+  snapshotLater(epoch: number): Promise<BoundarySnapshot> | undefined {
+    if (!this.remote) return undefined;
+    const params = this.parameters();
+    // Should the other thread fail, the same snapshot is computed here, from the same copy.
+    return this.remote.snapshot(epoch, params).catch(() => this.grid_().snapshot(epoch, params));
+  }
+
+  /** A copy of all weights and biases (each layer's W then b). */
+  private parameters(): Float32Array {
+    return this.f32.slice(this.theta >> 2, (this.theta >> 2) + this.params);
+  }
+
+  private grid_(): WideGrid {
+    return (this.localGrid ??= new WideGrid(this.kernel, this.gridJob));
   }
 
   keepBest(): void {
-    this.best = this.f32.slice(this.theta >> 2, (this.theta >> 2) + this.params);
+    this.best = this.parameters();
   }
 
   restoreBest(): void {
@@ -442,7 +344,7 @@ export class WideSession implements TrainingSession {
   }
 
   finish(record: RunRecord): void {
-    finishRecord(record, this.spec, this.data, this.grid, (t) => this.evaluate(t), () => this.neuronMaps());
+    finishRecord(record, this.spec, this.data, this.grid, (t) => this.evaluate(t), () => this.grid_().neuronMaps(this.parameters()));
   }
 
   private evaluate(t: Table): SplitEvaluation {
@@ -472,7 +374,9 @@ export class WideSession implements TrainingSession {
   }
 
   dispose(): void {
+    this.remote?.close();
     this.products.close();
+    this.localGrid = undefined;
     this.best = undefined;
   }
 }
