@@ -15,7 +15,8 @@ import { trainOnThreads } from '../src/core/runner/threads';
 import { gridThreadBeside } from '../src/core/runner/gridThread';
 import type { SnapshotOffload } from '../src/core/engine/session';
 import type { KernelName } from '../src/core/engine/types';
-import { loadWideKernel } from '../src/core/engine/wide-kernel';
+import { loadWideKernel, preferWideSimd } from '../src/core/engine/wide-kernel';
+import { useWideThreads } from '../src/core/engine/wide-threads';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
@@ -29,6 +30,10 @@ interface Workload {
   kernel?: KernelName;
   /** PyTorch's intra-op threads for this workload (default 1). */
   torchThreads?: number;
+  /** Threads our wide kernel splits its products over (default 1). */
+  wideThreads?: number;
+  /** The wide kernel's plain-SIMD build instead of the preferred (relaxed) one. */
+  plainSimd?: boolean;
   seeds: number[];
   /** Per-epoch validation (W3). */
   evalEachEpoch: boolean;
@@ -72,7 +77,11 @@ const workloads: Workload[] = [
     spec: spec({ data: { kind: 'moons', samples: 210, noise: 0.3, validation: 0 }, model: { hidden: [256, 256, 256] }, loss: 'cross-entropy', optimizer: { kind: 'adam', lr: 0.01 }, training: { epochs: 50 } }),
   },
   {
-    id: 'W2n', title: `W2, ours on one thread vs PyTorch on all ${cores} cores`, seeds: [0], evalEachEpoch: false, torchThreads: cores,
+    id: 'W2s', title: 'W2 on the wide kernel\'s plain-SIMD build (no fused multiply-add)', seeds: [0], evalEachEpoch: false, plainSimd: true,
+    spec: spec({ data: { kind: 'moons', samples: 210, noise: 0.3, validation: 0 }, model: { hidden: [256, 256, 256] }, loss: 'cross-entropy', optimizer: { kind: 'adam', lr: 0.01 }, training: { epochs: 200 } }),
+  },
+  {
+    id: 'W2n', title: `W2 on all ${cores} cores, each (PyTorch set_num_threads(${cores}))`, seeds: [0], evalEachEpoch: false, torchThreads: cores, wideThreads: cores,
     spec: spec({ data: { kind: 'moons', samples: 210, noise: 0.3, validation: 0 }, model: { hidden: [256, 256, 256] }, loss: 'cross-entropy', optimizer: { kind: 'adam', lr: 0.01 }, training: { epochs: 200 } }),
   },
   capstone(),
@@ -111,9 +120,19 @@ function capstone(): Workload {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ctx = { baseDir: process.cwd(), workspaceRoot: process.cwd() };
 
-async function timeWorkload(w: Workload, data: PreparedData): Promise<number> {
+async function timeWorkload(w: Workload, data: PreparedData, epochs?: number): Promise<number> {
   let total = 0;
-  for (const s of w.variants ?? [w.spec]) total += await timeTraining(s, data, w.seeds, w.together, w.threads, undefined, w.kernel);
+  useWideThreads(w.wideThreads ?? 1);
+  preferWideSimd(w.plainSimd ? 'simd' : 'relaxed');
+  try {
+    for (const s of w.variants ?? [w.spec]) {
+      const run = epochs ? { ...s, training: { ...s.training, epochs } } : s;
+      total += await timeTraining(run, data, epochs ? [0] : w.seeds, w.together, w.threads, undefined, w.kernel);
+    }
+  } finally {
+    useWideThreads(1);
+    preferWideSimd('relaxed');
+  }
   return total;
 }
 
@@ -216,7 +235,7 @@ async function main() {
       seeds: w.seeds, repeats: 1, train: tableJson(data.train), val: w.evalEachEpoch ? tableJson(data.val) : null,
     }));
     // Warm-ups: our kernels compiled, PyTorch's allocator and threads started.
-    for (const s of variants) await timeTraining({ ...s, training: { ...s.training, epochs: 5 } }, data, [0], false, false, undefined, w.kernel);
+    await timeWorkload(w, data, 5);
     if (torch) await torch.time(payloads.map((p) => ({ ...p, epochs: 5, seeds: [0] })));
     const times: number[] = [];
     const torchTimes: number[] = [];
