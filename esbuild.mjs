@@ -3,6 +3,7 @@
 // bundles, because both runtimes locate them on disk at run time.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
+import { buildWideKernels } from './scripts/build-wasm.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -87,6 +88,8 @@ const wasm = [
   'node_modules/tree-sitter-python/tree-sitter-python.wasm',
 ];
 for (const f of wasm) copyFileSync(f, `dist/${f.split('/').pop()}`);
+// The wide-layer kernel (AssemblyScript → dist/wide-kernels*.wasm), which the engine loads from beside its bundle.
+await buildWideKernels('dist');
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

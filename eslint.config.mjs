@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'out/', 'node_modules/', '.logit-lab/', 'test-artifacts/', '**/*.js', '!bin/*.js'] },
+  { ignores: ['dist/', 'out/', 'asm/', 'node_modules/', '.logit-lab/', 'test-artifacts/', '**/*.js', '!bin/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

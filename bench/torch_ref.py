@@ -1,8 +1,10 @@
 """PyTorch reference workloads for `npm run bench` (run with Debian's /usr/bin/python3).
 
-Reads {"workloads": [...]} on stdin, each with the same training data the TF.js side uses and the
-model/optimizer/batch settings, and prints {"results": [{id, ms_per_epoch, ms_total, ms_grid}]}.
-One thread, float32, the lessons' plain training loop; timings are medians over `repeats`.
+Serves requests: one JSON workload per stdin line, one JSON result per stdout line, so the bench
+can time PyTorch right after (interleaved with) its own runs in one process each. A workload holds
+the same training data the TF.js side uses and the model/optimizer/batch settings; the result is
+{id, ms_per_epoch, ms_total, ms_grid}. float32, the lessons' plain training loop, `threads`
+intra-op threads (default 1); timings are medians over `repeats`.
 """
 import json
 import statistics
@@ -12,15 +14,15 @@ import time
 import torch
 import torch.nn as nn
 
-torch.set_num_threads(1)
 
-
-def mlp(sizes, activation):
+def mlp(sizes, activation, dropout):
     layers = []
     for i in range(len(sizes) - 1):
         layers.append(nn.Linear(sizes[i], sizes[i + 1]))
         if i < len(sizes) - 2:
             layers.append(nn.ReLU() if activation == "relu" else nn.Tanh())
+            if dropout > 0:
+                layers.append(nn.Dropout(dropout))
     return nn.Sequential(*layers)
 
 
@@ -32,10 +34,11 @@ def tensors(split, outputs):
 
 def train_once(w, seed):
     torch.manual_seed(seed)
-    model = mlp(w["sizes"], w["activation"])
+    model = mlp(w["sizes"], w["activation"], w.get("dropout", 0))
     outputs = w["sizes"][-1]
     loss_fn = nn.BCEWithLogitsLoss() if outputs == 1 else nn.CrossEntropyLoss()
-    opt = (torch.optim.Adam if w["optimizer"] == "adam" else torch.optim.SGD)(model.parameters(), lr=w["lr"])
+    kind = torch.optim.Adam if w["optimizer"] == "adam" else torch.optim.SGD
+    opt = kind(model.parameters(), lr=w["lr"], weight_decay=w.get("weight_decay", 0))
     x, y = tensors(w["train"], outputs)
     xv, yv = tensors(w["val"], outputs) if w.get("val") else (None, None)
     n = x.shape[0]
@@ -68,23 +71,27 @@ def grid_ms(model, nx, repeats=20):
     return statistics.median(times)
 
 
+def run(w):
+    torch.set_num_threads(w.get("threads", 1))
+    seeds = w.get("seeds", [0])
+    totals = []
+    for _ in range(w.get("repeats", 1)):
+        t = time.perf_counter()
+        for seed in seeds:
+            model = train_once(w, seed)
+        totals.append((time.perf_counter() - t) * 1000)
+    total = statistics.median(totals)
+    r = {"id": w["id"], "ms_total": total, "ms_per_epoch": total / (w["epochs"] * len(seeds))}
+    if w.get("grids"):
+        r["ms_grid"] = {str(nx): grid_ms(model, nx) for nx in w["grids"]}
+    return r
+
+
 def main():
-    spec = json.load(sys.stdin)
-    results = []
-    for w in spec["workloads"]:
-        seeds = w.get("seeds", [0])
-        totals = []
-        for _ in range(w.get("repeats", 3)):
-            t = time.perf_counter()
-            for seed in seeds:
-                model = train_once(w, seed)
-            totals.append((time.perf_counter() - t) * 1000)
-        total = statistics.median(totals)
-        r = {"id": w["id"], "ms_total": total, "ms_per_epoch": total / (w["epochs"] * len(seeds))}
-        if w.get("grids"):
-            r["ms_grid"] = {str(nx): grid_ms(model, nx) for nx in w["grids"]}
-        results.append(r)
-    json.dump({"results": results}, sys.stdout)
+    for line in sys.stdin:
+        if line.strip():
+            sys.stdout.write(json.dumps(run(json.loads(line))) + "\n")
+            sys.stdout.flush()
 
 
 main()

@@ -4,6 +4,8 @@ import { gridX, gridY } from './grid';
 import { expFromMax, max2 } from './plain-loss';
 import { activateRun, PlainMlp, sigmoid, type Layer, type Pass } from './plain-mlp';
 import { distinctPatterns, MAX_NEURON_MAPS, type GridJob } from './session';
+import { loadWideKernel } from './wide-kernel';
+import { WideGrid } from './wide-grid';
 import type { BoundarySnapshot, GridSpec, RunRecord } from './types';
 
 /**
@@ -12,10 +14,16 @@ import type { BoundarySnapshot, GridSpec, RunRecord } from './types';
  * the same parameters as the run's own PlainGrid: the same numbers, bit for bit.
  */
 export class DetachedGrid {
-  private readonly model: PlainMlp;
-  private readonly grid: PlainGrid;
+  private readonly model: PlainMlp | undefined;
+  private readonly grid: PlainGrid | undefined;
+  private readonly wide: WideGrid | undefined;
 
   constructor(job: GridJob) {
+    const kernel = job.kernel === 'wide' ? loadWideKernel() : undefined;
+    if (kernel) {
+      this.wide = new WideGrid(kernel, job);
+      return;
+    }
     const { sizes } = job;
     const zeros = sizes.slice(1).map((outDim, l) => ({ inDim: sizes[l], outDim, W: new Float32Array(sizes[l] * outDim), b: new Float32Array(outDim) }));
     // Only ever evaluated: plain SGD keeps no optimizer state.
@@ -24,8 +32,9 @@ export class DetachedGrid {
   }
 
   snapshot(epoch: number, params: Float32Array): BoundarySnapshot {
-    this.model.setParameters(params);
-    return this.grid.snapshot(epoch);
+    if (this.wide) return this.wide.snapshot(epoch, params);
+    this.model!.setParameters(params);
+    return this.grid!.snapshot(epoch);
   }
 }
 
@@ -40,7 +49,7 @@ const SATURATED = 10;
  * 34 significant bits, so below 2⁵² v + ½ is exact too and ⌊v + ½⌋ is Math.round(v) (ties up).
  * Negative and huge values take Math.round; ±0 stays as it is, as Math.round keeps it.
  */
-function round4f(x: number): number {
+export function round4f(x: number): number {
   const v = Math.fround(x) * 1e4;
   if (v > 0 && v < 2 ** 52) return Math.floor(v + 0.5) / 1e4;
   return v === 0 ? v / 1e4 : Math.round(v) / 1e4;
@@ -420,7 +429,7 @@ function addUnit(A: Float64Array, B: Float64Array, u: number, factor: number, ro
  * P(class) of `rows` rows of feature-major logits (logit j of row r at j·stride + r) into
  * out[at…]: P(class 1) per row for two classes, else the k probabilities per row.
  */
-function writeProbabilities(z: Float64Array, k: number, rows: number, stride: number, classes: number, out: Float64Array, at: number): void {
+export function writeProbabilities(z: Float64Array, k: number, rows: number, stride: number, classes: number, out: Float64Array, at: number): void {
   if (k === 1) {
     for (let r = 0; r < rows; r++) {
       const zr = z[r];

@@ -354,11 +354,14 @@ export function adam(p: Float32Array, grad: Float64Array, m: Float32Array, v: Fl
 
 // --- activations ---------------------------------------------------------------------------
 
+/** The plain kernel's float64 activations, or the wide kernel's float32 ones (wide.ts). */
+type Values = Float64Array | Float32Array;
+
 /**
  * a = activation(z) over [from, to), and with `d` the derivative d a / d z in the same pass;
  * 0 at z = 0 for ReLU, as tfjs and PyTorch.
  */
-export function activateRun(kind: Activation, z: Float64Array, a: Float64Array, d: Float64Array | undefined, from: number, to: number): void {
+export function activateRun(kind: Activation, z: Values, a: Values, d: Values | undefined, from: number, to: number): void {
   if (!d) return activate(kind, z, a, to, from);
   switch (kind) {
     case 'relu':
@@ -382,7 +385,7 @@ export function activateRun(kind: Activation, z: Float64Array, a: Float64Array, 
 }
 
 /** a = activation(z) over [from, to). */
-export function activate(kind: Activation, z: Float64Array, a: Float64Array, to: number, from = 0): void {
+export function activate(kind: Activation, z: Values, a: Values, to: number, from = 0): void {
   switch (kind) {
     case 'relu': for (let i = from; i < to; i++) a[i] = z[i] > 0 ? z[i] : 0; return;
     case 'leaky-relu': for (let i = from; i < to; i++) a[i] = z[i] > 0 ? z[i] : 0.01 * z[i]; return;
@@ -394,7 +397,7 @@ export function activate(kind: Activation, z: Float64Array, a: Float64Array, to:
 }
 
 /** d activation / dz over [from, to), with a = activation(z); 0 at z = 0 for ReLU, as tfjs and PyTorch. */
-export function derivatives(kind: Activation, z: Float64Array, a: Float64Array, d: Float64Array, to: number, from = 0): void {
+export function derivatives(kind: Activation, z: Values, a: Values, d: Values, to: number, from = 0): void {
   switch (kind) {
     case 'relu': for (let i = from; i < to; i++) d[i] = z[i] > 0 ? 1 : 0; return;
     case 'leaky-relu': for (let i = from; i < to; i++) d[i] = z[i] > 0 ? 1 : 0.01; return;

@@ -31,6 +31,8 @@ export interface GridJob {
   grid: GridSpec;
   /** Values of the features the grid does not vary (tabular data's 2-D slice). */
   sliceBase: Float32Array;
+  /** 'wide': a wide model's grid, computed on the wide kernel (wide-grid.ts); else the plain loops. */
+  kernel?: 'wide';
 }
 
 /**

@@ -20,6 +20,8 @@ import { lossErrors } from '../experiment/check';
 import { initialWeights, layerSizes, Mlp, type LayerWeights } from './model';
 import { makeOptimizer, type Optimizer } from './optimizers';
 import { PlainSession, usePlainKernel } from './plain';
+import { WideSession } from './wide';
+import { loadWideKernel } from './wide-kernel';
 import { distinctPatterns, finishRecord, MAX_NEURON_MAPS, round4, type EpochMetrics, type SnapshotOffload, type SplitEvaluation, type TrainingSession } from './session';
 import type { BackendName, BoundarySnapshot, EpochRecord, GridSpec, KernelName, RunRecord, StopReason } from './types';
 import type { RunEvent } from '../../protocol';
@@ -63,12 +65,19 @@ export interface TrainResult {
 /** Grid cells per forward pass of a tfjs snapshot (bounds the activations held at once). */
 const GRID_BLOCK = 2500;
 
-/** The kernel a run uses: the plain loops beat tfjs's per-kernel overhead on small models. */
-export function chooseKernel(spec: RunSpec, data: PreparedData, sizes: number[], wanted: KernelName | 'auto' = 'auto'): KernelName {
+/**
+ * The kernel a run uses: the plain loops beat tfjs's per-kernel overhead on small models; wider
+ * ones train on the wide kernel's SIMD products, which beat tfjs-wasm's (wide-kernel.ts) — unless
+ * the backend is tfjs-node, whose multi-threaded native products are left to do the work (not
+ * measurable here: it cannot install), or the wide kernel cannot load.
+ */
+export function chooseKernel(spec: RunSpec, data: PreparedData, sizes: number[], wanted: KernelName | 'auto' = 'auto', backend?: BackendName): KernelName {
+  if (wanted === 'wide') return loadWideKernel() ? 'wide' : 'tfjs';
   if (wanted !== 'auto') return wanted;
   const size = spec.training.batchSize;
   const rows = size === 'full' ? data.train.n : Math.min(size, data.train.n);
-  return usePlainKernel(sizes, rows) ? 'js' : 'tfjs';
+  if (usePlainKernel(sizes, rows)) return 'js';
+  return backend !== 'tensorflow' && loadWideKernel() ? 'wide' : 'tfjs';
 }
 
 export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOptions): Promise<TrainResult> {
@@ -82,10 +91,12 @@ export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOpt
   const streams = seedStreams(spec.seed);
   const weights = opts.initialWeights ?? initialWeights(sizes, spec.model.init, streams.init, spec.model.torchSeed);
   const grid = gridSpec(data, spec.record, classes);
-  const kernel = chooseKernel(spec, data, sizes, opts.kernel);
+  const kernel = chooseKernel(spec, data, sizes, opts.kernel, backend);
   const session: TrainingSession = kernel === 'js'
     ? new PlainSession(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout, opts.offloadSnapshots)
-    : new Session(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout, !!spec.training.earlyStopping?.restoreBest);
+    : kernel === 'wide'
+      ? new WideSession(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout, loadWideKernel()!, opts.offloadSnapshots)
+      : new Session(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout, !!spec.training.earlyStopping?.restoreBest);
 
   const record: RunRecord = {
     version: 1, id: opts.id, name: spec.name, group: opts.group, kind: opts.kind, config: spec,

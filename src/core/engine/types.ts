@@ -5,8 +5,11 @@ import type { Preprocessing } from '../data/types';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
-/** 'js': the plain typed-array loops (small models); 'tfjs': the backend's kernels. */
-export type KernelName = 'js' | 'tfjs';
+/**
+ * 'js': the plain typed-array loops (small models); 'wide': float32 products in WebAssembly SIMD
+ * (wide.ts, wide models); 'tfjs': the backend's kernels.
+ */
+export type KernelName = 'js' | 'wide' | 'tfjs';
 
 export type StopReason = 'completed' | 'early-stopped' | 'diverged' | 'cancelled' | 'failed' | 'interrupted';
 

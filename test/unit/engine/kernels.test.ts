@@ -1,5 +1,6 @@
-// The plain-JS kernel (plain.ts) and the tfjs kernel train the same specs to the same numbers:
-// per-epoch losses, accuracies, alive counts, snapshots and final metrics, within float tolerance.
+// The plain-JS kernel (plain.ts), the wide kernel (wide.ts) and the tfjs kernel train the same
+// specs to the same numbers: per-epoch losses, accuracies, alive counts, snapshots and final
+// metrics, within float tolerance.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
@@ -31,10 +32,10 @@ function close(a: number | null, b: number | null, tol: number, what: string): v
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: js ${a} vs tfjs ${b}`);
 }
 
-function compare(js: TrainResult, tfjs: TrainResult, name: string): void {
+function compare(js: TrainResult, tfjs: TrainResult, name: string, kernel: 'js' | 'wide' = 'js'): void {
   const a = js.record;
   const b = tfjs.record;
-  assert.equal(a.kernel, 'js');
+  assert.equal(a.kernel, kernel);
   assert.equal(b.kernel, 'tfjs');
   assert.equal(a.stopReason, b.stopReason, `${name}: stop reason`);
   assert.equal(a.history.length, b.history.length, `${name}: epochs`);
@@ -65,7 +66,7 @@ function compare(js: TrainResult, tfjs: TrainResult, name: string): void {
 }
 
 for (const c of cases) {
-  test(`js and tfjs kernels agree: ${c.name}`, async () => {
+  test(`js, wide and tfjs kernels agree: ${c.name}`, async () => {
     await initBackend('wasm');
     const s = spec({ seed: 3, ...c.overrides, training: { epochs: c.epochs, ...(c.overrides.training as object) }, record: { every: 10, grid: c.grid ?? 12 } });
     const before = tf.memory().numTensors;
@@ -77,16 +78,20 @@ for (const c of cases) {
     assert.ok(perEpoch.every((n) => n === perEpoch[0]), `tensor count changed across epochs: ${[...new Set(perEpoch)].join(', ')}`);
     assert.equal(tf.memory().numTensors, before, 'tensors leaked by the tfjs run');
     compare(js, tfjs, c.name);
+    compare(await trainRun(s, c.data, { ...base, kernel: 'wide' }), tfjs, `${c.name} (wide kernel)`, 'wide');
   });
 }
 
-test('auto picks js for small models and tfjs for wide ones, and records it', async () => {
+test('auto picks js for small models, the wide kernel for wide ones (tfjs on tfjs-node), and records it', async () => {
   await initBackend('wasm');
   const small = spec({ model: { hidden: [16] } });
   const wide = spec({ model: { hidden: [256, 256, 256] }, loss: 'cross-entropy' });
   const big = moons(400, 0.1, 1);
   assert.equal(chooseKernel(small, big, layerSizes(2, small.model, 1)), 'js');
-  assert.equal(chooseKernel(wide, big, layerSizes(2, wide.model, 2)), 'tfjs');
+  assert.equal(chooseKernel(wide, big, layerSizes(2, wide.model, 2)), 'wide');
+  assert.equal(chooseKernel(wide, big, layerSizes(2, wide.model, 2), 'auto', 'wasm'), 'wide');
+  // Where tfjs-node runs (it cannot install here), wide models are left to its native kernels.
+  assert.equal(chooseKernel(wide, big, layerSizes(2, wide.model, 2), 'auto', 'tensorflow'), 'tfjs');
   assert.equal(chooseKernel(wide, big, layerSizes(2, wide.model, 2), 'js'), 'js');
   const { record } = await trainRun({ ...small, training: { ...small.training, epochs: 2 } }, two, base);
   assert.equal(record.kernel, 'js');

@@ -31,6 +31,8 @@ const cases: Case[] = [
   { name: '2-8-8-3 relu cross-entropy adam+wd', data: three, overrides: { model: { hidden: [8, 8], init: 'torch' }, loss: 'cross-entropy', optimizer: { kind: 'adam', lr: 0.01, weightDecay: 0.001 } } },
   { name: '2-8-3 leaky-relu mse adam', data: three, overrides: { model: { hidden: [8], activation: 'leaky-relu' }, loss: 'mse', optimizer: { kind: 'adam', lr: 0.01 } } },
   { name: '2-16-1 gelu bce sgd', data: two, overrides: { model: { hidden: [16], activation: 'gelu' }, loss: 'bce', optimizer: { kind: 'sgd', lr: 0.5 } } },
+  // Widths that are not multiples of the wide kernel's 8- and 4-column tiles, so every edge path runs.
+  { name: '2-70-37-3 relu cross-entropy adam', data: three, overrides: { model: { hidden: [70, 37] }, loss: 'cross-entropy', optimizer: { kind: 'adam', lr: 0.005 } } },
 ];
 
 function plainTable(t: Table) {
@@ -52,7 +54,7 @@ function assertClose(ours: number[], theirs: number[], what: string): void {
   });
 }
 
-for (const [backend, kernel] of [['wasm', 'tfjs'], ['cpu', 'tfjs'], ['wasm', 'js']] as [BackendName, KernelName][]) {
+for (const [backend, kernel] of [['wasm', 'tfjs'], ['cpu', 'tfjs'], ['wasm', 'js'], ['wasm', 'wide']] as [BackendName, KernelName][]) {
   test(`per-epoch losses match PyTorch on ${backend}, ${kernel} kernel`, { skip: skipReason }, async () => {
     await initBackend(backend);
     const runs = [];

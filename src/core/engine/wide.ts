@@ -1,0 +1,382 @@
+// The wide-layer session: the same MLP, losses, optimizers and epoch as the tfjs kernel
+// (train.ts) and the plain one (plain.ts), for models too wide for plain loops. Everything a step
+// touches lives in one WebAssembly memory as float32, row-major ([rows][units], like tfjs and
+// PyTorch), and the work is a few calls into the wide kernel (wide-kernel.ts): per layer one
+// product forward, two backward, one fused bias+activation, one fused gradient mask, then one
+// optimizer loop over all parameters. Only the loss (a few values per row) runs in plain JS, on
+// the plain kernel's own loss code.
+//
+// Measured on W2 (2-256×3-2, 210 rows, full batch): the tfjs-wasm kernel spent ~9 ms of ~17 in
+// matrix products and the rest in ~150 kernel launches, transposes and read-backs; here the
+// products are the epoch.
+import type { PreparedData, Table } from '../data/types';
+import type { RunSpec } from '../experiment/schema';
+import type { Rng } from '../rng';
+import { activateRun, sigmoid } from './plain-mlp';
+import { batchLoss, countCorrect, predictedAt } from './plain-loss';
+import { finishRecord, type EpochMetrics, type GridJob, type OffloadedGrid, type SnapshotOffload, type SplitEvaluation, type TrainingSession } from './session';
+import { checkShapes, parameterCount, type LayerWeights } from './shapes';
+import { instantiate, type WideExports, type WideKernel } from './wide-kernel';
+import { EVAL_BLOCK, Layout, layersAt, WideForward, WideGrid, type WideLayer } from './wide-grid';
+import { WideProducts } from './wide-threads';
+import type { BoundarySnapshot, GridSpec, RunRecord } from './types';
+
+/** Byte offsets of a training pass: inputs[l] is what layer l reads (x, then post or post×mask). */
+interface TrainPass {
+  inputs: number[];
+  pre: number[];
+  post: number[];
+  deriv: number[];
+  masks: number[];
+  /** Two buffers of [rows × widest layer] for the backward pass's gradients. */
+  grads: [number, number];
+}
+
+export class WideSession implements TrainingSession {
+  readonly params: number;
+  private readonly k: WideExports;
+  /** The large products, on this thread or split over threads (wide-threads.ts). */
+  private readonly products: WideProducts;
+  private readonly f32: Float32Array;
+  private readonly layers: WideLayer[];
+  private readonly outputs: number;
+  private readonly relu: boolean;
+  private readonly reluLike: boolean;
+  private readonly hiddenWidths: number[];
+  private readonly batchSize: number;
+  private readonly fullBatch: boolean;
+  private readonly theta: number;
+  private readonly grad: number;
+  private readonly m: number;
+  private readonly v: number;
+  private readonly wT: number;
+  private readonly train: TrainPass;
+  /** Eval-mode passes over tables (validation each epoch, the final report). */
+  private readonly net: WideForward;
+  /** Snapshots: computed there (another thread) while this one trains, or here. */
+  private readonly gridJob: GridJob;
+  private readonly remote: OffloadedGrid | undefined;
+  private localGrid: WideGrid | undefined;
+  /** Per hidden layer: running max and min of each unit's output this epoch. */
+  private readonly hi: number[];
+  private readonly lo: number[];
+  private readonly order: Int32Array;
+  private readonly labels: Int32Array;
+  /** Logits and dLoss/dlogits feature-major in float64, as the plain kernel's loss code takes them. */
+  private readonly lossZ: Float64Array;
+  private readonly lossGrad: Float64Array;
+  private step = 0;
+  private best: Float32Array | undefined;
+
+  constructor(
+    private readonly spec: RunSpec,
+    private readonly data: PreparedData,
+    readonly sizes: number[],
+    weights: LayerWeights[],
+    private readonly grid: GridSpec,
+    private readonly shuffleRng: Rng,
+    private readonly dropoutRng: Rng,
+    readonly kernel: WideKernel,
+    offload?: SnapshotOffload,
+  ) {
+    checkShapes(sizes, weights);
+    this.params = parameterCount(sizes);
+    this.outputs = sizes[sizes.length - 1];
+    const activation = spec.model.activation;
+    this.relu = activation === 'relu';
+    this.reluLike = this.relu || activation === 'leaky-relu';
+    this.hiddenWidths = sizes.slice(1, -1);
+    const n = data.train.n;
+    const size = spec.training.batchSize;
+    this.batchSize = size === 'full' || size >= n ? n : size;
+    this.fullBatch = this.batchSize >= n;
+    const widest = Math.max(...sizes);
+    const rows = this.batchSize;
+
+    const at = new Layout();
+    this.theta = at.take(this.params);
+    this.grad = at.take(this.params);
+    const o = spec.optimizer;
+    const needsM = o.kind === 'sgd' ? o.momentum > 0 : true;
+    this.m = needsM ? at.take(this.params) : 0;
+    this.v = o.kind !== 'sgd' ? at.take(this.params) : 0;
+    this.layers = layersAt(sizes, this.theta, this.grad);
+    this.wT = at.take(Math.max(...this.layers.map((l) => l.inDim * l.outDim)));
+    const dropout = spec.model.dropout > 0;
+    const hidden = this.layers.slice(0, -1);
+    const post = hidden.map((l) => at.take(rows * l.outDim));
+    const masks = dropout ? hidden.map((l) => at.take(rows * l.outDim)) : [];
+    this.train = {
+      inputs: this.layers.map((l, i) => (i === 0 ? at.take(rows * l.inDim) : dropout ? at.take(rows * l.inDim) : post[i - 1])),
+      pre: this.layers.map((l) => at.take(rows * l.outDim)),
+      post,
+      deriv: hidden.map((l) => at.take(rows * l.outDim)),
+      masks,
+      grads: [at.take(rows * widest), at.take(rows * widest)],
+    };
+    const evalX = at.take(EVAL_BLOCK * sizes[0]);
+    const evalBuffers: [number, number] = [at.take(EVAL_BLOCK * widest), at.take(EVAL_BLOCK * widest)];
+    this.hi = hidden.map((l) => at.take(l.outDim));
+    this.lo = hidden.map((l) => at.take(l.outDim));
+
+    const { exports, memory } = instantiate(kernel, at.bytes);
+    this.k = exports;
+    this.products = new WideProducts(exports, kernel, memory);
+    this.f32 = new Float32Array(memory.buffer);
+    this.net = new WideForward(exports, this.f32, this.layers, activation, evalX, evalBuffers, this.wT, (...a) => this.products.gemm(...a));
+    this.setWeights(weights);
+
+    this.order = new Int32Array(n);
+    this.labels = new Int32Array(rows);
+    const lossRows = Math.max(rows, EVAL_BLOCK);
+    this.lossZ = new Float64Array(lossRows * this.outputs);
+    this.lossGrad = new Float64Array(rows * this.outputs);
+    if (this.fullBatch) {
+      for (let i = 0; i < n; i++) this.order[i] = i;
+      this.gatherBatch(0, n);
+    }
+    this.gridJob = { sizes, activation, grid, sliceBase: data.sliceBase, kernel: 'wide' };
+    this.remote = offload?.open(this.gridJob);
+  }
+
+  epoch(): EpochMetrics {
+    const n = this.data.train.n;
+    if (!this.fullBatch) {
+      for (let i = 0; i < n; i++) this.order[i] = i;
+      if (this.spec.training.shuffle) this.shuffleRng.shuffle(this.order);
+    }
+    for (let l = 0; l < this.hi.length; l++) {
+      const from = this.hi[l] >> 2;
+      const to = from + this.hiddenWidths[l];
+      this.f32.fill(-Infinity, from, to);
+      this.f32.fill(Infinity, this.lo[l] >> 2, (this.lo[l] >> 2) + this.hiddenWidths[l]);
+    }
+    let lossSum = 0;
+    let correct = 0;
+    const k = this.outputs;
+    // The last partial batch is kept, like DataLoader(drop_last=False).
+    for (let start = 0; start < n; start += this.batchSize) {
+      const rows = Math.min(this.batchSize, n - start);
+      if (!this.fullBatch) this.gatherBatch(start, rows);
+      this.forwardTrain(rows);
+      this.readLogits(this.train.pre[this.layers.length - 1], rows);
+      const batch = batchLoss(this.spec.loss, this.lossZ, this.labels, rows, k, rows, this.lossGrad);
+      lossSum += Math.fround(batch) * rows;
+      correct += countCorrect(this.lossZ, this.labels, rows, k, rows);
+      const dz = this.train.grads[0] >> 2;
+      for (let r = 0; r < rows; r++) for (let j = 0; j < k; j++) this.f32[dz + r * k + j] = this.lossGrad[j * rows + r];
+      for (let l = 0; l < this.hi.length; l++) this.k.extremes(this.train.post[l], this.hi[l], this.lo[l], rows, this.hiddenWidths[l]);
+      this.backward(rows);
+      this.update();
+    }
+    let valLoss: number | null = null;
+    let valAcc: number | null = null;
+    if (this.data.val.n > 0) {
+      const e = this.evaluateTable(this.data.val, false);
+      valLoss = e.loss;
+      valAcc = e.accuracy;
+    }
+    return { trainLoss: Math.fround(lossSum / n), trainAcc: Math.fround(correct / n), valLoss, valAcc, alive: this.alive() };
+  }
+
+  /** Rows order[start…start+rows) of the training set into the batch, and their labels. */
+  private gatherBatch(start: number, rows: number): void {
+    const { x, y, d } = this.data.train;
+    const input = this.train.inputs[0] >> 2;
+    for (let r = 0; r < rows; r++) {
+      const row = this.order[start + r];
+      this.f32.set(x.subarray(row * d, row * d + d), input + r * d);
+      this.labels[r] = y[row];
+    }
+  }
+
+  private forwardTrain(rows: number): void {
+    const { k, f32, train } = this;
+    const last = this.layers.length - 1;
+    for (let l = 0; l <= last; l++) {
+      const { outDim, b } = this.layers[l];
+      this.net.affine(this.layers[l], train.inputs[l], train.pre[l], rows);
+      if (l === last) {
+        k.addBias(train.pre[l], b, rows, outDim);
+        break;
+      }
+      const count = rows * outDim;
+      if (this.relu) {
+        k.biasRelu(train.pre[l], train.post[l], train.deriv[l], b, rows, outDim);
+      } else {
+        k.addBias(train.pre[l], b, rows, outDim);
+        const z = f32.subarray(train.pre[l] >> 2, (train.pre[l] >> 2) + count);
+        const a = f32.subarray(train.post[l] >> 2, (train.post[l] >> 2) + count);
+        const d = f32.subarray(train.deriv[l] >> 2, (train.deriv[l] >> 2) + count);
+        activateRun(this.spec.model.activation, z, a, d, 0, count);
+      }
+      if (train.masks.length) this.dropOut(l, rows);
+    }
+  }
+
+  /** inputs[l+1] = post[l] × a fresh mask of 0 and 1/(1-p), drawn row by row then unit by unit (the tfjs kernel's order). */
+  private dropOut(l: number, rows: number): void {
+    const p = this.spec.model.dropout;
+    const keep = 1 / (1 - p);
+    const count = rows * this.layers[l].outDim;
+    const mask = this.train.masks[l] >> 2;
+    const a = this.train.post[l] >> 2;
+    const next = this.train.inputs[l + 1] >> 2;
+    const { f32 } = this;
+    for (let i = 0; i < count; i++) {
+      const m = this.dropoutRng.next() < p ? 0 : keep;
+      f32[mask + i] = m;
+      f32[next + i] = f32[a + i] * m;
+    }
+  }
+
+  /** Gradients into grad, from dLoss/dlogits in train.grads[0]. */
+  private backward(rows: number): void {
+    const { k, train } = this;
+    let dz = train.grads[0];
+    let spare = train.grads[1];
+    for (let l = this.layers.length - 1; l >= 0; l--) {
+      const { inDim, outDim, W, gW, gb } = this.layers[l];
+      // gW = inputsᵀ·dz, gb = Σ_rows dz. With 1–3 outputs, gWᵀ = dzᵀ·inputs fills gemm's
+      // column tiles instead, and is transposed into place.
+      if (outDim >= 4) {
+        this.products.gemm(train.inputs[l], 1, inDim, dz, gW, inDim, rows, outDim, 0);
+      } else {
+        k.gemm(dz, 1, outDim, train.inputs[l], this.wT, outDim, rows, inDim, 0);
+        k.transpose(this.wT, gW, outDim, inDim);
+      }
+      k.columnSums(dz, gb, rows, outDim);
+      if (l === 0) break;
+      // dh = dz·Wᵀ (through an explicit transpose: the product's inner loop wants rows of Wᵀ),
+      // then back through the previous layer's activation and dropout mask.
+      k.transpose(W, this.wT, inDim, outDim);
+      this.products.gemm(dz, outDim, 1, this.wT, spare, rows, outDim, inDim, 0);
+      k.multiply(spare, train.deriv[l - 1], rows * inDim);
+      if (train.masks.length) k.multiply(spare, train.masks[l - 1], rows * inDim);
+      [dz, spare] = [spare, dz];
+    }
+  }
+
+  /** One optimizer step — torch.optim's rules, as optimizers.ts — in float32 like the tfjs variables. */
+  private update(): void {
+    const o = this.spec.optimizer;
+    this.step += 1;
+    if (o.kind === 'sgd') {
+      this.k.sgd(this.theta, this.grad, this.m, this.params, o.lr, o.momentum, o.nesterov ? 1 : 0, o.weightDecay);
+      return;
+    }
+    const [beta1, beta2] = o.betas;
+    const stepSize = o.lr / (1 - beta1 ** this.step);
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** this.step);
+    this.k.adam(this.theta, this.grad, this.m, this.v, this.params, o.lr, beta1, beta2, o.eps, o.weightDecay, o.kind === 'adamw' ? 1 : 0, stepSize, bc2Sqrt);
+  }
+
+  /** Logits [rows × k] at byte offset `at` into lossZ, feature-major (logit j of row r at j·rows + r). */
+  private readLogits(at: number, rows: number): void {
+    const k = this.outputs;
+    const from = at >> 2;
+    for (let r = 0; r < rows; r++) for (let j = 0; j < k; j++) this.lossZ[j * rows + r] = this.f32[from + r * k + j];
+  }
+
+  /** Mean loss and accuracy over a table (eval mode), in blocks; with `predicted`, the predictions and P(class 1). */
+  private evaluateTable(t: Table, details: boolean): { loss: number; accuracy: number; predicted: Int32Array; pClass1: number[] } {
+    const k = this.outputs;
+    let lossSum = 0;
+    let right = 0;
+    const predicted = new Int32Array(details ? t.n : 0);
+    const pClass1: number[] = [];
+    for (let start = 0; start < t.n; start += EVAL_BLOCK) {
+      const rows = Math.min(EVAL_BLOCK, t.n - start);
+      this.readLogits(this.net.forward(t.x, t.d, start, rows), rows);
+      const labels = t.y.subarray(start, start + rows);
+      const loss = batchLoss(this.spec.loss, this.lossZ, labels, rows, k, rows);
+      // One block (the usual case) is the loss itself; more are weighted by their rows.
+      lossSum += t.n <= EVAL_BLOCK ? loss : loss * rows;
+      right += countCorrect(this.lossZ, labels, rows, k, rows);
+      if (!details) continue;
+      const z = this.lossZ;
+      for (let r = 0; r < rows; r++) predicted[start + r] = predictedAt(z, r, k, rows);
+      if (this.grid.classes === 2) {
+        for (let r = 0; r < rows; r++) pClass1.push(Math.fround(k === 1 ? sigmoid(z[r]) : 1 / (1 + Math.exp(z[r] - z[rows + r]))));
+      }
+    }
+    const loss = t.n <= EVAL_BLOCK ? lossSum : lossSum / t.n;
+    return { loss: Math.fround(loss), accuracy: Math.fround(right / t.n), predicted, pClass1 };
+  }
+
+  /** Per hidden layer, how many units were alive this epoch (as plain.ts's UnitActivity). */
+  private alive(): number[] {
+    return this.hiddenWidths.map((w, l) => {
+      const hi = this.hi[l] >> 2;
+      const lo = this.lo[l] >> 2;
+      let count = 0;
+      for (let u = 0; u < w; u++) if (this.reluLike ? this.f32[hi + u] > 0 : this.f32[hi + u] - this.f32[lo + u] > 0) count++;
+      return count;
+    });
+  }
+
+  snapshot(epoch: number): BoundarySnapshot {
+    return this.grid_().snapshot(epoch, this.parameters());
+  }
+
+  snapshotLater(epoch: number): Promise<BoundarySnapshot> | undefined {
+    if (!this.remote) return undefined;
+    const params = this.parameters();
+    // Should the other thread fail, the same snapshot is computed here, from the same copy.
+    return this.remote.snapshot(epoch, params).catch(() => this.grid_().snapshot(epoch, params));
+  }
+
+  /** A copy of all weights and biases (each layer's W then b). */
+  private parameters(): Float32Array {
+    return this.f32.slice(this.theta >> 2, (this.theta >> 2) + this.params);
+  }
+
+  private grid_(): WideGrid {
+    return (this.localGrid ??= new WideGrid(this.kernel, this.gridJob));
+  }
+
+  keepBest(): void {
+    this.best = this.parameters();
+  }
+
+  restoreBest(): void {
+    if (this.best) this.f32.set(this.best, this.theta >> 2);
+  }
+
+  finish(record: RunRecord): void {
+    finishRecord(record, this.spec, this.data, this.grid, (t) => this.evaluate(t), () => this.grid_().neuronMaps(this.parameters()));
+  }
+
+  private evaluate(t: Table): SplitEvaluation {
+    const { loss, predicted, pClass1 } = this.evaluateTable(t, true);
+    return { loss, predicted, pClass1 };
+  }
+
+  readWeights(): LayerWeights[] {
+    return this.layers.map((l) => ({
+      W: this.f32.slice(l.W >> 2, (l.W >> 2) + l.inDim * l.outDim),
+      b: this.f32.slice(l.b >> 2, (l.b >> 2) + l.outDim),
+      inDim: l.inDim,
+      outDim: l.outDim,
+    }));
+  }
+
+  private setWeights(ws: LayerWeights[]): void {
+    ws.forEach((w, i) => {
+      this.f32.set(w.W, this.layers[i].W >> 2);
+      this.f32.set(w.b, this.layers[i].b >> 2);
+    });
+  }
+
+  /** Threads this run's products are split over. */
+  get threads(): number {
+    return this.products.threads;
+  }
+
+  dispose(): void {
+    this.remote?.close();
+    this.products.close();
+    this.localGrid = undefined;
+    this.best = undefined;
+  }
+}
