@@ -58,7 +58,7 @@ export interface SplitEvaluation {
 }
 
 const LN2 = Math.log(2);
-/** First-layer activation maps kept in the record (a 256-wide layer would bloat run.json). */
+/** First-layer activation maps kept in the record (a 256-wide layer would bloat every run on disk). */
 export const MAX_NEURON_MAPS = 64;
 
 /** Final metrics, reports, predictions, neuron maps and points, on the final (or restored) weights. */

@@ -1,5 +1,5 @@
-// What a training run records. `RunRecord` is what run.json holds, what the worker streams piece by
-// piece, and what the panel and the HTML report draw.
+// What a training run records. `RunRecord` is what a run's events build (src/core/run/apply.ts):
+// what the run store keeps, what the panel and the HTML report draw.
 import type { RunSpec } from '../experiment/schema';
 import type { Preprocessing } from '../data/types';
 
