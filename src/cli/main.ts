@@ -48,7 +48,7 @@ program
   .option('-q, --quiet', 'no progress output')
   .option('--no-png', 'do not write PNG pictures')
   .option('--keep <n>', 'keep the newest N experiments in .logit-lab/runs, deleting older ones after training (the extension\'s logitLab.runs.keep; default: that setting in .vscode/settings.json, else 20); not used with --out', (v) => parsePositiveInt(v, '--keep'))
-  .option('--threads <n>', 'train the runs of a sweep or seed study side by side on this many threads (default: one per core but one, for experiments big enough to gain; 1 = one after another)', (v) => parsePositiveInt(v, '--threads'))
+  .option('--threads <n>', 'train the runs of a sweep or seed study side by side on this many threads, or split a single wide run\'s matrix products over them (default: one per core but one, for experiments big enough to gain; 1 = one thread)', (v) => parsePositiveInt(v, '--threads'))
   .option('--verbose', 'show the stack trace of an internal error')
   .action((file: string, opts) => guarded(() => trainCommand(file, opts)));
 

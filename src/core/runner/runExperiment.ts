@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { loadExperiment, type ExpandedRun, type LoadedExperiment } from '../experiment';
 import { prepare } from '../data';
 import type { PreparedData } from '../data/types';
-import { initBackend, trainRun, saveModel, type SnapshotOffload, type TrainOptions, type TrainResult } from '../engine';
+import { initBackend, trainRun, saveModel, useWideThreads, type SnapshotOffload, type TrainOptions, type TrainResult } from '../engine';
 import type { BackendChoice, BackendName, RunRecord } from '../engine/types';
 import { LogitLabError } from '../errors';
 import type { FromWorker, RunEvent, RunHeader } from '../../protocol';
@@ -215,7 +215,17 @@ async function trainAll(
     });
     results = prepared.map((p, i) => () => (p instanceof Error ? Promise.reject(p) : started[ok.indexOf(i)]));
   } else {
-    results = members.map((m, i) => async () => (opts.signal?.aborted ? null : trainRun(m.spec, dataOf(i), trainOpts[i])));
+    // Runs one after another: threads asked for explicitly go to each wide run's matrix products.
+    const wideLanes = opts.threads && opts.threads.count > 1 ? opts.threads.count : 1;
+    results = members.map((m, i) => async () => {
+      if (opts.signal?.aborted) return null;
+      useWideThreads(wideLanes);
+      try {
+        return await trainRun(m.spec, dataOf(i), trainOpts[i]);
+      } finally {
+        useWideThreads(1);
+      }
+    });
   }
 
   for (const [i, m] of members.entries()) {
