@@ -14,6 +14,8 @@ import torch.nn as nn
 from sklearn.datasets import make_moons
 from sklearn.model_selection import train_test_split
 
+from torch_mlp import full_batch  # the same loop as the engine parity test (this folder is on sys.path)
+
 torch.set_num_threads(1)
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh}
 
@@ -44,17 +46,7 @@ def run(case):
     else:
         opt = torch.optim.Adam(model.parameters(), lr=o["lr"])
     criterion = nn.BCEWithLogitsLoss()
-    train_losses, val_losses = [], []
-    for _ in range(case["epochs"]):
-        model.train()
-        loss = criterion(model(x), t)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        train_losses.append(loss.item())
-        model.eval()
-        with torch.no_grad():
-            val_losses.append(criterion(model(xv), tv).item())
+    train_losses, val_losses = full_batch(model, criterion, opt, x, t, xv, tv, case["epochs"])
     return {"name": case["name"], "weights": weights, "trainLoss": train_losses, "valLoss": val_losses}
 
 

@@ -72,15 +72,10 @@ def optimizer(spec, params):
                weight_decay=spec["weightDecay"])
 
 
-def run(case):
-    model = build(case)
-    outputs = case["outputs"]
-    x, y = tensors(case["train"], outputs)
-    xv, yv = tensors(case["val"], outputs)
-    criterion = loss_fn(case["loss"], outputs)
-    opt = optimizer(case["optimizer"], model.parameters())
+def full_batch(model, criterion, opt, x, y, xv, yv, epochs):
+    """The lessons' loop: one full-batch step per epoch, then the validation loss in eval mode."""
     train_losses, val_losses = [], []
-    for _ in range(case["epochs"]):
+    for _ in range(epochs):
         model.train()
         loss = criterion(model(x), y)
         opt.zero_grad()
@@ -90,6 +85,17 @@ def run(case):
         model.eval()
         with torch.no_grad():
             val_losses.append(criterion(model(xv), yv).item())
+    return train_losses, val_losses
+
+
+def run(case):
+    model = build(case)
+    outputs = case["outputs"]
+    x, y = tensors(case["train"], outputs)
+    xv, yv = tensors(case["val"], outputs)
+    criterion = loss_fn(case["loss"], outputs)
+    opt = optimizer(case["optimizer"], model.parameters())
+    train_losses, val_losses = full_batch(model, criterion, opt, x, y, xv, yv, case["epochs"])
     return {"name": case["name"], "trainLoss": train_losses, "valLoss": val_losses}
 
 

@@ -3,13 +3,12 @@
 // With randomState they draw NumPy's stream: randomState.test.ts compares those bit for bit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { pythonReference } from './pythonReference';
 import { DataSpec } from '../../../src/core/experiment/schema';
 import { generate } from '../../../src/core/data';
 
 const ctx = { baseDir: __dirname, workspaceRoot: __dirname };
-const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.resolve(__dirname, '../../parity/sklearn_datasets.py');
 
 const request = { moons: [7, 100, 301], circles: [[8, 0.5], [101, 0.3]], blobs: [[300, 3, 2], [101, 4, 5], [10, 12, 1]] };
@@ -20,15 +19,7 @@ interface Reference {
   blobs: { n: number; k: number; d: number; counts: number[]; shape: number[] }[];
 }
 
-function sklearnReference(): Reference | string {
-  const run = spawnSync(PYTHON, [SCRIPT, JSON.stringify(request)], { encoding: 'utf8' });
-  if (run.error) return `${PYTHON} not runnable: ${run.error.message}`;
-  if (run.status === 3) return run.stderr.trim();
-  assert.equal(run.status, 0, run.stderr);
-  return JSON.parse(run.stdout) as Reference;
-}
-
-const reference = sklearnReference();
+const reference = pythonReference<Reference>(SCRIPT, request);
 const skip = typeof reference === 'string' ? reference : false;
 if (skip) console.log(`skipping scikit-learn parity: ${skip}`);
 

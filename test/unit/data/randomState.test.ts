@@ -3,14 +3,13 @@
 // round the last bit differently), for several seeds, sizes and noise levels.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { pythonReference } from './pythonReference';
 import { NumpyRandomState } from '../../../src/core/random/numpyRandomState';
 import { numpyMoons, sklearnBlobs, sklearnCircles, sklearnMoons, trainTestSplit, type Points64 } from '../../../src/core/data/sklearn';
 import { DataSpec } from '../../../src/core/experiment/schema';
 import { describeData, generate, prepare } from '../../../src/core/data';
 
-const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.resolve(__dirname, '../../parity/sklearn_random_state.py');
 const ctx = { baseDir: __dirname, workspaceRoot: __dirname };
 
@@ -34,15 +33,7 @@ interface Reference {
   numpyMoons: Points[];
 }
 
-function sklearnReference(): Reference | string {
-  const run = spawnSync(PYTHON, [SCRIPT, JSON.stringify(request)], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (run.error) return `${PYTHON} not runnable: ${run.error.message}`;
-  if (run.status === 3) return run.stderr.trim();
-  assert.equal(run.status, 0, run.stderr);
-  return JSON.parse(run.stdout) as Reference;
-}
-
-const reference = sklearnReference();
+const reference = pythonReference<Reference>(SCRIPT, request);
 const skip = typeof reference === 'string' ? reference : false;
 const ref = () => reference as Reference;
 if (skip) console.log(`# skipping NumPy/scikit-learn randomState parity: ${skip}`);
