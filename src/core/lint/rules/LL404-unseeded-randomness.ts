@@ -2,7 +2,7 @@ import type { Rule } from '../rule';
 import type { Node } from '../parser';
 import type { SemanticModel } from '../semantic';
 import { callArgs, calleeName, unparen, walk } from '../semantic/syntax';
-import { optimizerSteps } from './training';
+import { optimizerSteps } from '../torch/training';
 
 /** Calls that seed a generator. Any callee whose name mentions "seed" counts too (`set_seed`, `seed_all`). */
 const SEEDERS = new Set(['torch.manual_seed', 'torch.cuda.manual_seed', 'torch.cuda.manual_seed_all', 'torch.random.manual_seed', 'numpy.random.seed', 'random.seed']);
