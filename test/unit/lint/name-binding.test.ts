@@ -63,3 +63,10 @@ test("the builtins are Python's own: every name of dir(builtins) of /usr/bin/pyt
   assert.ok(names.length > 100);
   assert.deepEqual(names.filter((n) => !PYTHON_BUILTINS.has(n)), []);
 });
+
+test('a star import is read from the tree, not from text that looks like one', async () => {
+  await initParser();
+  const stars = (src: string) => new SemanticModel(new PythonDocument(src).root).imports.starImports;
+  assert.deepEqual(stars('from torch.nn import *\nfrom .utils import *\n'), ['torch.nn', '.utils']);
+  assert.deepEqual(stars('TEMPLATE = """\nfrom torch.nn import *\n"""\n'), []);
+});

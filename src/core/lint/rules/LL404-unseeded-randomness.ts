@@ -100,7 +100,8 @@ function isSelfContainedTraining(sem: SemanticModel, step: Node): boolean {
   if (!sem.enclosingLoops(step).length) return false;
   let contained = fragmentMemo.get(sem);
   if (contained !== undefined) return contained;
-  contained = !hasStarImport(sem);
+  // `from m import *` may bind any name: the file cannot be shown to define everything it uses.
+  contained = !sem.imports.starImports.length;
   const skip = new Set<number>();
   if (contained) {
     walk(sem.root, (n) => {
@@ -136,10 +137,6 @@ function isSelfContainedTraining(sem: SemanticModel, step: Node): boolean {
   return contained;
 }
 const fragmentMemo = new WeakMap<SemanticModel, boolean>();
-
-function hasStarImport(sem: SemanticModel): boolean {
-  return /^\s*from\s+\S+\s+import\s+\*/m.test(sem.root.text);
-}
 
 /**
  * A name the file never binds (directly, or through a parameter whose arguments are such names):
