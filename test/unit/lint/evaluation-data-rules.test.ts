@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyFixes, fixUntilStable, initParser, lintText, PythonDocument, SemanticModel } from '../../../src/core/lint';
-import { shapes } from '../../../src/core/lint/rules/shapes';
+import { shapes } from '../../../src/core/lint/torch/shapes';
 
 const HEADER = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n';
 const safeFixes = async (text: string) => (await lintText(text)).flatMap((d) => (d.fix ? [d.fix] : []));

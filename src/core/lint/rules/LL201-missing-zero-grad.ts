@@ -1,6 +1,6 @@
 import type { Rule } from '../rule';
 import { isInside, receiver, statementOf } from '../semantic/syntax';
-import { backwardCalls, gradientClears, innermostLoop, optimizerSteps } from './training';
+import { backwardCalls, gradientClears, innermostLoop, optimizerSteps } from '../torch/training';
 
 export const missingZeroGrad: Rule = {
   code: 'LL201',

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule';
 import { isInside } from '../semantic/syntax';
-import { backwardCalls, innermostLoop, methodCalls, optimizerSteps } from './training';
+import { backwardCalls, innermostLoop, methodCalls, optimizerSteps } from '../torch/training';
 
 export const zeroGradAfterBackward: Rule = {
   code: 'LL202',

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule';
 import { callArgs, isInside } from '../semantic/syntax';
-import { optimizerSteps } from './training';
+import { optimizerSteps } from '../torch/training';
 
 export const perSampleUpdates: Rule = {
   code: 'LL204',

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule';
 import { calleeName, isInside } from '../semantic/syntax';
-import { backwardCalls } from './training';
+import { backwardCalls } from '../torch/training';
 
 export const plotInTrainingLoop: Rule = {
   code: 'LL205',

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule';
 import { receiver, unparen } from '../semantic/syntax';
-import { methodCalls } from './training';
+import { methodCalls } from '../torch/training';
 
 export const forwardCalledDirectly: Rule = {
   code: 'LL206',

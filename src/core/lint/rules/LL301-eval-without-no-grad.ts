@@ -2,8 +2,8 @@ import type { Rule } from '../rule';
 import type { Node } from '../parser';
 import type { SemanticModel } from '../semantic';
 import { callArgs, isInside, statementOf, unparen } from '../semantic/syntax';
-import { backwardCalls } from './training';
-import { inTrainingLoop, inTrainingStep, isDetachedInline, isEvalData, modeCalls, modelCalls, sameModel, type ModelCall } from './evaluation';
+import { backwardCalls } from '../torch/training';
+import { inTrainingLoop, inTrainingStep, isDetachedInline, isEvalData, modeCalls, modelCalls, sameModel, type ModelCall } from '../torch/evaluation';
 
 export const evalWithoutNoGrad: Rule = {
   code: 'LL301',

@@ -2,8 +2,8 @@ import type { Rule } from '../rule';
 import type { Node } from '../parser';
 import type { SemanticModel } from '../semantic';
 import { callArgs, isInside } from '../semantic/syntax';
-import { optimizerSteps } from './training';
-import { hasModeDependentLayers, inTrainingLoop, inTrainingStep, isEvalData, modeCalls, modelCalls, sameModel } from './evaluation';
+import { optimizerSteps } from '../torch/training';
+import { hasModeDependentLayers, inTrainingLoop, inTrainingStep, isEvalData, modeCalls, modelCalls, sameModel } from '../torch/evaluation';
 
 type Toggle = ReturnType<typeof modeCalls>[number];
 

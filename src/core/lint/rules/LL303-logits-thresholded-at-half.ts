@@ -2,7 +2,7 @@ import type { Rule } from '../rule';
 import type { Node } from '../parser';
 import type { SemanticModel } from '../semantic';
 import { named, unparen, walk } from '../semantic/syntax';
-import { producingModel } from './evaluation';
+import { producingModel } from '../torch/evaluation';
 
 const ORDERINGS = new Set(['>', '>=', '<', '<=']);
 const REGRESSION_LOSSES = new Set(['MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss']);

@@ -1,7 +1,7 @@
 import type { Rule } from '../rule';
 import type { Node } from '../parser';
 import { callArgs, receiver, unparen } from '../semantic/syntax';
-import { shapes } from './shapes';
+import { shapes } from '../torch/shapes';
 
 export const argmaxOnSingleLogit: Rule = {
   code: 'LL304',

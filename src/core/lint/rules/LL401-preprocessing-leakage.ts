@@ -2,8 +2,8 @@ import type { Rule } from '../rule';
 import type { Node } from '../parser';
 import type { SemanticModel } from '../semantic';
 import { callArgs, named, unparen } from '../semantic/syntax';
-import { isEvalName } from './evaluation';
-import { preprocessorFits, sklearnInScope } from './data';
+import { isEvalName } from '../torch/evaluation';
+import { preprocessorFits, sklearnInScope } from '../torch/data';
 
 const SPLITTERS = new Set(['sklearn.model_selection.train_test_split']);
 

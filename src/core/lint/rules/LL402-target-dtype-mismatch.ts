@@ -1,6 +1,6 @@
 import type { Rule } from '../rule';
-import { targetFact } from './data';
-import { shapes } from './shapes';
+import { targetFact } from '../torch/data';
+import { shapes } from '../torch/shapes';
 
 /** Losses that want class indices (int64) as targets. */
 const INDEX_LOSSES = new Set(['CrossEntropyLoss', 'NLLLoss']);

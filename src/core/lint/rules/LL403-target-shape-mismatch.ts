@@ -1,5 +1,5 @@
 import type { Rule } from '../rule';
-import { shapes, type Shape } from './shapes';
+import { shapes, type Shape } from '../torch/shapes';
 
 /** Losses compared element by element: input and target must have the same shape. */
 const ELEMENTWISE = new Set(['BCEWithLogitsLoss', 'BCELoss', 'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss']);

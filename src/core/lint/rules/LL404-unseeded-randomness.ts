@@ -2,7 +2,7 @@ import type { Rule } from '../rule';
 import type { Node } from '../parser';
 import type { SemanticModel } from '../semantic';
 import { callArgs, calleeName, unparen, walk } from '../semantic/syntax';
-import { optimizerSteps } from './training';
+import { optimizerSteps } from '../torch/training';
 
 /** Calls that seed a generator. Any callee whose name mentions "seed" counts too (`set_seed`, `seed_all`). */
 const SEEDERS = new Set(['torch.manual_seed', 'torch.cuda.manual_seed', 'torch.cuda.manual_seed_all', 'torch.random.manual_seed', 'numpy.random.seed', 'random.seed']);
@@ -89,17 +89,7 @@ function randomDraw(sem: SemanticModel, call: Node, weightsGiven: boolean): stri
   return undefined;
 }
 
-/** Python builtins and the globals a notebook or module provides without a binding. */
-const BUILTINS = new Set(
-  ('abs all any ascii bin bool breakpoint bytearray bytes callable chr classmethod compile complex delattr dict dir divmod ' +
-    'enumerate eval exec filter float format frozenset getattr globals hasattr hash help hex id input int isinstance issubclass ' +
-    'iter len list locals map max memoryview min next object oct open ord pow print property range repr reversed round set ' +
-    'setattr slice sorted staticmethod str sum super tuple type vars zip __name__ __file__ __doc__ __spec__ __builtins__ ' +
-    'Exception BaseException ValueError TypeError RuntimeError KeyError IndexError AttributeError StopIteration ' +
-    'NotImplementedError AssertionError ImportError OSError FileNotFoundError KeyboardInterrupt ZeroDivisionError ' +
-    'NotImplemented Ellipsis self cls display get_ipython exit quit').split(' '),
-);
-const SCANNED = new Set(['lambda', 'identifier', 'attribute', 'keyword_argument', 'import_statement', 'import_from_statement', 'for_statement', 'global_statement', 'nonlocal_statement']);
+const SCANNED = new Set(['identifier', 'attribute', 'keyword_argument', 'import_statement', 'import_from_statement', 'for_statement', 'global_statement', 'nonlocal_statement']);
 
 /**
  * The optimizer step belongs to a complete script, not a fragment of a larger program (where the
@@ -110,10 +100,9 @@ function isSelfContainedTraining(sem: SemanticModel, step: Node): boolean {
   if (!sem.enclosingLoops(step).length) return false;
   let contained = fragmentMemo.get(sem);
   if (contained !== undefined) return contained;
-  contained = !hasStarImport(sem);
+  // `from m import *` may bind any name: the file cannot be shown to define everything it uses.
+  contained = !sem.imports.starImports.length;
   const skip = new Set<number>();
-  // Functions and classes are not bindings of the semantic model: collect their names here.
-  const defined = new Set([...sem.root.text.matchAll(/^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)/gm)].map((m) => m[1]));
   if (contained) {
     walk(sem.root, (n) => {
       if (!contained) return false;
@@ -128,12 +117,6 @@ function isSelfContainedTraining(sem: SemanticModel, step: Node): boolean {
           if (attr) skip.add(attr.id);
           return;
         }
-        case 'lambda': {
-          // Lambda parameters are not bindings of the semantic model either.
-          const params = n.childForFieldName('parameters');
-          if (params) walk(params, (p) => void defined.add(p.text), new Set(['identifier']));
-          return;
-        }
         case 'keyword_argument': {
           const name = n.childForFieldName('name');
           if (name) skip.add(name.id);
@@ -146,7 +129,7 @@ function isSelfContainedTraining(sem: SemanticModel, step: Node): boolean {
           return;
         }
         default:
-          if (!skip.has(n.id) && !defined.has(n.text) && isFree(sem, n, 0)) contained = false;
+          if (!skip.has(n.id) && isFree(sem, n, 0)) contained = false;
       }
     }, SCANNED);
   }
@@ -155,13 +138,12 @@ function isSelfContainedTraining(sem: SemanticModel, step: Node): boolean {
 }
 const fragmentMemo = new WeakMap<SemanticModel, boolean>();
 
-function hasStarImport(sem: SemanticModel): boolean {
-  return /^\s*from\s+\S+\s+import\s+\*/m.test(sem.root.text);
-}
-
-/** A name the file never binds (directly, or through a parameter whose arguments are such names). */
+/**
+ * A name the file never binds (directly, or through a parameter whose arguments are such names):
+ * neither a def/class/lambda parameter, an import or a builtin, nor assigned.
+ */
 function isFree(sem: SemanticModel, id: Node, depth: number): boolean {
-  if (depth > 6 || BUILTINS.has(id.text) || sem.imports.resolve(id.text)) return false;
+  if (depth > 6 || sem.declarationOf(id)) return false;
   const defs = sem.definitions(id);
   if (!defs.length) return true;
   return defs.every((d) => !!d && unparen(d).type === 'identifier' && isFree(sem, unparen(d), depth + 1));

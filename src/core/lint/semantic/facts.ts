@@ -95,6 +95,7 @@ export interface ForeignModel {
   objectOf(expr: Node): TorchObject;
   qualifiedName(node: Node): string | undefined;
   definitions(identifier: Node): (Node | undefined)[];
+  declarationOf(identifier: Node): 'definition' | 'import' | 'builtin' | undefined;
   inNoGrad(node: Node): boolean;
   scopeOf(node: Node): Node;
 }

@@ -42,6 +42,8 @@ export class ImportTable {
   readonly bindings = new Map<string, string>();
   /** Every module imported anywhere (`torch`, `torch.nn`, `numpy`, …). */
   readonly modules = new Set<string>();
+  /** Modules imported with `from m import *`: names that bind nothing visible in this file. */
+  readonly starImports: string[] = [];
 
   constructor(root: Node, index?: TreeIndex) {
     if (index) {
@@ -102,7 +104,8 @@ export class ImportTable {
     if (!relative) this.modules.add(module);
     for (const item of named(node)) {
       if (item.id === moduleNode.id) continue;
-      if (item.type === 'dotted_name') {
+      if (item.type === 'wildcard_import') this.starImports.push(module);
+      else if (item.type === 'dotted_name') {
         this.bindings.set(item.text, join(item.text));
         if (!relative) this.modules.add(join(item.text));
       } else if (item.type === 'aliased_import') {

@@ -1,4 +1,5 @@
-export { SemanticModel, FUNCTIONAL_LOSSES, FUNCTIONAL_NAME, type Binding, type LoopInfo } from './model';
+export { SemanticModel, type Binding, type LoopInfo } from './model';
+export { FUNCTIONAL_LOSSES, FUNCTIONAL_NAME } from '../torch/names';
 export * from './facts';
 export { ImportTable, canonical } from './imports';
 export * as syntax from './syntax';

@@ -5,6 +5,20 @@ import { LineIndex, type Node } from '../parser';
 import { canonical, ImportTable } from './imports';
 import { callArgs, isInside, named, receiver, unparen } from './syntax';
 import { TreeIndex } from './tree-index';
+import { PYTHON_BUILTINS } from './python-builtins';
+import {
+  ACTIVATION_FUNCTIONS,
+  ACTIVATION_LAYERS,
+  ACTIVATION_METHODS,
+  FUNCTIONAL_LOSSES,
+  LOGIT_LAYERS,
+  MODEL_ZOO,
+  MODULE_WRAPPERS,
+  PASSTHROUGH_FUNCTIONS,
+  PASSTHROUGH_LAYERS,
+  PASSTHROUGH_METHODS,
+  SELF_RETURNING_METHODS,
+} from '../torch/names';
 
 const optText = (n: Node | null | undefined): string | undefined => (n ? n.text : undefined);
 const optType = (n: Node | null | undefined): string | undefined => (n ? n.type : undefined);
@@ -17,65 +31,10 @@ import {
   type ModuleInfo,
   type TorchObject,
   type ValueFact,
-  type ValueKind,
 } from './facts';
 
-/** Activation functions, by canonical qualified name. */
-const ACTIVATION_FUNCTIONS: Record<string, ValueKind> = {
-  'torch.sigmoid': 'sigmoid',
-  'torch.softmax': 'softmax',
-  'torch.log_softmax': 'logSoftmax',
-  'torch.relu': 'relu',
-  'torch.nn.functional.relu6': 'relu',
-  'torch.nn.functional.softplus': 'relu',
-};
-/** Tensor methods that apply an activation: `z.sigmoid()`. */
-const ACTIVATION_METHODS: Record<string, ValueKind> = {
-  sigmoid: 'sigmoid',
-  softmax: 'softmax',
-  log_softmax: 'logSoftmax',
-  relu: 'relu',
-};
-/** Activation layers. */
-const ACTIVATION_LAYERS: Record<string, ValueKind> = {
-  'torch.nn.Sigmoid': 'sigmoid',
-  'torch.nn.Softmax': 'softmax',
-  'torch.nn.LogSoftmax': 'logSoftmax',
-  'torch.nn.ReLU': 'relu',
-  'torch.nn.ReLU6': 'relu',
-  'torch.nn.Softplus': 'relu',
-};
-/** Layers whose output is a raw affine score. */
-const LOGIT_LAYERS = new Set(['torch.nn.Linear', 'torch.nn.LazyLinear', 'torch.nn.Bilinear', 'torch.nn.Conv1d', 'torch.nn.Conv2d', 'torch.nn.Conv3d']);
-/** Layers that leave the activation of their input unchanged (looked through in a Sequential). */
-const PASSTHROUGH_LAYERS = new Set(['torch.nn.Dropout', 'torch.nn.Dropout1d', 'torch.nn.Dropout2d', 'torch.nn.Flatten', 'torch.nn.Identity', 'torch.nn.Unflatten']);
-/** Tensor methods/functions that keep what a value is (shape/dtype/device changes). */
-const PASSTHROUGH_METHODS = new Set(['squeeze', 'unsqueeze', 'view', 'view_as', 'reshape', 'flatten', 'float', 'double', 'half', 'to', 'cpu', 'cuda', 'contiguous', 'clamp', 'clip', 'type', 'permute', 'transpose', 'detach']);
-const PASSTHROUGH_FUNCTIONS = new Set(['torch.squeeze', 'torch.unsqueeze', 'torch.flatten', 'torch.reshape', 'torch.clamp', 'torch.clip']);
-/** Methods that return the object itself, whatever it is (`Net().to(device)`, `nn.BCEWithLogitsLoss().cuda()`). */
-const SELF_RETURNING_METHODS = new Set(['to', 'cuda', 'cpu', 'float', 'double', 'half', 'train', 'eval', 'requires_grad_']);
-const MODULE_WRAPPERS = new Set(['torch.nn.DataParallel', 'torch.nn.parallel.DataParallel', 'torch.nn.parallel.DistributedDataParallel', 'torch.compile']);
-/** Model zoos whose constructors build an nn.Module (`models.vgg16(...)`, `timm.create_model(...)`). */
-const MODEL_ZOO = /^(torchvision\.models(\.\w+)*\.[A-Za-z]\w*|timm\.create_model|timm\.models\.\w+)$/;
 /** Calls that follow unpacking a function's returned tuple this deep, at most (bounded work per edit). */
 const MAX_UNPACK_DEPTH = 3;
-
-export const FUNCTIONAL_LOSSES: Record<string, string> = {
-  'torch.nn.functional.binary_cross_entropy_with_logits': 'BCEWithLogitsLoss',
-  'torch.nn.functional.binary_cross_entropy': 'BCELoss',
-  'torch.nn.functional.cross_entropy': 'CrossEntropyLoss',
-  'torch.nn.functional.nll_loss': 'NLLLoss',
-  'torch.nn.functional.mse_loss': 'MSELoss',
-  'torch.nn.functional.l1_loss': 'L1Loss',
-  'torch.nn.functional.smooth_l1_loss': 'SmoothL1Loss',
-  'torch.nn.functional.huber_loss': 'HuberLoss',
-  'torch.nn.functional.kl_div': 'KLDivLoss',
-  'torch.nn.functional.multilabel_soft_margin_loss': 'MultiLabelSoftMarginLoss',
-};
-/** The name a functional loss has in `torch.nn.functional`. */
-export const FUNCTIONAL_NAME: Record<string, string> = Object.fromEntries(
-  Object.entries(FUNCTIONAL_LOSSES).map(([q, loss]) => [loss, q.slice('torch.nn.functional.'.length)]),
-);
 
 const SCOPE_TYPES = ['function_definition', 'lambda', 'class_definition'];
 const CLASS = new Set(['class_definition']);
@@ -83,8 +42,19 @@ const NO_GRAD_CONTEXTS = new Set(['with_statement', 'decorated_definition']);
 const NESTED_SCOPES = new Set(['function_definition', 'class_definition', 'lambda']);
 /** Node types the one collecting walk looks at. */
 const COLLECTED_TYPES = new Set([...SCOPE_TYPES, 'call', 'assignment', 'augmented_assignment', 'named_expression', 'for_statement', 'for_in_clause', 'as_pattern', 'while_statement']);
+/**
+ * Names a module's namespace holds without a binding in its text or in builtins: set by the import
+ * system (`__file__`) or by IPython in a notebook (`display`, `get_ipython`).
+ */
+const MODULE_NAMESPACE = new Set(['__file__', '__builtins__', '__cached__', '__annotations__', 'display', 'get_ipython']);
 /** Blocks that may or may not run: a definition inside one does not replace the one before. */
 const CONDITIONAL_TYPES = new Set(['if_statement', 'try_statement', 'for_statement', 'while_statement', 'match_statement']);
+
+/** The name a parameter binds (`x`, `x=1`, `x: int`, `*args`, `**kw`), if any. */
+function parameterName(p: Node): Node | undefined {
+  const id = p.type === 'identifier' ? p : p.childForFieldName('name') ?? named(p).find((c) => c.type === 'identifier');
+  return id && id.type === 'identifier' ? id : undefined;
+}
 
 /** A name bound in a scope. `value` is the assigned expression when statically known. */
 export interface Binding {
@@ -122,6 +92,11 @@ export class SemanticModel {
   readonly functions = new Map<string, Node>();
 
   private readonly bindings = new Map<number, Map<string, Binding[]>>();
+  /**
+   * Names bound by a `def` or `class` statement or a lambda's parameter list, per scope id. Kept apart
+   * from `bindings` (whose entries carry values that the value analysis follows).
+   */
+  private readonly declared = new Map<number, Map<string, Node>>();
   /** Function/lambda/class scopes in pre-order, with the ranges (parameters, body) that belong to them. */
   private readonly scopes: { node: Node; start: number; end: number; ranges: [number, number][] }[] = [];
   /** Indices into `scopes` of the scopes not nested in another one. */
@@ -267,6 +242,28 @@ export class SemanticModel {
 
   private bindingsIn(scope: Node): Map<string, Binding[]> {
     return this.bindings.get(scope.id) ?? new Map();
+  }
+
+  /**
+   * How `identifier` is bound where it is used when not by an assignment or a parameter (those are
+   * `definitions`): by a `def`/`class` statement or a lambda parameter in a scope it sees, by an
+   * import, or by Python's builtins and the module namespace — the scope every lookup ends in.
+   */
+  declarationOf(identifier: Node): 'definition' | 'import' | 'builtin' | undefined {
+    if (identifier.tree !== this.root.tree) return this.foreign(identifier)?.declarationOf(identifier);
+    const name = identifier.text;
+    for (let scope: Node | undefined = this.scopeOf(identifier); scope; scope = scope.id === this.root.id ? undefined : this.scopeOf(scope)) {
+      if (this.declared.get(scope.id)?.has(name)) return 'definition';
+    }
+    if (this.imports.resolve(name)) return 'import';
+    if (PYTHON_BUILTINS.has(name) || MODULE_NAMESPACE.has(name)) return 'builtin';
+    return undefined;
+  }
+
+  private declare(scope: Node, name: Node): void {
+    let names = this.declared.get(scope.id);
+    if (!names) this.declared.set(scope.id, (names = new Map()));
+    names.set(name.text, name);
   }
 
   /**
@@ -499,14 +496,29 @@ export class SemanticModel {
           let index = 0;
           for (const p of params ? named(params) : []) {
             if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' || p.type === 'keyword_separator') index = -Infinity;
-            const id = p.type === 'identifier' ? p : p.childForFieldName('name') ?? named(p).find((c) => c.type === 'identifier');
-            if (!id || id.type !== 'identifier') continue;
+            const id = parameterName(p);
+            if (!id) continue;
             const param = { fn: node, index: index >= 0 ? index : -1, default: p.childForFieldName('value') ?? undefined };
             add(node, { name: id.text, target: id, value: undefined, visibleFrom: id.endIndex, param });
             index++;
           }
           const name = node.childForFieldName('name');
-          if (name && this.scopeOf(node).id === this.root.id) this.functions.set(name.text, node);
+          const scope = this.scopeOf(node);
+          if (name) this.declare(scope, name);
+          if (name && scope.id === this.root.id) this.functions.set(name.text, node);
+          break;
+        }
+        case 'class_definition': {
+          const name = node.childForFieldName('name');
+          if (name) this.declare(this.scopeOf(node), name);
+          break;
+        }
+        case 'lambda': {
+          const params = node.childForFieldName('parameters');
+          for (const p of params ? named(params) : []) {
+            const id = parameterName(p);
+            if (id) this.declare(node, id);
+          }
           break;
         }
       }
