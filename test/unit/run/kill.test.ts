@@ -35,11 +35,13 @@ test('SIGKILL at random moments never leaves a lost or unreadable run', { skip: 
   for (let trial = 0; trial < trials; trial++) {
     const out = join(work, `out-${trial}`);
     const child = spawn(process.execPath, [CLI, 'train', file, '--out', out, '--quiet', '--no-png', '--threads', '1'], { stdio: 'ignore' });
+    // Listened for from the start: a training that ends before its kill has exited already.
+    const exited = new Promise((r) => child.once('exit', r));
     // From start-up (nothing written yet) to well into the second run.
     const after = 300 + random() * 3500;
-    await new Promise((r) => setTimeout(r, after));
+    await Promise.race([new Promise((r) => setTimeout(r, after)), exited]);
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    await exited;
     if (!existsSync(out)) continue;
     for (const name of readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)) {
       const dir = join(out, name);
