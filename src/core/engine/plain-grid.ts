@@ -40,7 +40,7 @@ export class DetachedGrid {
 
 const EVALUATE_ONLY = { kind: 'sgd', lr: 1, momentum: 0, nesterov: false, weightDecay: 0, betas: [0.9, 0.999], eps: 1e-8 } as const satisfies PlainMlp['optimizer'];
 
-/** Beyond ±10 a logit's 4-decimal probability is exactly 1 or 0 (σ(10) = 0.999955): no exp needed. */
+/** Beyond ±10 a logit's recorded probability is exactly 1 or 0 (σ(10) = 0.999955): no exp needed. */
 const SATURATED = 10;
 
 /**
@@ -53,6 +53,17 @@ export function round4f(x: number): number {
   const v = Math.fround(x) * 1e4;
   if (v > 0 && v < 2 ** 52) return Math.floor(v + 0.5) / 1e4;
   return v === 0 ? v / 1e4 : Math.round(v) / 1e4;
+}
+
+/**
+ * A probability as a snapshot records it: to 0.1% (src/core/run/gridCodec.ts SNAPSHOT_SCALE), the
+ * same fast path as round4f. Rounded here, where the grid is computed (often on the grid thread),
+ * so the training thread never walks a snapshot again.
+ */
+export function roundProbability(x: number): number {
+  const v = Math.fround(x) * 1e3;
+  if (v > 0 && v < 2 ** 52) return Math.floor(v + 0.5) / 1e3;
+  return v === 0 ? v / 1e3 : Math.round(v) / 1e3;
 }
 
 /** Cells a grid pass holds: whole grid rows, about this many, so its arrays stay in the CPU cache. */
@@ -317,7 +328,7 @@ function sigmoidSegment(a: number, b: number, factor: number, xs: Float64Array, 
       continue;
     }
     expNegZ = expNegZ === expNegZ ? expNegZ * factor : Math.exp(-zc);
-    probs[at + i] = round4f(1 / (1 + expNegZ));
+    probs[at + i] = roundProbability(1 / (1 + expNegZ));
   }
 }
 
@@ -433,7 +444,7 @@ export function writeProbabilities(z: Float64Array, k: number, rows: number, str
   if (k === 1) {
     for (let r = 0; r < rows; r++) {
       const zr = z[r];
-      out[at + r] = zr > SATURATED ? 1 : zr < -SATURATED ? 0 : round4f(sigmoid(zr));
+      out[at + r] = zr > SATURATED ? 1 : zr < -SATURATED ? 0 : roundProbability(sigmoid(zr));
     }
     return;
   }
@@ -446,7 +457,7 @@ export function writeProbabilities(z: Float64Array, k: number, rows: number, str
     for (let j = 0; j < k; j++) if (z[j * stride + r] > max) max = z[j * stride + r];
     let sum = 0;
     for (let j = 0; j < k; j++) sum += Math.exp(z[j * stride + r] - max);
-    for (let j = 0; j < k; j++) out[at + r * k + j] = round4f(Math.exp(z[j * stride + r] - max) / sum);
+    for (let j = 0; j < k; j++) out[at + r * k + j] = roundProbability(Math.exp(z[j * stride + r] - max) / sum);
   }
 }
 
@@ -460,5 +471,5 @@ function softmax2(z0: number, z1: number): number {
   if (gap < -SATURATED) return 0;
   const max = max2(z0, z1);
   const e1 = expFromMax(z1, max);
-  return round4f(e1 / (expFromMax(z0, max) + e1));
+  return roundProbability(e1 / (expFromMax(z0, max) + e1));
 }

@@ -20,13 +20,13 @@ import { lossErrors } from '../experiment/check';
 import { initialWeights, layerSizes, Mlp, type LayerWeights } from './model';
 import { makeOptimizer, type Optimizer } from './optimizers';
 import { PlainSession, usePlainKernel } from './plain';
+import { roundProbability } from './plain-grid';
 import { WideSession } from './wide';
 import { loadWideKernel } from './wide-kernel';
 import { distinctPatterns, finishRecord, MAX_NEURON_MAPS, round4, type EpochMetrics, type SnapshotOffload, type SplitEvaluation, type TrainingSession } from './session';
 import type { BackendName, BoundarySnapshot, EpochRecord, GridSpec, KernelName, RunRecord, StopReason } from './types';
 import type { RunEvent } from '../../protocol';
 import { applyRunEvent, headerOf } from '../run/apply';
-import { roundToSnapshotPrecision } from '../run/gridCodec';
 
 export interface TrainOptions {
   id: string;
@@ -195,9 +195,8 @@ export class RunTracker {
   private keepSnapshot(snapshot: BoundarySnapshot): void {
     // A run that failed has reported its end: late snapshots are not news.
     if (this.detached) return;
+    // Its probabilities come rounded to what the store keeps (0.1%, roundProbability).
     if (this.nonFiniteAt === undefined && !allFinite(snapshot.probs)) this.nonFiniteAt = snapshot.epoch;
-    // What the run records, live and on disk alike (the store keeps probabilities to 0.1%).
-    roundToSnapshotPrecision(snapshot.probs);
     this.emit({ type: 'snapshot', runId: this.record.id, snapshot });
   }
 
@@ -464,7 +463,7 @@ class Session implements TrainingSession {
         return [flatProbabilities(out.logits, this.grid.classes), ...(countRegions ? out.pre.map((z) => tf.greater(z, 0)) : [])];
       });
       const pv = p.dataSync<'float32'>();
-      for (let i = 0; i < pv.length; i++) probs[start * perCell + i] = round4(pv[i]);
+      for (let i = 0; i < pv.length; i++) probs[start * perCell + i] = roundProbability(pv[i]);
       let offset = 0;
       on.forEach((t, l) => {
         const w = widths[l];
