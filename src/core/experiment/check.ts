@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { describeData, type DataInfo } from '../data';
 import { declaredSplit } from '../data/chooseSplit';
 import { LogitLabError, type JsonPath } from '../errors';
+import { layerSizes, parameterCount } from '../engine/shapes';
+import { outputsFor } from './outputs';
 import { MAX_PARAMS, MIN_TRAIN_SAMPLES } from '../limits';
 import { sourcePathOf, type ExpandedRun } from './expand';
 import { locatedError } from './parse';
@@ -64,17 +66,6 @@ function setupFindings(spec: RunSpec, info: DataInfo): Finding[] {
     });
   }
   return out;
-}
-
-/** Weights and biases of a fully connected network with these layer widths. */
-function parameterCount(inputs: number, hidden: number[], outputs: number): number {
-  let total = 0;
-  let fanIn = inputs;
-  for (const width of [...hidden, outputs]) {
-    total += (fanIn + 1) * width;
-    fanIn = width;
-  }
-  return total;
 }
 
 function classList(info: Pick<DataInfo, 'classes' | 'classNames'>): string {
@@ -146,7 +137,7 @@ function runFindings(exp: ExperimentFile, spec: RunSpec, info: DataInfo): Findin
       hint: `keep data.validation + data.test at 0.9 or less and at least ${MIN_TRAIN_SAMPLES} training samples, e.g. "validation": 0.2, "test": 0.2`,
     });
   }
-  const params = parameterCount(info.features, spec.model.hidden, spec.model.outputs ?? (info.classes > 2 || spec.loss === 'cross-entropy' ? info.classes : 1));
+  const params = parameterCount(layerSizes(info.features, spec.model, outputsFor(spec, info.classes)));
   if (params > MAX_PARAMS) {
     out.push({
       path: ['model', 'hidden'], severity: 'error',

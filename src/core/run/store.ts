@@ -147,30 +147,35 @@ export class RunStoreWriter {
   }
 
   /**
-   * The last resort when the disk is full: the run's final status matters more than its pictures,
-   * so its snapshot files go to make room for the manifest (end() is then tried again).
+   * end() for a run whose store failed (a full disk, a folder removed): its final status matters
+   * more than its pictures, so if the manifest does not fit, the run's snapshot files go to make
+   * room, and as a last resort a slim manifest (status, message, metrics; no points, report or
+   * preprocessing) is written in place. Returns what was given up, or throws if nothing could be.
    */
-  dropSnapshotFiles(): void {
-    for (const e of this.onDisk) {
-      try {
-        unlinkSync(join(this.dir, SNAPSHOTS, snapshotName(e)));
-      } catch {
-        // Already gone.
+  endWhateverItTakes(record: RunRecord): 'nothing' | 'snapshots' | 'details' {
+    try {
+      this.end(record);
+      return 'nothing';
+    } catch {
+      for (const e of this.onDisk) {
+        try {
+          unlinkSync(join(this.dir, SNAPSHOTS, snapshotName(e)));
+        } catch {
+          // Already gone.
+        }
       }
+      this.onDisk.clear();
+      this.pending = [];
     }
-    this.onDisk.clear();
-    this.pending = [];
-  }
-
-  /**
-   * When even that fails: the manifest rewritten in place (no second file's worth of space needed),
-   * holding the run's status, message and final metrics but not its bulky parts (points, report,
-   * preprocessing). Not atomic — the last thing to try on a full disk.
-   */
-  writeStatusInPlace(record: RunRecord): void {
-    const { neuronMaps: _n, points: _p, report: _r, valPredictions: _v, preprocessing: _pre, ...slim } = headerOf(record);
-    writeFileSync(join(this.dir, MANIFEST), stringifyRunPart({ format: STORE_FORMAT, storeVersion: STORE_VERSION, ...slim }));
-    this.ended = true;
+    try {
+      this.end({ ...record, neuronMaps: undefined });
+      return 'snapshots';
+    } catch {
+      const { neuronMaps: _n, points: _p, report: _r, valPredictions: _v, preprocessing: _pre, ...slim } = headerOf(record);
+      writeFileSync(join(this.dir, MANIFEST), stringifyRunPart({ format: STORE_FORMAT, storeVersion: STORE_VERSION, ...slim }));
+      this.ended = true;
+      return 'details';
+    }
   }
 
   /** A run that failed before it started training (its data could not be prepared). */

@@ -87,7 +87,6 @@ class RunInProgress {
   private storeError: unknown;
   private readonly queued: FromWorker[] = [];
   live = false;
-  notes: () => string[] = () => [];
 
   constructor(
     readonly run: ExpandedRun,
@@ -96,6 +95,8 @@ class RunInProgress {
     readonly index: number,
     private readonly total: number,
     private readonly emit: (msg: FromWorker) => void,
+    /** The experiment's warnings and the run's data notes: they travel with the run (panel, report). */
+    private readonly notes: () => string[],
   ) {
     this.writer = new RunStoreWriter(dir);
   }
@@ -137,20 +138,10 @@ class RunInProgress {
       this.record.status = this.record.stopReason = 'failed';
       this.record.message = `could not record this run in ${this.dir}: ${reason}${full ? ' — the disk is full: free some space and train again' : ''}`;
       try {
-        this.writer.end(this.record);
+        const gaveUp = this.writer.endWhateverItTakes(this.record);
+        if (gaveUp !== 'nothing') this.record.message += ` (its ${gaveUp === 'snapshots' ? 'snapshot files' : 'snapshot files and details'} were given up to record this status)`;
       } catch {
-        // Its final status matters more than its pictures: make room and say so.
-        try {
-          this.writer.dropSnapshotFiles();
-          this.record.message += ' (its snapshot files were deleted to record this status)';
-          this.writer.end({ ...this.record, neuronMaps: undefined });
-        } catch {
-          try {
-            this.writer.writeStatusInPlace(this.record);
-          } catch {
-            // The disk still says no; the message is what the user gets.
-          }
-        }
+        // The disk still says no; the message is what the user gets.
       }
     }
     this.send({ type: 'runEnd', runId: this.run.id, run: headerOf(this.record), dir: this.dir });
@@ -188,13 +179,13 @@ async function trainAll(
   // and follow when it ends.
   const pool = opts.threads && threadCount(opts.threads.count, runs.length) > 1 &&
     (opts.threads.count > 1 || worthThreads(runs, opts, dataCache, experimentPath)) ? opts.threads : undefined;
-  const members = runs.map((run, index) => new RunInProgress(run, applyOverrides(run, opts), join(outDir, run.id), index, runs.length, emit));
-  const dataOf = (i: number) => prepareCached(dataCache, members[i].spec, experimentPath, opts.workspaceRoot);
-  // The experiment's warnings and each run's data notes travel with the run (panel, report).
-  members.forEach((m, i) => (m.notes = () => {
+  const specs = runs.map((run) => applyOverrides(run, opts));
+  const dataOf = (i: number) => prepareCached(dataCache, specs[i], experimentPath, opts.workspaceRoot);
+  const notesOf = (i: number) => {
     const data = attempt(() => dataOf(i));
     return [...warnings, ...(data instanceof Error ? [] : data.notes)];
-  }));
+  };
+  const members = runs.map((run, i) => new RunInProgress(run, specs[i], join(outDir, run.id), i, runs.length, emit, () => notesOf(i)));
   const trainOpts = members.map((m): TrainOptions => ({
     id: m.run.id,
     group: m.run.group,
