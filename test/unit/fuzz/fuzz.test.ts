@@ -86,6 +86,34 @@ function corpus(dir: string, suffix: string): string[] {
   return found;
 }
 
+/**
+ * Mutates the seeds for the time budget; `judge` says how each input ended ('error' for a
+ * LogitLabError, 'result' otherwise) and anything it throws is a crash.
+ */
+async function fuzz(seeds: string[], seed: number, judge: (text: string) => 'error' | 'result' | Promise<'error' | 'result'>): Promise<Tally> {
+  const rng = new Rng(seed);
+  const tally = newTally();
+  const started = Date.now();
+  while (Date.now() - started < BUDGET_MS) {
+    const text = mutate(pick(rng, seeds), rng);
+    tally.tried++;
+    try {
+      tally[(await judge(text)) === 'error' ? 'errors' : 'results']++;
+    } catch (err) {
+      tally.crashes.push({ input: text, error: (err as Error)?.stack ?? String(err) });
+    }
+  }
+  return tally;
+}
+
+/** The tally is reported, reached both outcomes, and holds no crash. */
+function expectNoCrash(t: { diagnostic(s: string): void }, what: string, tally: Tally): void {
+  report(t, what, tally);
+  assert.ok(tally.tried > 50, `only ${tally.tried} inputs in ${BUDGET_MS} ms`);
+  assert.ok(tally.results > 0 && tally.errors > 0, 'the mutations reach both outcomes');
+  assert.equal(tally.crashes.length, 0, tally.crashes.slice(0, 3).map((c) => c.error).join('\n\n'));
+}
+
 function report(t: { diagnostic(s: string): void }, what: string, tally: Tally): void {
   const line = `${what}: ${tally.tried} inputs tried, ${tally.errors} ended in an error, ${tally.results} in a result, ${tally.crashes.length} crashes (seed ${SEED})`;
   t.diagnostic(line);
@@ -96,7 +124,7 @@ function report(t: { diagnostic(s: string): void }, what: string, tally: Tally):
   }
 }
 
-test('fuzz: experiment files end in a located error or a result, never a crash', { timeout: BUDGET_MS * 4 + 60_000 }, (t) => {
+test('fuzz: experiment files end in a located error or a result, never a crash', { timeout: BUDGET_MS * 4 + 60_000 }, async (t) => {
   const ws = mkdtempSync(join(tmpdir(), 'logit-lab-fuzz-ws-'));
   const rows = ['x,city,y'];
   for (let i = 0; i < 60; i++) rows.push(`${i % 10},${i % 3 ? 'a' : 'b'},${i % 2}`);
@@ -107,47 +135,31 @@ test('fuzz: experiment files end in a located error or a result, never a crash',
     JSON.stringify({ name: 'v', data: { kind: 'moons', samples: 50 }, variants: [{ name: 'a', model: { hidden: [2] } }, { name: 'b' }], sweep: { seed: [0, 1] } }, null, 2),
   ];
   const file = join(ws, 'fuzz.experiment.json');
-  const rng = new Rng(SEED);
-  const tally = newTally();
-  const started = Date.now();
-  while (Date.now() - started < BUDGET_MS) {
-    const text = mutate(pick(rng, seeds), rng);
-    tally.tried++;
-    try {
-      const { runs, diagnostics } = diagnoseExperimentText(text, file, ws);
-      const errors = diagnostics.filter(isErrorDiagnostic);
-      for (const e of errors) {
-        assert.ok(e instanceof LogitLabError, 'diagnostics are LogitLabErrors');
-        assert.ok(e.details.location && e.details.location.line >= 1, `an unlocated error: ${e.format()}`);
-        assert.ok(e.hint, `an error without a hint: ${e.format()}`);
-      }
-      if (errors.length) {
-        tally.errors++;
-        continue;
-      }
-      // Checked clean: the data of the first run must prepare, or fail with a LogitLabError.
-      const spec = runs[0]?.spec;
-      const samples = spec && 'samples' in spec.data ? spec.data.samples : 0;
-      if (spec && samples <= 20_000) {
-        try {
-          const data = prepare(spec.data, { baseDir: ws, workspaceRoot: ws, file }, spec.record.features);
-          // A "result" of infinite inputs is a crash postponed to training: count it as one.
-          if (!data.train.x.every(Number.isFinite)) throw new Error('prepared data holds non-finite features');
-        } catch (err) {
-          if (!(err instanceof LogitLabError)) throw err;
-          tally.errors++;
-          continue;
-        }
-      }
-      tally.results++;
-    } catch (err) {
-      tally.crashes.push({ input: text, error: (err as Error)?.stack ?? String(err) });
+  const tally = await fuzz(seeds, SEED, (text) => {
+    const { runs, diagnostics } = diagnoseExperimentText(text, file, ws);
+    const errors = diagnostics.filter(isErrorDiagnostic);
+    for (const e of errors) {
+      assert.ok(e instanceof LogitLabError, 'diagnostics are LogitLabErrors');
+      assert.ok(e.details.location && e.details.location.line >= 1, `an unlocated error: ${e.format()}`);
+      assert.ok(e.hint, `an error without a hint: ${e.format()}`);
     }
-  }
-  report(t, 'experiment files', tally);
-  assert.ok(tally.tried > 50, `only ${tally.tried} inputs in ${BUDGET_MS} ms`);
-  assert.ok(tally.results > 0 && tally.errors > 0, 'the mutations reach both outcomes');
-  assert.equal(tally.crashes.length, 0, tally.crashes.slice(0, 3).map((c) => c.error).join('\n\n'));
+    if (errors.length) return 'error';
+    // Checked clean: the data of the first run must prepare, or fail with a LogitLabError.
+    const spec = runs[0]?.spec;
+    const samples = spec && 'samples' in spec.data ? spec.data.samples : 0;
+    if (spec && samples <= 20_000) {
+      try {
+        const data = prepare(spec.data, { baseDir: ws, workspaceRoot: ws, file }, spec.record.features);
+        // A "result" of infinite inputs is a crash postponed to training: count it as one.
+        if (!data.train.x.every(Number.isFinite)) throw new Error('prepared data holds non-finite features');
+      } catch (err) {
+        if (!(err instanceof LogitLabError)) throw err;
+        return 'error';
+      }
+    }
+    return 'result';
+  });
+  expectNoCrash(t, 'experiment files', tally);
 });
 
 test('fuzz: notebooks end in a LogitLabError or diagnostics, never a crash', { timeout: BUDGET_MS * 4 + 60_000 }, async (t) => {
@@ -156,25 +168,16 @@ test('fuzz: notebooks end in a LogitLabError or diagnostics, never a crash', { t
     ...corpus(join(root, 'test', 'fixtures'), '.ipynb'),
     JSON.stringify({ cells: [{ cell_type: 'code', source: ['import torch\n', 'loss = torch.nn.BCEWithLogitsLoss()(torch.sigmoid(x), y)\n'] }, { cell_type: 'markdown', source: '# hi' }], nbformat: 4 }),
   ];
-  const rng = new Rng(SEED + 1);
-  const tally = newTally();
-  const started = Date.now();
-  while (Date.now() - started < BUDGET_MS) {
-    const text = mutate(pick(rng, seeds), rng);
-    tally.tried++;
+  const tally = await fuzz(seeds, SEED + 1, async (text) => {
     try {
-      const diagnostics = await lintNotebook(text, {}, 'fuzz.ipynb');
-      assert.ok(Array.isArray(diagnostics));
-      tally.results++;
+      assert.ok(Array.isArray(await lintNotebook(text, {}, 'fuzz.ipynb')));
+      return 'result';
     } catch (err) {
-      if (err instanceof LogitLabError) tally.errors++;
-      else tally.crashes.push({ input: text, error: (err as Error)?.stack ?? String(err) });
+      if (err instanceof LogitLabError) return 'error';
+      throw err;
     }
-  }
-  report(t, 'notebooks', tally);
-  assert.ok(tally.tried > 50, `only ${tally.tried} inputs in ${BUDGET_MS} ms`);
-  assert.ok(tally.results > 0 && tally.errors > 0, 'the mutations reach both outcomes');
-  assert.equal(tally.crashes.length, 0, tally.crashes.slice(0, 3).map((c) => c.error).join('\n\n'));
+  });
+  expectNoCrash(t, 'notebooks', tally);
 });
 
 test('fuzz through the CLI: mutated experiments train or exit 2, never a stack trace or exit 3', { timeout: BUDGET_MS * 6 + 120_000 }, (t) => {
