@@ -5,7 +5,7 @@
 // from its left, upper and upper-left neighbours of the same channel (the PNG/LOCO-I "gradient"
 // predictor: smooth fields leave small residuals), zig-zagged to unsigned and split into byte
 // planes, which a deflate stream then squeezes — the high planes are almost all zeros. A 100×100
-// moons snapshot: 80 kB as float64, ~3 kB stored. NaN and ±Infinity (a diverged model's outputs)
+// moons snapshot: 80 kB as float64, 1.9–2.5 kB stored. NaN and ±Infinity (a diverged model's outputs)
 // are kept as such.
 //
 // Pure: no Node or DOM API, so the webview decodes what the runner encodes. Deflate is the
