@@ -3,7 +3,7 @@
 // a folder another live process is writing is refused. The lock (a file holding the owner's pid)
 // is removed when the training ends; one left by a process that died is taken over.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { LogitLabError } from '../errors';
 import { isRunDir } from '../run/store';
 
@@ -21,15 +21,14 @@ export interface ClaimedDir {
 export function claimOutDir(dir: string, fresh: boolean): ClaimedDir {
   let target = dir;
   if (fresh) {
+    // Made without `recursive`, so exactly one training creates each folder (a recursive mkdir
+    // succeeds on a folder that exists: two trainings started together shared one that way).
+    mkdirSync(dirname(dir), { recursive: true });
     for (let n = 2; ; n++) {
       try {
-        mkdirSync(target, { recursive: false });
+        mkdirSync(target);
         break;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-          mkdirSync(target, { recursive: true });
-          break;
-        }
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw err;
         target = `${dir}-${n}`;
       }
