@@ -2,8 +2,8 @@
 // `explore` message, which the host writes into the experiment file (an undoable edit) and retrains —
 // the file stays the truth, so the controls are always initialised from the run's resolved config.
 // "Try a sample" asks a saved model for the class probabilities of one row typed in by hand.
-import type { Activation } from '../src/core/experiment/schema';
 import type { RunRecord } from '../src/core/engine/types';
+import { ACTIVATION_NAMES } from '../src/core/nn/activations';
 import type { FromWebview, PredictionResultMsg } from '../src/protocol';
 import { h } from './dom';
 import { classColor } from './render/palette';
@@ -14,7 +14,8 @@ export interface ExploreHost {
 }
 
 export const LEARNING_RATES = [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001];
-export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'leaky-relu', 'gelu', 'linear'] as const satisfies readonly Activation[];
+// Every activation the engine knows, in its registry's order.
+export const ACTIVATIONS = ACTIVATION_NAMES;
 
 type Parsed = { value: unknown } | { error: string };
 

@@ -1,6 +1,7 @@
 // The words a user reads when training ends: one headline, and for a diverged run, why and what to try.
 // Times are the wall time the user waited (from Train to the end), not the engine's training time.
 import type { RunRecord } from '../core/engine/types';
+import { LOSSES, type Loss, type LossDef } from '../core/nn/losses';
 import { accuracyOf, accuracyText, seconds } from '../core/run/history';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -51,7 +52,10 @@ export function divergenceAdvice(run: RunRecord): string {
   const tips: string[] = [];
   const lr = run.config?.optimizer?.lr;
   if (typeof lr === 'number' && !why.includes('optimizer.lr')) tips.push(`lower optimizer.lr (now ${lr}; try ${+(lr / 10).toPrecision(2)})`);
-  if (run.config?.loss === 'bce' || run.config?.loss === 'mse') tips.push('use "loss": "bce-with-logits", which stays stable for large logits');
+  // A run read from disk may name a loss this version does not know.
+  const loss: string | undefined = run.config?.loss;
+  const advice = loss !== undefined && Object.hasOwn(LOSSES, loss) ? (LOSSES[loss as Loss] as LossDef).advice : undefined;
+  if (advice) tips.push(advice);
   if (run.config?.optimizer?.kind === 'sgd' && (run.config.optimizer.momentum ?? 0) >= 0.9) tips.push('reduce optimizer.momentum');
   if (run.config?.data?.kind === 'csv') tips.push('check that the CSV features are on similar scales');
   return `${run.name} ${why}${tips.length ? `. Also try: ${tips.join('; ')}.` : ''}`;

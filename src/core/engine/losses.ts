@@ -1,49 +1,14 @@
-// Losses on logits, each the mean over the batch, written as PyTorch defines them.
+// The TF.js kernel's side of the losses (each loss is an entry of src/core/nn/losses.ts): the
+// targets it compares with, the link function, the predicted class.
 //
 // Targets: with one output, `targets` is y ∈ {0, 1} as an [n, 1] float tensor; with k outputs it
 // is the one-hot [n, k] matrix of the class indices (see `targetTensor`).
 import * as tf from '@tensorflow/tfjs-core';
-import type { Loss } from '../experiment/schema';
+import { lossOf, type Loss } from '../nn/losses';
 
-/** Mean loss of a batch. Call inside tf.tidy. */
+/** Mean loss of a batch (the loss's registry entry, src/core/nn/losses.ts). Call inside tf.tidy. */
 export function lossValue(loss: Loss, logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-  switch (loss) {
-    case 'bce-with-logits': return bceWithLogits(logits, targets);
-    case 'cross-entropy': return crossEntropy(logits, targets);
-    case 'bce': return bce(logits, targets);
-    case 'mse': return mse(logits, targets);
-  }
-}
-
-/** max(z,0) − z·y + log(1 + e^−|z|): never exponentiates a large positive number. */
-function bceWithLogits(z: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
-  const perSample = tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
-  return tf.mean(perSample) as tf.Scalar;
-}
-
-/** log-softmax + negative log-likelihood of the true class (one-hot targets pick it out). */
-function crossEntropy(z: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
-  const logProbs = tf.sub(z, tf.logSumExp(z, 1, true));
-  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logProbs), 1))) as tf.Scalar;
-}
-
-/**
- * sigmoid then binary cross-entropy, with each log clamped at −100 like torch.nn.BCELoss. It is
- * what `nn.Sigmoid()` + `nn.BCELoss()` computes: less stable than bce-with-logits on purpose.
- */
-function bce(z: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
-  const p = tf.sigmoid(z);
-  const logP = tf.maximum(tf.log(p), -100);
-  const log1mP = tf.maximum(tf.log(tf.sub(1, p)), -100);
-  return tf.neg(tf.mean(tf.add(tf.mul(y, logP), tf.mul(tf.sub(1, y), log1mP)))) as tf.Scalar;
-}
-
-/**
- * The contrast lesson's squared error on probabilities: (sigmoid(z) − y)² for one output,
- * (softmax(z) − one-hot)² for k outputs, averaged over every element like nn.MSELoss.
- */
-function mse(z: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-  return tf.mean(tf.squaredDifference(linkOf(z), targets)) as tf.Scalar;
+  return lossOf(loss).tf(tf, logits, targets);
 }
 
 function linkOf(z: tf.Tensor2D): tf.Tensor2D {

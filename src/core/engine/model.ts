@@ -2,7 +2,8 @@
 // producing logits. There is never a sigmoid/softmax layer: the loss owns the link function, as
 // with PyTorch's BCEWithLogitsLoss and CrossEntropyLoss.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Activation, ModelSpec } from '../experiment/schema';
+import type { ModelSpec } from '../experiment/schema';
+import { activationOf, type Activation } from '../nn/activations';
 import type { Rng } from '../rng';
 import { checkShapes, layerSizes, parameterCount, type LayerWeights } from './shapes';
 import { torchLinearWeights } from './torchInit';
@@ -59,15 +60,7 @@ const dense = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 }) as (x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
 export function applyActivation(z: tf.Tensor2D, activation: Activation): tf.Tensor2D {
-  switch (activation) {
-    case 'relu': return tf.relu(z);
-    case 'tanh': return tf.tanh(z);
-    case 'sigmoid': return tf.sigmoid(z);
-    case 'leaky-relu': return tf.leakyRelu(z, 0.01);
-    // PyTorch's default GELU: the exact x·Φ(x), not the tanh approximation.
-    case 'gelu': return tf.mul(z, tf.mul(0.5, tf.add(1, tf.erf(tf.div(z, Math.SQRT2)))));
-    case 'linear': return z;
-  }
+  return activationOf(activation).tf(tf, z);
 }
 
 export interface ForwardResult {

@@ -2,7 +2,8 @@
 // the number of linear regions) and the first hidden layer's neuron maps.
 import { gridX, gridY } from './grid';
 import { expFromMax, max2 } from './plain-loss';
-import { activateRun, PlainMlp, sigmoid, type Layer, type Pass } from './plain-mlp';
+import { PlainMlp, type Layer, type Pass } from './plain-mlp';
+import { activateRun, activationOf, sigmoid } from '../nn/activations';
 import { distinctPatterns, MAX_NEURON_MAPS, type GridJob } from './session';
 import { loadWideKernel } from './wide-kernel';
 import { WideGrid } from './wide-grid';
@@ -82,7 +83,7 @@ export class PlainGrid {
 
   constructor(private readonly model: PlainMlp, private readonly grid: GridSpec, private readonly sliceBase: Float32Array) {
     this.cells = grid.nx * grid.ny;
-    this.reluLike = model.activation === 'relu' || model.activation === 'leaky-relu';
+    this.reluLike = !!activationOf(model.activation).kink;
     this.xs = new Float64Array(grid.nx);
     for (let i = 0; i < grid.nx; i++) this.xs[i] = Math.fround(gridX(grid, i));
     this.blockRows = Math.max(1, Math.min(grid.ny, Math.floor(BLOCK_CELLS / grid.nx)));
@@ -194,7 +195,7 @@ export class PlainGrid {
     const k = l2.outDim;
     const w = l1.outDim;
     const [fx, fy] = grid.features;
-    const slope = model.activation === 'leaky-relu' ? 0.01 : 0;
+    const slope = activationOf(model.activation).kink?.negativeSlope ?? 0;
     const { xs } = this;
     const last = grid.nx - 1;
     const step = (grid.xMax - grid.xMin) / last;

@@ -9,7 +9,8 @@
 // Parameters and optimizer state are float32 like the tfjs variables (so they overflow where
 // tfjs's would), arithmetic in between is float64. Every sum adds its terms in the order of a
 // row-major dot product (bias first, then input 0, 1, …), so the layout does not change a bit.
-import type { Activation, RunSpec } from '../experiment/schema';
+import type { RunSpec } from '../experiment/schema';
+import { activateRun, type Activation } from '../nn/activations';
 import type { Rng } from '../rng';
 import { checkShapes, parameterCount, type LayerWeights } from './shapes';
 
@@ -350,75 +351,4 @@ export function adam(p: Float32Array, grad: Float64Array, m: Float32Array, v: Fl
     const vi = (v[i] = beta2 * v[i] + (1 - beta2) * g * g);
     p[i] = param - (mi / (Math.sqrt(vi) / biasCorrection2Sqrt + eps)) * stepSize;
   }
-}
-
-// --- activations ---------------------------------------------------------------------------
-
-/** The plain kernel's float64 activations, or the wide kernel's float32 ones (wide.ts). */
-type Values = Float64Array | Float32Array;
-
-/**
- * a = activation(z) over [from, to), and with `d` the derivative d a / d z in the same pass;
- * 0 at z = 0 for ReLU, as tfjs and PyTorch.
- */
-export function activateRun(kind: Activation, z: Values, a: Values, d: Values | undefined, from: number, to: number): void {
-  if (!d) return activate(kind, z, a, to, from);
-  switch (kind) {
-    case 'relu':
-      for (let i = from; i < to; i++) {
-        const on = z[i] > 0;
-        a[i] = on ? z[i] : 0;
-        d[i] = on ? 1 : 0;
-      }
-      return;
-    case 'leaky-relu':
-      for (let i = from; i < to; i++) {
-        const on = z[i] > 0;
-        a[i] = on ? z[i] : 0.01 * z[i];
-        d[i] = on ? 1 : 0.01;
-      }
-      return;
-    default:
-      activate(kind, z, a, to, from);
-      derivatives(kind, z, a, d, to, from);
-  }
-}
-
-/** a = activation(z) over [from, to). */
-export function activate(kind: Activation, z: Values, a: Values, to: number, from = 0): void {
-  switch (kind) {
-    case 'relu': for (let i = from; i < to; i++) a[i] = z[i] > 0 ? z[i] : 0; return;
-    case 'leaky-relu': for (let i = from; i < to; i++) a[i] = z[i] > 0 ? z[i] : 0.01 * z[i]; return;
-    case 'tanh': for (let i = from; i < to; i++) a[i] = Math.tanh(z[i]); return;
-    case 'sigmoid': for (let i = from; i < to; i++) a[i] = sigmoid(z[i]); return;
-    case 'gelu': for (let i = from; i < to; i++) a[i] = z[i] * 0.5 * (1 + erf(z[i] / Math.SQRT2)); return;
-    case 'linear': for (let i = from; i < to; i++) a[i] = z[i]; return;
-  }
-}
-
-/** d activation / dz over [from, to), with a = activation(z); 0 at z = 0 for ReLU, as tfjs and PyTorch. */
-export function derivatives(kind: Activation, z: Values, a: Values, d: Values, to: number, from = 0): void {
-  switch (kind) {
-    case 'relu': for (let i = from; i < to; i++) d[i] = z[i] > 0 ? 1 : 0; return;
-    case 'leaky-relu': for (let i = from; i < to; i++) d[i] = z[i] > 0 ? 1 : 0.01; return;
-    case 'tanh': for (let i = from; i < to; i++) d[i] = 1 - a[i] * a[i]; return;
-    case 'sigmoid': for (let i = from; i < to; i++) d[i] = a[i] * (1 - a[i]); return;
-    case 'gelu':
-      for (let i = from; i < to; i++) d[i] = 0.5 * (1 + erf(z[i] / Math.SQRT2)) + z[i] * Math.exp(-0.5 * z[i] * z[i]) / Math.sqrt(2 * Math.PI);
-      return;
-    case 'linear': d.fill(1, from, to); return;
-  }
-}
-
-export function sigmoid(z: number): number {
-  return 1 / (1 + Math.exp(-z));
-}
-
-/** Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): the approximation tfjs's Erf kernel uses. */
-function erf(x: number): number {
-  const sign = x < 0 ? -1 : 1;
-  const ax = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * ax);
-  const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-ax * ax);
-  return sign * y;
 }

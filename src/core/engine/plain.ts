@@ -17,11 +17,12 @@ import type { Rng } from '../rng';
 import { type LayerWeights } from './model';
 import { DetachedGrid, PlainGrid } from './plain-grid';
 import { batchLoss, countCorrect, predictedAt } from './plain-loss';
-import { PlainMlp, sigmoid, type Pass } from './plain-mlp';
+import { PlainMlp, type Pass } from './plain-mlp';
+import { activationOf, sigmoid } from '../nn/activations';
 import { finishRecord, type EpochMetrics, type GridJob, type OffloadedGrid, type SnapshotOffload, type SplitEvaluation, type TrainingSession } from './session';
 import type { BoundarySnapshot, GridSpec, RunRecord } from './types';
 
-export { activate, adam, derivatives, PlainMlp, sgd } from './plain-mlp';
+export { adam, PlainMlp, sgd } from './plain-mlp';
 export { lossOf } from './plain-loss';
 
 /**
@@ -75,7 +76,7 @@ export class PlainSession implements TrainingSession {
     this.remote = offload?.open(this.gridJob);
     this.model = new PlainMlp(sizes, spec.model.activation, spec.model.dropout, weights, spec.optimizer);
     this.params = this.model.params;
-    this.reluLike = spec.model.activation === 'relu' || spec.model.activation === 'leaky-relu';
+    this.reluLike = !!activationOf(spec.model.activation).kink;
     const n = data.train.n;
     const size = spec.training.batchSize;
     this.batchSize = size === 'full' || size >= n ? n : size;

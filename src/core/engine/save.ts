@@ -12,6 +12,9 @@ import { LogitLabError } from '../errors';
 import { ensureBackend } from './backend';
 import { probabilities } from './losses';
 import type { LayerWeights } from './model';
+import { activationOf } from '../nn/activations';
+
+type ActivationIdentifier = NonNullable<Parameters<typeof tfl.layers.dense>[0]['activation']>;
 
 /** What model-info.json holds: enough to know how to read the outputs. */
 export interface ModelInfo {
@@ -104,16 +107,17 @@ function buildSequential(weights: LayerWeights[], activation: RunSpec['model']['
   const model = tfl.sequential();
   weights.forEach((w, i) => {
     const last = i === weights.length - 1;
+    const keras = activationOf(activation).keras;
     const dense = tfl.layers.dense({
       units: w.outDim,
       inputShape: i === 0 ? [w.inDim] : undefined,
-      activation: last || activation === 'leaky-relu' ? 'linear' : activation,
+      activation: (last || !('activation' in keras) ? 'linear' : keras.activation) as ActivationIdentifier,
       kernelInitializer: 'zeros',
       name: `dense_${i + 1}`,
     });
     model.add(dense);
     tf.tidy(() => dense.setWeights([tf.tensor2d(w.W, [w.inDim, w.outDim]), tf.tensor1d(w.b)]));
-    if (!last && activation === 'leaky-relu') model.add(tfl.layers.leakyReLU({ alpha: 0.01, name: `leaky_relu_${i + 1}` }));
+    if (!last && 'leakyReLU' in keras) model.add(tfl.layers.leakyReLU({ alpha: keras.leakyReLU, name: `leaky_relu_${i + 1}` }));
   });
   return model;
 }

@@ -3,6 +3,7 @@
 import type { PreparedData, Table } from '../data/types';
 import type { Activation, RunSpec } from '../experiment/schema';
 import { slicePoints } from './grid';
+import { lossOf } from '../nn/losses';
 import type { LayerWeights } from './model';
 import { classReport } from './metrics';
 import type { BoundarySnapshot, EpochRecord, GridSpec, RunRecord } from './types';
@@ -88,7 +89,7 @@ export function finishRecord(
     train: { ...slicePoints(data.train, grid), predicted: Array.from(train.predicted) },
     val: { ...slicePoints(data.val, grid), ...(val ? { predicted: Array.from(val.predicted) } : {}) },
   };
-  record.stuckAtLn2 = classNames.length === 2 && spec.loss !== 'mse' && Math.abs(train.loss - LN2) < 0.005;
+  record.stuckAtLn2 = classNames.length === 2 && lossOf(spec.loss).lnTwoAtChance && Math.abs(train.loss - LN2) < 0.005;
 }
 
 /**

@@ -14,6 +14,7 @@ import { LogitLabError } from '../errors';
 import { seedStreams, type Rng } from '../rng';
 import { ensureBackend } from './backend';
 import { gridInputs, gridSpec, slicePoints } from './grid';
+import { activationOf } from '../nn/activations';
 import { lossValue, predictedClass, probabilities, targetTensor } from './losses';
 import { outputsFor } from '../experiment/outputs';
 import { lossErrors } from '../experiment/check';
@@ -338,7 +339,7 @@ class Session implements TrainingSession {
     this.val = data.val.n > 0 ? splitTensors(data.val, this.outputs) : undefined;
     this.test = data.test && data.test.n > 0 ? splitTensors(data.test, this.outputs) : undefined;
     this.gridX = tf.tensor2d(gridInputs(grid, data.sliceBase), [grid.nx * grid.ny, data.train.d]);
-    this.reluLike = spec.model.activation === 'relu' || spec.model.activation === 'leaky-relu';
+    this.reluLike = !!activationOf(spec.model.activation).kink;
   }
 
   /** Remembers the current parameters as the best so far (early stopping with restoreBest). */

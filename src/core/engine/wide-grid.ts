@@ -7,7 +7,7 @@
 // per-cell strings of bits took as long as the forward.
 import type { Activation } from '../experiment/schema';
 import { gridInputs } from './grid';
-import { activate } from './plain-mlp';
+import { activationOf } from '../nn/activations';
 import { round4f, writeProbabilities } from './plain-grid';
 import { MAX_NEURON_MAPS, type GridJob } from './session';
 import { parameterCount } from './shapes';
@@ -89,7 +89,7 @@ export class WideForward {
       } else {
         k.addBias(out, b, rows, outDim);
         const z = f32.subarray(out >> 2, (out >> 2) + rows * outDim);
-        activate(this.activation, z, z, rows * outDim);
+        activationOf(this.activation).value(z, z, 0, rows * outDim);
       }
       hidden?.(l, out);
       input = out;
@@ -133,7 +133,7 @@ export class WideGrid {
     const { sizes } = job;
     this.params = parameterCount(sizes);
     this.widths = sizes.slice(1, -1);
-    this.reluLike = job.activation === 'relu' || job.activation === 'leaky-relu';
+    this.reluLike = !!activationOf(job.activation).kink;
     this.wordAt = [];
     let words = 0;
     for (const w of this.widths) {

@@ -12,7 +12,7 @@
 import type { PreparedData, Table } from '../data/types';
 import type { RunSpec } from '../experiment/schema';
 import type { Rng } from '../rng';
-import { activateRun, sigmoid } from './plain-mlp';
+import { activateRun, activationOf, sigmoid } from '../nn/activations';
 import { batchLoss, countCorrect, predictedAt } from './plain-loss';
 import { finishRecord, type EpochMetrics, type GridJob, type OffloadedGrid, type SnapshotOffload, type SplitEvaluation, type TrainingSession } from './session';
 import { checkShapes, parameterCount, type LayerWeights } from './shapes';
@@ -84,7 +84,7 @@ export class WideSession implements TrainingSession {
     this.outputs = sizes[sizes.length - 1];
     const activation = spec.model.activation;
     this.relu = activation === 'relu';
-    this.reluLike = this.relu || activation === 'leaky-relu';
+    this.reluLike = !!activationOf(activation).kink;
     this.hiddenWidths = sizes.slice(1, -1);
     const n = data.train.n;
     const size = spec.training.batchSize;

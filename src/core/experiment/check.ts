@@ -8,6 +8,7 @@ import { declaredSplit } from '../data/chooseSplit';
 import { LogitLabError, type JsonPath } from '../errors';
 import { layerSizes, parameterCount } from '../engine/shapes';
 import { outputsFor } from './outputs';
+import { lossOf } from '../nn/losses';
 import { MAX_PARAMS, MIN_TRAIN_SAMPLES } from '../limits';
 import { sourcePathOf, type ExpandedRun } from './expand';
 import { locatedError } from './parse';
@@ -82,47 +83,11 @@ export function lossErrors(spec: RunSpec, info: Pick<DataInfo, 'classes' | 'clas
 }
 
 function lossFindings(spec: RunSpec, info: Pick<DataInfo, 'classes' | 'classNames'>): Finding[] {
-  const { loss, model } = spec;
   const k = info.classes;
-  const out: Finding[] = [];
   if (k < 2) {
     return [{ path: ['data'], severity: 'error', message: `the data has only ${k} class${k === 1 ? '' : 'es'}: a classifier needs at least two`, hint: 'check the data settings (or data.target) so that at least two classes have samples' }];
   }
-  if (loss === 'cross-entropy') {
-    if (model.outputs === 1) {
-      out.push({
-        path: ['model', 'outputs'], severity: 'error',
-        message: `cross-entropy needs class-index targets: this dataset has ${k} classes, use ${k} outputs${k === 2 ? ' or bce-with-logits' : ''}`,
-        hint: k === 2 ? 'remove model.outputs (it defaults to the number of classes), or set "loss": "bce-with-logits" for a single logit' : 'remove model.outputs: it defaults to the number of classes',
-      });
-    } else if (model.outputs !== undefined && model.outputs !== k) {
-      out.push({ path: ['model', 'outputs'], severity: 'error', message: `cross-entropy on ${k} classes needs ${k} outputs, got ${model.outputs}`, hint: 'remove model.outputs: it defaults to the number of classes' });
-    }
-    return out;
-  }
-  if (loss === 'bce-with-logits' || loss === 'bce') {
-    if (k > 2) {
-      out.push({ path: ['loss'], severity: 'error', message: `${loss} is for two classes, but this dataset has ${classList(info)}`, hint: 'use "loss": "cross-entropy" for more than two classes' });
-    } else if (model.outputs !== undefined && model.outputs !== 1) {
-      out.push({
-        path: ['model', 'outputs'], severity: 'error',
-        message: `${loss} on 2 classes uses 1 output (the logit of class ${info.classNames[1] ?? '1'}), got ${model.outputs}`,
-        hint: 'remove model.outputs, or use "loss": "cross-entropy" with 2 outputs',
-      });
-    }
-    return out;
-  }
-  // mse: the contrast lesson. It is allowed, and said plainly what it teaches.
-  if (model.outputs !== undefined && model.outputs !== k && !(k === 2 && model.outputs === 1)) {
-    out.push({ path: ['model', 'outputs'], severity: 'error', message: `mse on ${k} classes needs ${k === 2 ? '1 or 2' : k} outputs, got ${model.outputs}`, hint: 'remove model.outputs to use the default' });
-  } else {
-    out.push({
-      path: ['loss'], severity: 'warning',
-      message: 'mse treats class labels as numbers to regress: it trains, but its gradient fades exactly when a prediction is confidently wrong, so it learns slower than bce-with-logits/cross-entropy',
-      hint: 'fine as a contrast experiment; use bce-with-logits (2 classes) or cross-entropy for real work',
-    });
-  }
-  return out;
+  return lossOf(spec.loss).check({ classes: k, classNames: info.classNames, outputs: spec.model.outputs, classList: classList(info) });
 }
 
 function runFindings(exp: ExperimentFile, spec: RunSpec, info: DataInfo): Finding[] {

@@ -3,6 +3,8 @@
 // from them by `scripts/gen-schema.ts`; a unit test fails when the two drift apart.
 import { z } from 'zod';
 import { MAX_SAMPLES } from '../limits';
+import { ACTIVATION_NAMES } from '../nn/activations';
+import { LOSS_NAMES } from '../nn/losses';
 
 const fraction = z.number().min(0).max(0.9);
 const seed = z.number().int().min(0);
@@ -156,7 +158,7 @@ export const DataSpec = z.discriminatedUnion('kind', [
 export type DataSpec = z.infer<typeof DataSpec>;
 export type DataKind = DataSpec['kind'];
 
-export const Activation = z.enum(['relu', 'tanh', 'sigmoid', 'leaky-relu', 'gelu', 'linear']);
+export const Activation = z.enum(ACTIVATION_NAMES);
 export type Activation = z.infer<typeof Activation>;
 
 export const ModelSpec = z.object({
@@ -170,7 +172,7 @@ export const ModelSpec = z.object({
 }).strict();
 export type ModelSpec = z.infer<typeof ModelSpec>;
 
-export const Loss = z.enum(['bce-with-logits', 'cross-entropy', 'bce', 'mse']);
+export const Loss = z.enum(LOSS_NAMES);
 export type Loss = z.infer<typeof Loss>;
 
 export const OptimizerSpec = z.object({
