@@ -64,6 +64,10 @@ def loss_fn(name, outputs):
 
 
 def optimizer(spec, params):
+    if spec["kind"] == "rmsprop":
+        return torch.optim.RMSprop(params, lr=spec["lr"], alpha=spec.get("alpha", 0.99), eps=spec["eps"],
+                                   weight_decay=spec["weightDecay"], momentum=spec["momentum"],
+                                   centered=spec.get("centered", False))
     if spec["kind"] == "sgd":
         return torch.optim.SGD(params, lr=spec["lr"], momentum=spec["momentum"],
                                nesterov=spec["nesterov"], weight_decay=spec["weightDecay"])
@@ -72,19 +76,51 @@ def optimizer(spec, params):
                weight_decay=spec["weightDecay"])
 
 
-def full_batch(model, criterion, opt, x, y, xv, yv, epochs):
-    """The lessons' loop: one full-batch step per epoch, then the validation loss in eval mode."""
+def scheduler(spec, opt, epochs):
+    """torch.optim.lr_scheduler for the engine's optimizer.schedule (None without one)."""
+    if not spec:
+        return None
+    sched = torch.optim.lr_scheduler
+    if spec["kind"] == "step":
+        return sched.StepLR(opt, step_size=spec["stepSize"], gamma=spec["gamma"])
+    if spec["kind"] == "cosine":
+        return sched.CosineAnnealingLR(opt, T_max=spec.get("tMax") or epochs, eta_min=spec["etaMin"])
+    if spec["kind"] == "plateau":
+        assert spec["monitor"] == "valLoss", "the parity loop feeds ReduceLROnPlateau the validation loss"
+        mode = "max" if spec["monitor"] in ("valAcc", "trainAcc") else "min"
+        return sched.ReduceLROnPlateau(opt, mode=mode, factor=spec["factor"], patience=spec["patience"],
+                                       threshold=spec["threshold"], threshold_mode=spec["thresholdMode"],
+                                       cooldown=spec["cooldown"], min_lr=spec["minLr"], eps=spec["eps"])
+    raise ValueError(spec["kind"])
+
+
+def penalty_term(model, spec):
+    """The lessons' `loss + λ·Σ|w|` (or Σw²) over the Linear layers' weights."""
+    weights = [m.weight for m in model.modules() if isinstance(m, nn.Linear)]
+    if spec["kind"] == "l1":
+        return spec["rate"] * sum(w.abs().sum() for w in weights)
+    return spec["rate"] * sum(w.pow(2).sum() for w in weights)
+
+
+def full_batch(model, criterion, opt, x, y, xv, yv, epochs, sched=None, penalty=None):
+    """The lessons' loop: one full-batch step per epoch, then the validation loss in eval mode,
+    then the scheduler's step. The recorded training loss is the data loss (without the penalty)."""
     train_losses, val_losses = [], []
     for _ in range(epochs):
         model.train()
         loss = criterion(model(x), y)
+        total = loss + penalty_term(model, penalty) if penalty else loss
         opt.zero_grad()
-        loss.backward()
+        total.backward()
         opt.step()
         train_losses.append(loss.item())
         model.eval()
         with torch.no_grad():
             val_losses.append(criterion(model(xv), yv).item())
+        if isinstance(sched, torch.optim.lr_scheduler.ReduceLROnPlateau):
+            sched.step(val_losses[-1])
+        elif sched:
+            sched.step()
     return train_losses, val_losses
 
 
@@ -95,7 +131,8 @@ def run(case):
     xv, yv = tensors(case["val"], outputs)
     criterion = loss_fn(case["loss"], outputs)
     opt = optimizer(case["optimizer"], model.parameters())
-    train_losses, val_losses = full_batch(model, criterion, opt, x, y, xv, yv, case["epochs"])
+    sched = scheduler(case["optimizer"].get("schedule"), opt, case["epochs"])
+    train_losses, val_losses = full_batch(model, criterion, opt, x, y, xv, yv, case["epochs"], sched, case.get("penalty"))
     return {"name": case["name"], "trainLoss": train_losses, "valLoss": val_losses}
 
 

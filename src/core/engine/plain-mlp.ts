@@ -11,6 +11,8 @@
 // row-major dot product (bias first, then input 0, 1, …), so the layout does not change a bit.
 import type { RunSpec } from '../experiment/schema';
 import { activateRun, type Activation } from '../nn/activations';
+import { optimizerOf, type OptimizerDef } from '../nn/optimizers';
+import type { PenaltyDef } from '../nn/penalties';
 import type { Rng } from '../rng';
 import { checkShapes, parameterCount, type LayerWeights } from './shapes';
 
@@ -46,10 +48,12 @@ export class PlainMlp {
   /** All weights and biases in one array (each layer's W and b are views), so a step is one loop. */
   private readonly theta: Float32Array;
   private readonly grad: Float64Array;
-  /** SGD momentum buffers or Adam's first moments; Adam's second moments. */
-  private readonly m: Float32Array | undefined;
-  private readonly v: Float32Array | undefined;
+  /** The optimizer's state buffers (momentum, moments…), each as long as the parameters. */
+  private readonly state: Float32Array[];
+  private readonly optimizerDef: OptimizerDef;
   private step = 0;
+  /** The rate of the current epoch (a schedule moves it). */
+  lr: number;
   /** backward's scratch: dLoss/d(output of hidden layer l), per hidden layer. */
   private readonly dHidden: Float64Array[] = [];
 
@@ -58,9 +62,9 @@ export class PlainMlp {
     this.params = parameterCount(sizes);
     this.theta = new Float32Array(this.params);
     this.grad = new Float64Array(this.params);
-    const momentumState = optimizer.kind === 'sgd' ? optimizer.momentum > 0 : true;
-    this.m = momentumState ? new Float32Array(this.params) : undefined;
-    this.v = optimizer.kind !== 'sgd' ? new Float32Array(this.params) : undefined;
+    this.optimizerDef = optimizerOf(optimizer.kind);
+    this.state = Array.from({ length: this.optimizerDef.buffers(optimizer) }, () => new Float32Array(this.params));
+    this.lr = optimizer.lr;
     let at = 0;
     const take = <T extends Float32Array | Float64Array>(a: T, n: number) => a.subarray(at, at + n) as T;
     this.layers = weights.map((w) => {
@@ -151,12 +155,15 @@ export class PlainMlp {
     return this.dHidden[l];
   }
 
-  /** One optimizer step with the gradients in gW/gb — torch.optim's rules, as optimizers.ts. */
+  /** One optimizer step with the gradients in gW/gb — torch.optim's rules (src/core/nn/optimizers.ts). */
   update(): void {
-    const o = this.optimizer;
     this.step += 1;
-    if (o.kind === 'sgd') sgd(this.theta, this.grad, this.m, o);
-    else adam(this.theta, this.grad, this.m!, this.v!, o, this.step);
+    this.optimizerDef.step(this.theta, this.grad, this.state, this.optimizer, this.lr, this.step);
+  }
+
+  /** Adds a weight penalty's gradient to the weights' (after backward, before update). */
+  penalize(def: PenaltyDef, rate: number): void {
+    for (const l of this.layers) def.addGradient(l.W, l.gW, rate);
   }
 
   /** A copy of all weights and biases, in the order `setParameters` takes them. */
@@ -318,37 +325,5 @@ function backToHidden(layer: Layer, dz: Float64Array, deriv: Float64Array, mask:
       else for (let r = 0; r < rows; r++) dh[ho + r] = (dh[ho + r] + dz[za + r] * wa + dz[zb + r] * wb) * deriv[ho + r];
     }
     if (mask) for (let r = 0; r < rows; r++) dh[ho + r] *= mask[ho + r];
-  }
-}
-
-export function sgd(p: Float32Array, grad: Float64Array, buf: Float32Array | undefined, o: RunSpec['optimizer']): void {
-  const { lr, momentum, nesterov, weightDecay } = o;
-  for (let i = 0; i < p.length; i++) {
-    let g = grad[i];
-    if (weightDecay !== 0) g += weightDecay * p[i];
-    if (buf) {
-      const b = (buf[i] = momentum * buf[i] + g);
-      g = nesterov ? g + momentum * b : b;
-    }
-    p[i] = p[i] - lr * g;
-  }
-}
-
-export function adam(p: Float32Array, grad: Float64Array, m: Float32Array, v: Float32Array, o: RunSpec['optimizer'], t: number): void {
-  const { lr, weightDecay, eps } = o;
-  const [beta1, beta2] = o.betas;
-  const decoupled = o.kind === 'adamw';
-  const stepSize = lr / (1 - beta1 ** t);
-  const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** t);
-  for (let i = 0; i < p.length; i++) {
-    let g = grad[i];
-    let param = p[i];
-    if (weightDecay !== 0) {
-      if (decoupled) param = param * (1 - lr * weightDecay);
-      else g += weightDecay * param;
-    }
-    const mi = (m[i] = beta1 * m[i] + (1 - beta1) * g);
-    const vi = (v[i] = beta2 * v[i] + (1 - beta2) * g * g);
-    p[i] = param - (mi / (Math.sqrt(vi) / biasCorrection2Sqrt + eps)) * stepSize;
   }
 }

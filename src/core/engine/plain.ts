@@ -19,10 +19,11 @@ import { DetachedGrid, PlainGrid } from './plain-grid';
 import { batchLoss, countCorrect, predictedAt } from './plain-loss';
 import { PlainMlp, type Pass } from './plain-mlp';
 import { activationOf, sigmoid } from '../nn/activations';
+import { penaltyOf, type PenaltyDef } from '../nn/penalties';
 import { finishRecord, type EpochMetrics, type GridJob, type OffloadedGrid, type SnapshotOffload, type SplitEvaluation, type TrainingSession } from './session';
 import type { BoundarySnapshot, GridSpec, RunRecord } from './types';
 
-export { adam, PlainMlp, sgd } from './plain-mlp';
+export { PlainMlp } from './plain-mlp';
 export { lossOf } from './plain-loss';
 
 /**
@@ -60,6 +61,7 @@ export class PlainSession implements TrainingSession {
   private evalTable: Table | undefined;
   private evalPass: Pass | undefined;
   private best: LayerWeights[] | undefined;
+  private readonly penalty: PenaltyDef | undefined;
 
   constructor(
     private readonly spec: RunSpec,
@@ -76,6 +78,7 @@ export class PlainSession implements TrainingSession {
     this.remote = offload?.open(this.gridJob);
     this.model = new PlainMlp(sizes, spec.model.activation, spec.model.dropout, weights, spec.optimizer);
     this.params = this.model.params;
+    this.penalty = spec.model.penalty && penaltyOf(spec.model.penalty.kind);
     this.reluLike = !!activationOf(spec.model.activation).kink;
     const n = data.train.n;
     const size = spec.training.batchSize;
@@ -116,6 +119,7 @@ export class PlainSession implements TrainingSession {
       correct += countCorrect(logits, labels, rows, outputs, train.stride);
       this.activity.observe(train, rows);
       model.backward(train, rows, this.dLogits);
+      if (this.penalty) model.penalize(this.penalty, this.spec.model.penalty!.rate);
       model.update();
     }
     let valLoss: number | null = null;
@@ -159,6 +163,10 @@ export class PlainSession implements TrainingSession {
     const loss = batchLoss(this.spec.loss, logits, t.y, t.n, this.outputs, pass.stride);
     const right = countCorrect(logits, t.y, t.n, this.outputs, pass.stride);
     return { loss: Math.fround(loss), accuracy: Math.fround(right / t.n), logits, stride: pass.stride };
+  }
+
+  setLearningRate(lr: number): void {
+    this.model.lr = lr;
   }
 
   snapshot(epoch: number): BoundarySnapshot {

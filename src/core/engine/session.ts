@@ -14,6 +14,8 @@ export interface TrainingSession {
   readonly params: number;
   /** One pass over the training data (the epoch's updates), then validation in eval mode. */
   epoch(): EpochMetrics;
+  /** The learning rate from the next step on (a schedule's, after an epoch). */
+  setLearningRate(lr: number): void;
   snapshot(epoch: number): BoundarySnapshot;
   /** The snapshot computed elsewhere (with a SnapshotOffload), or undefined to take it inline. */
   snapshotLater?(epoch: number): Promise<BoundarySnapshot> | undefined;

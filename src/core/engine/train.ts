@@ -15,9 +15,12 @@ import { seedStreams, type Rng } from '../rng';
 import { ensureBackend } from './backend';
 import { gridInputs, gridSpec, slicePoints } from './grid';
 import { activationOf } from '../nn/activations';
+import { metricOf } from '../nn/metrics';
+import { penaltyOf } from '../nn/penalties';
+import { startSchedule } from '../nn/schedules';
 import { lossValue, predictedClass, probabilities, targetTensor } from './losses';
 import { outputsFor } from '../experiment/outputs';
-import { lossErrors } from '../experiment/check';
+import { lossErrors, monitorErrors } from '../experiment/check';
 import { initialWeights, layerSizes, Mlp, type LayerWeights } from './model';
 import { makeOptimizer, type Optimizer } from './optimizers';
 import { PlainSession, usePlainKernel } from './plain';
@@ -109,6 +112,8 @@ export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOpt
     timings: { totalMs: 0, msPerEpoch: 0, snapshotMs: 0 },
   };
   const tracker = new RunTracker(spec, opts, record, session, t0);
+  const schedule = spec.optimizer.schedule && startSchedule(spec.optimizer.schedule, spec.optimizer.lr, spec.training.epochs);
+  let lr = spec.optimizer.lr;
   const yieldEvery = Math.max(1, opts.yieldEvery ?? 5);
   try {
     tracker.start();
@@ -116,7 +121,9 @@ export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOpt
       if (tracker.cancelled()) break;
       const e0 = performance.now();
       const m = session.epoch();
+      if (schedule) m.lr = lr;
       if (tracker.afterEpoch(epoch, m, performance.now() - e0) !== 'continue') break;
+      if (schedule) session.setLearningRate((lr = schedule.next(m)));
       if (epoch % yieldEvery === 0) {
         await nextMacrotask();
       }
@@ -245,8 +252,9 @@ export class RunTracker {
 
     const stopping = spec.training.earlyStopping;
     if (stopping) {
-      const value = stopping.monitor === 'valLoss' ? m.valLoss! : stopping.monitor === 'valAcc' ? m.valAcc! : m.trainLoss;
-      const higherIsBetter = stopping.monitor === 'valAcc';
+      const metric = metricOf(stopping.monitor);
+      const value = metric.of(m);
+      const higherIsBetter = metric.higherIsBetter;
       const best = this.best;
       const improved = !best || (higherIsBetter ? value > best.value + stopping.minDelta : value < best.value - stopping.minDelta);
       if (improved) {
@@ -294,13 +302,8 @@ export function checkSetup(spec: RunSpec, data: PreparedData, outputs: number, c
       hint: `remove model.outputs or set it to ${classes}`,
     });
   }
-  const monitor = spec.training.earlyStopping?.monitor;
-  if (monitor && monitor !== 'trainLoss' && data.val.n === 0) {
-    throw new LogitLabError(`early stopping monitors ${monitor} but there is no validation split`, {
-      jsonPath: ['training', 'earlyStopping', 'monitor'],
-      hint: 'set data.validation > 0, or monitor "trainLoss"',
-    });
-  }
+  const [monitorError] = monitorErrors(spec, data.val.n > 0);
+  if (monitorError) throw monitorError;
   if (data.train.n === 0) {
     throw new LogitLabError('the training split is empty', { jsonPath: ['data'], hint: 'use more samples or smaller validation/test fractions' });
   }
@@ -342,6 +345,10 @@ class Session implements TrainingSession {
     this.reluLike = !!activationOf(spec.model.activation).kink;
   }
 
+  setLearningRate(lr: number): void {
+    this.optimizer.lr = lr;
+  }
+
   /** Remembers the current parameters as the best so far (early stopping with restoreBest). */
   keepBest(): void {
     if (this.bestParams) this.model.copyParametersTo(this.bestParams);
@@ -379,7 +386,12 @@ class Session implements TrainingSession {
           stats = batchStats(out.logits, labels, out.post).map((t) => tf.keep(t));
           return loss;
         }, model.variables);
-        this.optimizer.step(model.variables.map((v) => grads[v.name]));
+        const penalty = this.spec.model.penalty;
+        this.optimizer.step(model.variables.map((v, i) => {
+          // Weights are the even variables (W, b, W, b, …): a penalty adds its gradient there.
+          if (!penalty || i % 2 === 1) return grads[v.name];
+          return tf.add(grads[v.name], penaltyOf(penalty.kind).tf(tf, v, penalty.rate));
+        }));
         const [correct, unitExtremes] = stats;
         const batchSums = tf.stack([tf.mul(value, size), correct]);
         const result = {

@@ -22,6 +22,8 @@ export interface EpochRecord {
   /** Alive units per hidden layer (a unit is alive if it fires on at least one training sample). */
   alive: number[];
   ms: number;
+  /** The learning rate of this epoch, when a schedule moves it. */
+  lr?: number;
 }
 
 /**

@@ -13,6 +13,8 @@ import type { PreparedData, Table } from '../data/types';
 import type { RunSpec } from '../experiment/schema';
 import type { Rng } from '../rng';
 import { activateRun, activationOf, sigmoid } from '../nn/activations';
+import { optimizerOf } from '../nn/optimizers';
+import { penaltyOf } from '../nn/penalties';
 import { batchLoss, countCorrect, predictedAt } from './plain-loss';
 import { finishRecord, type EpochMetrics, type GridJob, type OffloadedGrid, type SnapshotOffload, type SplitEvaluation, type TrainingSession } from './session';
 import { checkShapes, parameterCount, type LayerWeights } from './shapes';
@@ -47,8 +49,10 @@ export class WideSession implements TrainingSession {
   private readonly fullBatch: boolean;
   private readonly theta: number;
   private readonly grad: number;
-  private readonly m: number;
-  private readonly v: number;
+  /** Byte offsets of the optimizer's state buffers (the registry entry's count). */
+  private readonly state: number[];
+  /** The rate of the current epoch (a schedule moves it). */
+  private lr: number;
   private readonly wT: number;
   private readonly train: TrainPass;
   /** Eval-mode passes over tables (validation each epoch, the final report). */
@@ -97,9 +101,8 @@ export class WideSession implements TrainingSession {
     this.theta = at.take(this.params);
     this.grad = at.take(this.params);
     const o = spec.optimizer;
-    const needsM = o.kind === 'sgd' ? o.momentum > 0 : true;
-    this.m = needsM ? at.take(this.params) : 0;
-    this.v = o.kind !== 'sgd' ? at.take(this.params) : 0;
+    this.state = Array.from({ length: optimizerOf(o.kind).buffers(o) }, () => at.take(this.params));
+    this.lr = o.lr;
     this.layers = layersAt(sizes, this.theta, this.grad);
     this.wT = at.take(Math.max(...this.layers.map((l) => l.inDim * l.outDim)));
     const dropout = spec.model.dropout > 0;
@@ -167,6 +170,7 @@ export class WideSession implements TrainingSession {
       for (let r = 0; r < rows; r++) for (let j = 0; j < k; j++) this.f32[dz + r * k + j] = this.lossGrad[j * rows + r];
       for (let l = 0; l < this.hi.length; l++) this.k.extremes(this.train.post[l], this.hi[l], this.lo[l], rows, this.hiddenWidths[l]);
       this.backward(rows);
+      this.penalize();
       this.update();
     }
     let valLoss: number | null = null;
@@ -257,18 +261,43 @@ export class WideSession implements TrainingSession {
     }
   }
 
-  /** One optimizer step — torch.optim's rules, as optimizers.ts — in float32 like the tfjs variables. */
+  /**
+   * One optimizer step — torch.optim's rules — in float32 like the tfjs variables: SGD and Adam(W)
+   * in the kernel's own loops, any other optimizer through its registry entry on views of memory.
+   */
   private update(): void {
     const o = this.spec.optimizer;
+    const lr = this.lr;
     this.step += 1;
+    const [m = 0, v = 0] = this.state;
     if (o.kind === 'sgd') {
-      this.k.sgd(this.theta, this.grad, this.m, this.params, o.lr, o.momentum, o.nesterov ? 1 : 0, o.weightDecay);
+      this.k.sgd(this.theta, this.grad, m, this.params, lr, o.momentum, o.nesterov ? 1 : 0, o.weightDecay);
       return;
     }
-    const [beta1, beta2] = o.betas;
-    const stepSize = o.lr / (1 - beta1 ** this.step);
-    const bc2Sqrt = Math.sqrt(1 - beta2 ** this.step);
-    this.k.adam(this.theta, this.grad, this.m, this.v, this.params, o.lr, beta1, beta2, o.eps, o.weightDecay, o.kind === 'adamw' ? 1 : 0, stepSize, bc2Sqrt);
+    if (o.kind === 'adam' || o.kind === 'adamw') {
+      const [beta1, beta2] = o.betas;
+      const stepSize = lr / (1 - beta1 ** this.step);
+      const bc2Sqrt = Math.sqrt(1 - beta2 ** this.step);
+      this.k.adam(this.theta, this.grad, m, v, this.params, lr, beta1, beta2, o.eps, o.weightDecay, o.kind === 'adamw' ? 1 : 0, stepSize, bc2Sqrt);
+      return;
+    }
+    const view = (at: number) => this.f32.subarray(at >> 2, (at >> 2) + this.params);
+    optimizerOf(o.kind).step(view(this.theta), view(this.grad), this.state.map(view), o, lr, this.step);
+  }
+
+  /** Adds the weight penalty's gradient (if any) to the weights' gradients. */
+  private penalize(): void {
+    const penalty = this.spec.model.penalty;
+    if (!penalty) return;
+    const def = penaltyOf(penalty.kind);
+    for (const l of this.layers) {
+      const n = l.inDim * l.outDim;
+      def.addGradient(this.f32.subarray(l.W >> 2, (l.W >> 2) + n), this.f32.subarray(l.gW >> 2, (l.gW >> 2) + n), penalty.rate);
+    }
+  }
+
+  setLearningRate(lr: number): void {
+    this.lr = lr;
   }
 
   /** Logits [rows × k] at byte offset `at` into lossZ, feature-major (logit j of row r at j·rows + r). */

@@ -9,6 +9,7 @@ import { LogitLabError, type JsonPath } from '../errors';
 import { layerSizes, parameterCount } from '../engine/shapes';
 import { outputsFor } from './outputs';
 import { lossOf } from '../nn/losses';
+import { metricOf, type Metric } from '../nn/metrics';
 import { MAX_PARAMS, MIN_TRAIN_SAMPLES } from '../limits';
 import { sourcePathOf, type ExpandedRun } from './expand';
 import { locatedError } from './parse';
@@ -82,6 +83,27 @@ export function lossErrors(spec: RunSpec, info: Pick<DataInfo, 'classes' | 'clas
   return lossFindings(spec, info).filter((f) => f.severity === 'error').map((f) => new LogitLabError(f.message, { jsonPath: f.path, hint: f.hint }));
 }
 
+/** Metrics watched during training (early stopping, the plateau schedule) that need a validation split the run lacks. */
+export function monitorErrors(spec: RunSpec, hasValidation: boolean): LogitLabError[] {
+  return monitorFindings(spec, hasValidation).map((f) => new LogitLabError(f.message, { jsonPath: f.path, hint: f.hint }));
+}
+
+function monitorFindings(spec: RunSpec, hasValidation: boolean): Finding[] {
+  const schedule = spec.optimizer.schedule;
+  const watchers: [JsonPath, string, Metric | undefined][] = [
+    [['training', 'earlyStopping', 'monitor'], 'early stopping', spec.training.earlyStopping?.monitor],
+    [['optimizer', 'schedule', 'monitor'], 'the plateau schedule', schedule?.kind === 'plateau' ? schedule.monitor : undefined],
+  ];
+  return watchers.flatMap(([path, who, monitor]): Finding[] => {
+    if (!monitor || hasValidation || !metricOf(monitor).needsValidation) return [];
+    return [{
+      path, severity: 'error',
+      message: `${who} monitors ${monitor}, but data.validation is 0: there is no validation split`,
+      hint: `set data.validation (e.g. 0.2), or monitor ${metricOf(monitor).higherIsBetter ? 'trainAcc' : 'trainLoss'}`,
+    }];
+  });
+}
+
 function lossFindings(spec: RunSpec, info: Pick<DataInfo, 'classes' | 'classNames'>): Finding[] {
   const k = info.classes;
   if (k < 2) {
@@ -119,14 +141,7 @@ function runFindings(exp: ExperimentFile, spec: RunSpec, info: DataInfo): Findin
     });
   }
 
-  const monitor = training.earlyStopping?.monitor;
-  if ((monitor === 'valLoss' || monitor === 'valAcc') && !holdsOut(data, 'validation')) {
-    out.push({
-      path: ['training', 'earlyStopping', 'monitor'], severity: 'error',
-      message: `early stopping monitors ${monitor}, but data.validation is 0: there is no validation split`,
-      hint: 'set data.validation (e.g. 0.2), or monitor trainLoss',
-    });
-  }
+  out.push(...monitorFindings(spec, holdsOut(data, 'validation')));
 
   if (record.features) {
     record.features.forEach((name, i) => {

@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { MAX_SAMPLES } from '../limits';
 import { ACTIVATION_NAMES } from '../nn/activations';
 import { LOSS_NAMES } from '../nn/losses';
+import { METRIC_NAMES } from '../nn/metrics';
+import { OptimizerSpec } from '../nn/optimizers';
+import { PenaltySpec } from '../nn/penalties';
 
 const fraction = z.number().min(0).max(0.9);
 const seed = z.number().int().min(0);
@@ -169,25 +172,18 @@ export const ModelSpec = z.object({
   torchSeed: z.number().int().min(0).max(0xffffffff).optional()
     .describe('With init "torch": the weights torch.manual_seed(torchSeed) then nn.Linear layers created in order give (PyTorch 1.13 CPU).'),
   outputs: z.number().int().min(1).optional().describe('Output logits; default 1 for binary bce/mse losses, else the number of classes.'),
+  penalty: PenaltySpec.optional(),
 }).strict();
 export type ModelSpec = z.infer<typeof ModelSpec>;
 
 export const Loss = z.enum(LOSS_NAMES);
 export type Loss = z.infer<typeof Loss>;
 
-export const OptimizerSpec = z.object({
-  kind: z.enum(['sgd', 'adam', 'adamw']).default('adam'),
-  lr: z.number().gt(0).default(0.01),
-  momentum: z.number().min(0).lt(1).default(0),
-  nesterov: z.boolean().default(false),
-  weightDecay: z.number().min(0).default(0),
-  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).default([0.9, 0.999]),
-  eps: z.number().gt(0).default(1e-8),
-}).strict();
-export type OptimizerSpec = z.infer<typeof OptimizerSpec>;
+// The optimizer's settings live with the optimizers (src/core/nn/optimizers.ts).
+export { OptimizerSpec };
 
 export const EarlyStopping = z.object({
-  monitor: z.enum(['valLoss', 'valAcc', 'trainLoss']).default('valLoss'),
+  monitor: z.enum(METRIC_NAMES).default('valLoss'),
   patience: z.number().int().min(1).default(50),
   minDelta: z.number().min(0).default(0),
   restoreBest: z.boolean().default(true),

@@ -31,6 +31,15 @@ const cases: Case[] = [
   { name: '2-8-8-3 relu cross-entropy adam+wd', data: three, overrides: { model: { hidden: [8, 8], init: 'torch' }, loss: 'cross-entropy', optimizer: { kind: 'adam', lr: 0.01, weightDecay: 0.001 } } },
   { name: '2-8-3 leaky-relu mse adam', data: three, overrides: { model: { hidden: [8], activation: 'leaky-relu' }, loss: 'mse', optimizer: { kind: 'adam', lr: 0.01 } } },
   { name: '2-16-1 gelu bce sgd', data: two, overrides: { model: { hidden: [16], activation: 'gelu' }, loss: 'bce', optimizer: { kind: 'sgd', lr: 0.5 } } },
+  // The registry's later entries: RMSprop, the learning-rate schedules, weight penalties.
+  { name: '2-16-1 relu bce-with-logits rmsprop', data: two, overrides: { model: { hidden: [16] }, optimizer: { kind: 'rmsprop', lr: 0.005 } } },
+  { name: '2-8-8-3 tanh cross-entropy rmsprop centered+momentum+wd', data: three, overrides: { model: { hidden: [8, 8], activation: 'tanh' }, loss: 'cross-entropy', optimizer: { kind: 'rmsprop', lr: 0.003, momentum: 0.5, centered: true, weightDecay: 0.001, alpha: 0.9 } } },
+  { name: '2-16-1 relu bce-with-logits sgd+momentum step schedule', data: two, overrides: { model: { hidden: [16] }, optimizer: { kind: 'sgd', lr: 0.2, momentum: 0.9, schedule: { kind: 'step', stepSize: 10, gamma: 0.5 } } } },
+  // tMax 20 < 50 epochs: the rate comes back up, through PyTorch's restart branch.
+  { name: '2-8-8-3 relu cross-entropy adam cosine schedule', data: three, overrides: { model: { hidden: [8, 8] }, loss: 'cross-entropy', optimizer: { kind: 'adam', lr: 0.02, schedule: { kind: 'cosine', tMax: 20, etaMin: 0.001 } } } },
+  { name: '2-16-1 relu bce-with-logits sgd plateau schedule', data: two, overrides: { model: { hidden: [16] }, optimizer: { kind: 'sgd', lr: 0.5, schedule: { kind: 'plateau', patience: 2, factor: 0.5, threshold: 0.02, cooldown: 1 } } } },
+  { name: '2-16-1 relu bce-with-logits adam l1', data: two, overrides: { model: { hidden: [16], penalty: { kind: 'l1', rate: 0.01 } }, optimizer: { kind: 'adam', lr: 0.01 } } },
+  { name: '2-8-3 tanh cross-entropy sgd l2', data: three, overrides: { model: { hidden: [8], activation: 'tanh', penalty: { kind: 'l2', rate: 0.005 } }, loss: 'cross-entropy', optimizer: { kind: 'sgd', lr: 0.1 } } },
   // Widths that are not multiples of the wide kernel's 8- and 4-column tiles, so every edge path runs.
   { name: '2-70-37-3 relu cross-entropy adam', data: three, overrides: { model: { hidden: [70, 37] }, loss: 'cross-entropy', optimizer: { kind: 'adam', lr: 0.005 } } },
 ];
@@ -68,7 +77,7 @@ for (const [backend, kernel] of [['wasm', 'tfjs'], ['cpu', 'tfjs'], ['wasm', 'js
       assert.equal(record.kernel, kernel);
       assert.equal(record.history.length, EPOCHS);
       runs.push({ c, record, request: {
-        name: c.name, activation: s.model.activation, loss: s.loss, outputs, epochs: EPOCHS, optimizer: s.optimizer,
+        name: c.name, activation: s.model.activation, loss: s.loss, outputs, epochs: EPOCHS, optimizer: s.optimizer, penalty: s.model.penalty,
         weights: weights.map((w) => ({ W: Array.from(w.W), b: Array.from(w.b), inDim: w.inDim, outDim: w.outDim })),
         train: plainTable(c.data.train), val: plainTable(c.data.val),
       } });
@@ -79,6 +88,11 @@ for (const [backend, kernel] of [['wasm', 'tfjs'], ['cpu', 'tfjs'], ['wasm', 'js
       assertClose(record.history.map((e) => e.valLoss as number), reference[i].valLoss, `${c.name} val loss`);
       // The losses actually moved: parity of a model that does not learn would prove little.
       assert.ok(record.history[EPOCHS - 1].trainLoss < record.history[0].trainLoss * 0.9, `${c.name} did not learn`);
+      // A schedule that never moved the rate would match PyTorch's trivially: each one did, and says so per epoch.
+      if (record.config.optimizer.schedule) {
+        const rates = new Set(record.history.map((e) => e.lr));
+        assert.ok(rates.size > 2 && !rates.has(undefined), `${c.name}: the learning rate took ${rates.size} values`);
+      }
     });
   });
 }
