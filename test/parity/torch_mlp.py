@@ -35,6 +35,8 @@ def build(case):
             lin.bias.copy_(torch.tensor(w["b"], dtype=torch.float32))
         layers.append(lin)
         if i < n_layers - 1:
+            if case.get("batchNorm"):
+                layers.append(nn.BatchNorm1d(w["outDim"]))
             layers.append(ACTIVATIONS[case["activation"]]())
     return nn.Sequential(*layers)
 

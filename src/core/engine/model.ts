@@ -7,6 +7,7 @@ import { activationOf, type Activation } from '../nn/activations';
 import type { Rng } from '../rng';
 import { checkShapes, layerSizes, parameterCount, type LayerWeights } from './shapes';
 import { torchLinearWeights } from './torchInit';
+import { BATCH_NORM_EPS, BATCH_NORM_MOMENTUM, fold } from './plain-norm';
 
 // The shapes live apart from tfjs (the grid thread evaluates without it); callers import them from here too.
 export { checkShapes, layerSizes, parameterCount, type LayerWeights };
@@ -65,28 +66,55 @@ export function applyActivation(z: tf.Tensor2D, activation: Activation): tf.Tens
 
 export interface ForwardResult {
   logits: tf.Tensor2D;
-  /** Pre-activations of each hidden layer. */
+  /** Pre-activations of each hidden layer (with BatchNorm, its output). */
   pre: tf.Tensor2D[];
   /** Outputs of each hidden layer (after the activation, before dropout). */
   post: tf.Tensor2D[];
+  /** Training mode with BatchNorm: each hidden layer's batch mean and (biased) variance. */
+  moments: { mean: tf.Tensor1D; variance: tf.Tensor1D }[];
+}
+
+/** A hidden layer's BatchNorm1d: γ, β trainable; the running statistics are buffers. */
+interface NormVariables {
+  gamma: tf.Variable;
+  beta: tf.Variable;
+  mean: tf.Variable;
+  variance: tf.Variable;
 }
 
 export class Mlp {
-  readonly layers: { W: tf.Variable; b: tf.Variable }[];
+  readonly layers: { W: tf.Variable; b: tf.Variable; norm?: NormVariables }[];
   readonly params: number;
 
-  constructor(readonly sizes: number[], readonly activation: Activation, readonly dropout: number, weights: LayerWeights[]) {
+  constructor(readonly sizes: number[], readonly activation: Activation, readonly dropout: number, weights: LayerWeights[], readonly batchNorm = false) {
     checkShapes(sizes, weights);
     // Inside tidy: tf.variable(init) would otherwise keep `init` alive.
-    this.layers = tf.tidy(() => weights.map((w) => ({
+    this.layers = tf.tidy(() => weights.map((w, i) => ({
       W: tf.variable(tf.tensor2d(w.W, [w.inDim, w.outDim])),
       b: tf.variable(tf.tensor1d(w.b)),
+      norm: batchNorm && i < weights.length - 1 ? {
+        gamma: tf.variable(tf.ones([w.outDim])),
+        beta: tf.variable(tf.zeros([w.outDim])),
+        mean: tf.variable(tf.zeros([w.outDim]), false),
+        variance: tf.variable(tf.ones([w.outDim]), false),
+      } : undefined,
     })));
-    this.params = parameterCount(sizes);
+    this.params = parameterCount(sizes, batchNorm);
   }
 
+  /** The trainable parameters, in PyTorch's order (each Linear's weight and bias, then its BatchNorm's). */
   get variables(): tf.Variable[] {
-    return this.layers.flatMap((l) => [l.W, l.b]);
+    return this.layers.flatMap((l) => (l.norm ? [l.W, l.b, l.norm.gamma, l.norm.beta] : [l.W, l.b]));
+  }
+
+  /** The Dense layers' weight matrices (what a weight penalty applies to). */
+  get weightMatrices(): Set<tf.Variable> {
+    return new Set(this.layers.map((l) => l.W));
+  }
+
+  /** Everything training changes: the parameters and BatchNorm's running statistics. */
+  get stateVariables(): tf.Variable[] {
+    return [...this.variables, ...this.layers.flatMap((l) => (l.norm ? [l.norm.mean, l.norm.variance] : []))];
   }
 
   get hiddenLayers(): number {
@@ -101,54 +129,90 @@ export class Mlp {
   forward(x: tf.Tensor2D, dropoutRng?: Rng): ForwardResult {
     const pre: tf.Tensor2D[] = [];
     const post: tf.Tensor2D[] = [];
+    const moments: ForwardResult['moments'] = [];
+    const training = dropoutRng !== undefined;
     let h = x;
     this.layers.forEach((layer, i) => {
-      const z = dense(h, layer.W as tf.Tensor2D, layer.b as tf.Tensor1D);
+      let z = dense(h, layer.W as tf.Tensor2D, layer.b as tf.Tensor1D);
       if (i === this.layers.length - 1) {
         h = z;
         return;
+      }
+      if (layer.norm && training) {
+        const m = tf.moments(z, 0);
+        moments.push({ mean: m.mean as tf.Tensor1D, variance: m.variance as tf.Tensor1D });
+        z = normalized(z, m.mean, m.variance, layer.norm);
+      } else if (layer.norm) {
+        z = normalized(z, layer.norm.mean, layer.norm.variance, layer.norm);
       }
       const a = applyActivation(z, this.activation);
       pre.push(z);
       post.push(a);
       h = dropoutRng && this.dropout > 0 ? tf.mul(a, dropoutMask(a.shape as [number, number], this.dropout, dropoutRng)) : a;
     });
-    return { logits: h, pre, post };
+    return { logits: h, pre, post, moments };
+  }
+
+  /**
+   * After a training step: BatchNorm's running statistics move towards the batch's
+   * (PyTorch's momentum 0.1, the unbiased variance). `moments` as forward returned them.
+   */
+  updateRunningStatistics(moments: ForwardResult['moments'], rows: number): void {
+    const norms = this.layers.flatMap((l) => (l.norm ? [l.norm] : []));
+    tf.tidy(() => moments.forEach((m, i) => {
+      const norm = norms[i];
+      const unbiased = rows > 1 ? tf.mul(m.variance, rows / (rows - 1)) : m.variance;
+      norm.mean.assign(tf.add(tf.mul(norm.mean, 1 - BATCH_NORM_MOMENTUM), tf.mul(m.mean, BATCH_NORM_MOMENTUM)));
+      norm.variance.assign(tf.add(tf.mul(norm.variance, 1 - BATCH_NORM_MOMENTUM), tf.mul(unbiased, BATCH_NORM_MOMENTUM)));
+    }));
   }
 
   /** Outputs of the first hidden layer only (eval mode). Call inside tf.tidy. */
   firstHidden(x: tf.Tensor2D): tf.Tensor2D {
     const layer = this.layers[0];
-    return applyActivation(dense(x, layer.W as tf.Tensor2D, layer.b as tf.Tensor1D), this.activation);
+    let z = dense(x, layer.W as tf.Tensor2D, layer.b as tf.Tensor1D);
+    if (layer.norm) z = normalized(z, layer.norm.mean, layer.norm.variance, layer.norm);
+    return applyActivation(z, this.activation);
   }
 
-  /** Current weights as plain arrays (one read-back per tensor; used at the end of a run). */
+  /**
+   * The network as eval mode computes it, as plain arrays (one read-back per tensor; used at the
+   * end of a run): with BatchNorm folded into the Dense layer before it, an ordinary MLP.
+   */
   readWeights(): LayerWeights[] {
-    return this.layers.map((l, i) => ({
-      W: Float32Array.from(l.W.dataSync()),
-      b: Float32Array.from(l.b.dataSync()),
-      inDim: this.sizes[i],
-      outDim: this.sizes[i + 1],
-    }));
+    return this.layers.map((l, i) => {
+      const dims = { inDim: this.sizes[i], outDim: this.sizes[i + 1] };
+      const W = Float32Array.from(l.W.dataSync());
+      const b = Float32Array.from(l.b.dataSync());
+      if (!l.norm) return { W, b, ...dims };
+      const values = (v: tf.Variable) => Float32Array.from(v.dataSync());
+      const norm = { gamma: values(l.norm.gamma), beta: values(l.norm.beta), mean: values(l.norm.mean), variance: values(l.norm.variance) };
+      return { ...fold(norm, W, b, dims.inDim, dims.outDim), ...dims };
+    });
   }
 
-  /** Variables holding a copy of the current parameters (early stopping's best). Caller disposes. */
+  /** Variables holding a copy of the current state (early stopping's best). Caller disposes. */
   cloneParameters(): tf.Variable[] {
-    return tf.tidy(() => this.variables.map((v) => tf.variable(v, false)));
+    return tf.tidy(() => this.stateVariables.map((v) => tf.variable(v, false)));
   }
 
-  /** store ← current parameters. Variables are immutable buffers swapped by assign, so this shares, not copies. */
+  /** store ← current state. Variables are immutable buffers swapped by assign, so this shares, not copies. */
   copyParametersTo(store: tf.Variable[]): void {
-    this.variables.forEach((v, i) => store[i].assign(v));
+    this.stateVariables.forEach((v, i) => store[i].assign(v));
   }
 
   assignParameters(values: tf.Tensor[]): void {
-    this.variables.forEach((v, i) => v.assign(values[i]));
+    this.stateVariables.forEach((v, i) => v.assign(values[i]));
   }
 
   dispose(): void {
-    for (const v of this.variables) v.dispose();
+    for (const v of this.stateVariables) v.dispose();
   }
+}
+
+/** γ·(z − mean)/√(variance + ε) + β: BatchNorm1d with the given statistics. */
+function normalized(z: tf.Tensor2D, mean: tf.Tensor, variance: tf.Tensor, norm: NormVariables): tf.Tensor2D {
+  return tf.add(tf.mul(tf.div(tf.sub(z, mean), tf.sqrt(tf.add(variance, BATCH_NORM_EPS))), norm.gamma), norm.beta);
 }
 
 function dropoutMask(shape: [number, number], p: number, rng: Rng): tf.Tensor2D {

@@ -39,7 +39,7 @@ export class DetachedGrid {
   }
 }
 
-const EVALUATE_ONLY = { kind: 'sgd', lr: 1, momentum: 0, nesterov: false, weightDecay: 0, betas: [0.9, 0.999], eps: 1e-8 } as const satisfies PlainMlp['optimizer'];
+export const EVALUATE_ONLY = { kind: 'sgd', lr: 1, momentum: 0, nesterov: false, weightDecay: 0, betas: [0.9, 0.999], eps: 1e-8 } as const satisfies PlainMlp['optimizer'];
 
 /** Beyond ±10 a logit's recorded probability is exactly 1 or 0 (σ(10) = 0.999955): no exp needed. */
 const SATURATED = 10;

@@ -13,6 +13,7 @@ import type { RunSpec } from '../experiment/schema';
 import { activateRun, type Activation } from '../nn/activations';
 import { optimizerOf, type OptimizerDef } from '../nn/optimizers';
 import type { PenaltyDef } from '../nn/penalties';
+import { fold, newNorm, normalize, normBackward, type Norm } from './plain-norm';
 import type { Rng } from '../rng';
 import { checkShapes, parameterCount, type LayerWeights } from './shapes';
 
@@ -40,6 +41,10 @@ export interface Pass {
   masks: Float64Array[];
   /** d post / d pre of the hidden layers (training mode only). */
   deriv: Float64Array[];
+  /** With BatchNorm: a hidden layer's affine output z (pre[l] is then the normalised γ·x̂ + β). */
+  lin: Float64Array[];
+  /** With BatchNorm, training mode: the normalised x̂ of each hidden layer, for backward. */
+  xhat: Float64Array[];
 }
 
 export class PlainMlp {
@@ -56,10 +61,19 @@ export class PlainMlp {
   lr: number;
   /** backward's scratch: dLoss/d(output of hidden layer l), per hidden layer. */
   private readonly dHidden: Float64Array[] = [];
+  /** Per hidden layer, its BatchNorm (γ, β after the layer's W and b in the parameters). */
+  private readonly norms: Norm[] = [];
 
-  constructor(readonly sizes: number[], readonly activation: Activation, readonly dropout: number, weights: LayerWeights[], readonly optimizer: RunSpec['optimizer']) {
+  constructor(
+    readonly sizes: number[],
+    readonly activation: Activation,
+    readonly dropout: number,
+    weights: LayerWeights[],
+    readonly optimizer: RunSpec['optimizer'],
+    readonly batchNorm = false,
+  ) {
     checkShapes(sizes, weights);
-    this.params = parameterCount(sizes);
+    this.params = parameterCount(sizes, batchNorm);
     this.theta = new Float32Array(this.params);
     this.grad = new Float64Array(this.params);
     this.optimizerDef = optimizerOf(optimizer.kind);
@@ -67,7 +81,7 @@ export class PlainMlp {
     this.lr = optimizer.lr;
     let at = 0;
     const take = <T extends Float32Array | Float64Array>(a: T, n: number) => a.subarray(at, at + n) as T;
-    this.layers = weights.map((w) => {
+    this.layers = weights.map((w, i) => {
       const W = take(this.theta, w.W.length);
       const gW = take(this.grad, w.W.length);
       at += w.W.length;
@@ -76,6 +90,16 @@ export class PlainMlp {
       at += w.b.length;
       W.set(w.W);
       b.set(w.b);
+      if (batchNorm && i < weights.length - 1) {
+        const n = w.outDim;
+        const gamma = take(this.theta, n);
+        const gGamma = take(this.grad, n);
+        at += n;
+        const beta = take(this.theta, n);
+        const gBeta = take(this.grad, n);
+        at += n;
+        this.norms.push(newNorm(n, gamma, beta, gGamma, gBeta));
+      }
       return { inDim: w.inDim, outDim: w.outDim, W, b, gW, gb };
     });
   }
@@ -93,6 +117,8 @@ export class PlainMlp {
       post,
       masks: masked ? hidden.map((l) => columns(l.outDim)) : [],
       deriv: training ? hidden.map((l) => columns(l.outDim)) : [],
+      lin: this.norms.map((n) => columns(n.gamma.length)),
+      xhat: training ? this.norms.map((n) => columns(n.gamma.length)) : [],
     };
   }
 
@@ -107,9 +133,11 @@ export class PlainMlp {
     const training = pass.deriv.length > 0;
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
-      if (l > 0 || !firstLayerDone) affine(this.layers[l], pass.inputs[l], pass.pre[l], rows, pass.stride);
+      const norm = l < last ? this.norms[l] : undefined;
+      if (l > 0 || !firstLayerDone) affine(this.layers[l], pass.inputs[l], norm ? pass.lin[l] : pass.pre[l], rows, pass.stride);
       if (l === last) break;
       const units = this.layers[l].outDim;
+      if (norm) for (let u = 0; u < units; u++) normalize(norm, u, pass.lin[l], pass.pre[l], training ? pass.xhat[l] : undefined, u * pass.stride, rows);
       for (let u = 0; u < units; u++) {
         const at = u * pass.stride;
         activateRun(this.activation, pass.pre[l], pass.post[l], training ? pass.deriv[l] : undefined, at, at + rows);
@@ -146,6 +174,8 @@ export class PlainMlp {
       const dh = this.dHiddenOf(l - 1, stride * layer.inDim);
       const mask = pass.masks.length ? pass.masks[l - 1] : undefined;
       backToHidden(layer, dz, pass.deriv[l - 1], mask, dh, rows, stride);
+      const norm = this.norms[l - 1];
+      if (norm) for (let u = 0; u < layer.inDim; u++) normBackward(norm, u, dh, pass.xhat[l - 1], u * stride, rows);
       dz = dh;
     }
   }
@@ -177,6 +207,41 @@ export class PlainMlp {
 
   weights(): LayerWeights[] {
     return this.layers.map((l) => ({ W: Float32Array.from(l.W), b: Float32Array.from(l.b), inDim: l.inDim, outDim: l.outDim }));
+  }
+
+  /** The network as eval mode computes it: with BatchNorm folded into the Dense layers before it. */
+  evalWeights(): LayerWeights[] {
+    return this.layers.map((l, i) => {
+      const norm = this.norms[i];
+      const { W, b } = norm && i < this.layers.length - 1 ? fold(norm, l.W, l.b, l.inDim, l.outDim) : { W: Float32Array.from(l.W), b: Float32Array.from(l.b) };
+      return { W, b, inDim: l.inDim, outDim: l.outDim };
+    });
+  }
+
+  /** evalWeights as one array (each layer's W then b): what a boundary grid of this model's shape takes. */
+  evalParameters(): Float32Array {
+    if (!this.batchNorm) return this.parameters();
+    const out = new Float32Array(parameterCount(this.sizes));
+    let at = 0;
+    for (const w of this.evalWeights()) {
+      out.set(w.W, at);
+      out.set(w.b, at + w.W.length);
+      at += w.W.length + w.b.length;
+    }
+    return out;
+  }
+
+  /** Everything training changes but the optimizer's state: parameters and BatchNorm's running statistics. */
+  saveState(): Float32Array[] {
+    return [this.parameters(), ...this.norms.flatMap((n) => [n.mean.slice(), n.variance.slice()])];
+  }
+
+  loadState([theta, ...running]: Float32Array[]): void {
+    this.theta.set(theta);
+    this.norms.forEach((n, i) => {
+      n.mean.set(running[2 * i]);
+      n.variance.set(running[2 * i + 1]);
+    });
   }
 
   setWeights(ws: LayerWeights[]): void {

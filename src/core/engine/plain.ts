@@ -15,7 +15,7 @@ import type { PreparedData, Table } from '../data/types';
 import type { RunSpec } from '../experiment/schema';
 import type { Rng } from '../rng';
 import { type LayerWeights } from './model';
-import { DetachedGrid, PlainGrid } from './plain-grid';
+import { DetachedGrid, EVALUATE_ONLY, PlainGrid } from './plain-grid';
 import { batchLoss, countCorrect, predictedAt } from './plain-loss';
 import { PlainMlp, type Pass } from './plain-mlp';
 import { activationOf, sigmoid } from '../nn/activations';
@@ -60,7 +60,9 @@ export class PlainSession implements TrainingSession {
   /** The last evaluated table and its eval-mode pass, inputs already in place. */
   private evalTable: Table | undefined;
   private evalPass: Pass | undefined;
-  private best: LayerWeights[] | undefined;
+  private best: Float32Array[] | undefined;
+  /** What the grid evaluates: the model itself, or with BatchNorm an MLP holding its eval-mode (folded) weights. */
+  private readonly gridModel: PlainMlp;
   private readonly penalty: PenaltyDef | undefined;
 
   constructor(
@@ -76,7 +78,9 @@ export class PlainSession implements TrainingSession {
     this.outputs = sizes[sizes.length - 1];
     this.gridJob = { sizes, activation: spec.model.activation, grid: gridSpec, sliceBase: data.sliceBase };
     this.remote = offload?.open(this.gridJob);
-    this.model = new PlainMlp(sizes, spec.model.activation, spec.model.dropout, weights, spec.optimizer);
+    const batchNorm = spec.model.batchNorm ?? false;
+    this.model = new PlainMlp(sizes, spec.model.activation, spec.model.dropout, weights, spec.optimizer, batchNorm);
+    this.gridModel = batchNorm ? new PlainMlp(sizes, spec.model.activation, 0, weights, EVALUATE_ONLY) : this.model;
     this.params = this.model.params;
     this.penalty = spec.model.penalty && penaltyOf(spec.model.penalty.kind);
     this.reluLike = !!activationOf(spec.model.activation).kink;
@@ -94,7 +98,7 @@ export class PlainSession implements TrainingSession {
       this.gatherBatch(0, n);
     }
     this.activity = new UnitActivity(sizes.slice(1, -1), this.reluLike);
-    this.grid = new PlainGrid(this.model, gridSpec, data.sliceBase);
+    this.grid = new PlainGrid(this.gridModel, gridSpec, data.sliceBase);
   }
 
   epoch(): EpochMetrics {
@@ -170,26 +174,34 @@ export class PlainSession implements TrainingSession {
   }
 
   snapshot(epoch: number): BoundarySnapshot {
+    this.syncGridModel();
     return this.grid.snapshot(epoch);
+  }
+
+  private syncGridModel(): void {
+    if (this.gridModel !== this.model) this.gridModel.setParameters(this.model.evalParameters());
   }
 
   snapshotLater(epoch: number): Promise<BoundarySnapshot> | undefined {
     if (!this.remote) return undefined;
-    const params = this.model.parameters();
+    const params = this.model.evalParameters();
     // Should the other thread fail, the same snapshot is computed here, from the same copy.
     return this.remote.snapshot(epoch, params).catch(() => (this.fallbackGrid ??= new DetachedGrid(this.gridJob)).snapshot(epoch, params));
   }
 
   keepBest(): void {
-    this.best = this.model.weights();
+    this.best = this.model.saveState();
   }
 
   restoreBest(): void {
-    if (this.best) this.model.setWeights(this.best);
+    if (this.best) this.model.loadState(this.best);
   }
 
   finish(record: RunRecord): void {
-    finishRecord(record, this.spec, this.data, this.gridSpec, (t) => this.evaluate(t), () => this.grid.neuronMaps());
+    finishRecord(record, this.spec, this.data, this.gridSpec, (t) => this.evaluate(t), () => {
+      this.syncGridModel();
+      return this.grid.neuronMaps();
+    });
   }
 
   private evaluate(t: Table): SplitEvaluation {
@@ -207,8 +219,9 @@ export class PlainSession implements TrainingSession {
     return { loss, predicted, pClass1 };
   }
 
+  /** The eval-mode network (BatchNorm folded in): what is saved and predicts. */
   readWeights(): LayerWeights[] {
-    return this.model.weights();
+    return this.model.evalWeights();
   }
 
   dispose(): void {

@@ -16,9 +16,11 @@ export function layerSizes(inputs: number, model: ModelSpec, outputs: number): n
   return [inputs, ...model.hidden, outputs];
 }
 
-export function parameterCount(sizes: number[]): number {
+/** Weights and biases, and with BatchNorm its γ and β per hidden unit (as PyTorch counts parameters). */
+export function parameterCount(sizes: number[], batchNorm = false): number {
   let n = 0;
   for (let i = 1; i < sizes.length; i++) n += sizes[i - 1] * sizes[i] + sizes[i];
+  if (batchNorm) for (let i = 1; i < sizes.length - 1; i++) n += 2 * sizes[i];
   return n;
 }
 

@@ -21,7 +21,7 @@ import { startSchedule } from '../nn/schedules';
 import { lossValue, predictedClass, probabilities, targetTensor } from './losses';
 import { outputsFor } from '../experiment/outputs';
 import { lossErrors, monitorErrors } from '../experiment/check';
-import { initialWeights, layerSizes, Mlp, type LayerWeights } from './model';
+import { initialWeights, layerSizes, Mlp, type ForwardResult, type LayerWeights } from './model';
 import { makeOptimizer, type Optimizer } from './optimizers';
 import { PlainSession, usePlainKernel } from './plain';
 import { roundProbability } from './plain-grid';
@@ -76,12 +76,13 @@ const GRID_BLOCK = 2500;
  * measurable here: it cannot install), or the wide kernel cannot load.
  */
 export function chooseKernel(spec: RunSpec, data: PreparedData, sizes: number[], wanted: KernelName | 'auto' = 'auto', backend?: BackendName): KernelName {
-  if (wanted === 'wide') return loadWideKernel() ? 'wide' : 'tfjs';
+  // The wide kernel has no BatchNorm: its models train on TF.js.
+  if (wanted === 'wide') return loadWideKernel() && !spec.model.batchNorm ? 'wide' : 'tfjs';
   if (wanted !== 'auto') return wanted;
   const size = spec.training.batchSize;
   const rows = size === 'full' ? data.train.n : Math.min(size, data.train.n);
   if (usePlainKernel(sizes, rows)) return 'js';
-  return backend !== 'tensorflow' && loadWideKernel() ? 'wide' : 'tfjs';
+  return backend !== 'tensorflow' && !spec.model.batchNorm && loadWideKernel() ? 'wide' : 'tfjs';
 }
 
 export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOptions): Promise<TrainResult> {
@@ -304,6 +305,13 @@ export function checkSetup(spec: RunSpec, data: PreparedData, outputs: number, c
   }
   const [monitorError] = monitorErrors(spec, data.val.n > 0);
   if (monitorError) throw monitorError;
+  const batch = spec.training.batchSize === 'full' ? data.train.n : Math.min(spec.training.batchSize, data.train.n);
+  if (spec.model.batchNorm && spec.model.hidden.length > 0 && (batch === 1 || data.train.n % batch === 1)) {
+    throw new LogitLabError(`BatchNorm needs at least 2 rows per batch, but ${batch === 1 ? 'every batch has' : `the last batch of each epoch (${data.train.n} rows in batches of ${batch}) has`} 1`, {
+      jsonPath: ['training', 'batchSize'],
+      hint: 'pick a batchSize that leaves at least 2 rows in the last batch, as PyTorch\'s BatchNorm1d refuses a batch of one',
+    });
+  }
   if (data.train.n === 0) {
     throw new LogitLabError('the training split is empty', { jsonPath: ['data'], hint: 'use more samples or smaller validation/test fractions' });
   }
@@ -334,7 +342,7 @@ class Session implements TrainingSession {
     trackBest: boolean,
   ) {
     this.outputs = sizes[sizes.length - 1];
-    this.model = new Mlp(sizes, spec.model.activation, spec.model.dropout, weights);
+    this.model = new Mlp(sizes, spec.model.activation, spec.model.dropout, weights, spec.model.batchNorm);
     this.params = this.model.params;
     this.bestParams = trackBest ? this.model.cloneParameters() : undefined;
     this.optimizer = makeOptimizer(spec.optimizer, this.model.variables);
@@ -379,19 +387,25 @@ class Session implements TrainingSession {
         const labels = batch ? tf.gather(train.labels, batch) : train.labels;
         const size = x.shape[0];
         let stats: tf.Tensor[] = [];
+        let moments: ForwardResult['moments'] = [];
         const { value, grads } = tf.variableGrads(() => {
           const out = model.forward(x, this.dropoutRng);
           const loss = lossValue(this.spec.loss, out.logits, targets);
           // Kept: variableGrads disposes everything its function creates except the loss.
           stats = batchStats(out.logits, labels, out.post).map((t) => tf.keep(t));
+          moments = out.moments.map((m) => ({ mean: tf.keep(m.mean), variance: tf.keep(m.variance) }));
           return loss;
         }, model.variables);
         const penalty = this.spec.model.penalty;
-        this.optimizer.step(model.variables.map((v, i) => {
-          // Weights are the even variables (W, b, W, b, …): a penalty adds its gradient there.
-          if (!penalty || i % 2 === 1) return grads[v.name];
+        const weightMatrices = penalty && model.weightMatrices;
+        this.optimizer.step(model.variables.map((v) => {
+          if (!penalty || !weightMatrices!.has(v)) return grads[v.name];
           return tf.add(grads[v.name], penaltyOf(penalty.kind).tf(tf, v, penalty.rate));
         }));
+        if (moments.length) {
+          model.updateRunningStatistics(moments, size);
+          disposeAll(moments.flatMap((m) => [m.mean, m.variance]));
+        }
         const [correct, unitExtremes] = stats;
         const batchSums = tf.stack([tf.mul(value, size), correct]);
         const result = {

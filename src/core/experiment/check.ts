@@ -124,7 +124,7 @@ function runFindings(exp: ExperimentFile, spec: RunSpec, info: DataInfo): Findin
       hint: `keep data.validation + data.test at 0.9 or less and at least ${MIN_TRAIN_SAMPLES} training samples, e.g. "validation": 0.2, "test": 0.2`,
     });
   }
-  const params = parameterCount(layerSizes(info.features, spec.model, outputsFor(spec, info.classes)));
+  const params = parameterCount(layerSizes(info.features, spec.model, outputsFor(spec, info.classes)), spec.model.batchNorm);
   if (params > MAX_PARAMS) {
     out.push({
       path: ['model', 'hidden'], severity: 'error',

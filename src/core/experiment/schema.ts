@@ -173,6 +173,7 @@ export const ModelSpec = z.object({
     .describe('With init "torch": the weights torch.manual_seed(torchSeed) then nn.Linear layers created in order give (PyTorch 1.13 CPU).'),
   outputs: z.number().int().min(1).optional().describe('Output logits; default 1 for binary bce/mse losses, else the number of classes.'),
   penalty: PenaltySpec.optional(),
+  batchNorm: z.boolean().optional().describe('BatchNorm1d after each hidden layer\'s Linear, before its activation (batch statistics in training, running ones in eval); default false.'),
 }).strict();
 export type ModelSpec = z.infer<typeof ModelSpec>;
 

@@ -24,6 +24,11 @@ const cases: { name: string; data: PreparedData; overrides: Record<string, unkno
   { name: 'gelu bce', data: two, epochs: 40, overrides: { model: { hidden: [16], activation: 'gelu' }, loss: 'bce', optimizer: { kind: 'sgd', lr: 0.5 } } },
   { name: '2 outputs cross-entropy on 2 classes', data: two, epochs: 30, overrides: { model: { hidden: [10] }, loss: 'cross-entropy' } },
   { name: 'logistic regression 1-D', data: windowData(), epochs: 30, overrides: { model: { hidden: [] }, optimizer: { kind: 'adam', lr: 0.1 } } },
+  { name: 'rmsprop centered, cosine schedule, l1, minibatch', data: two, epochs: 30, overrides: { model: { hidden: [12, 6], penalty: { kind: 'l1', rate: 0.001 } }, optimizer: { kind: 'rmsprop', lr: 0.005, centered: true, schedule: { kind: 'cosine', etaMin: 0.0005 } }, training: { batchSize: 40 } } },
+  { name: '3-class plateau schedule on valAcc, l2', data: three, epochs: 40, overrides: { model: { hidden: [8], penalty: { kind: 'l2', rate: 0.001 } }, loss: 'cross-entropy', optimizer: { kind: 'sgd', lr: 0.3, schedule: { kind: 'plateau', monitor: 'valAcc', patience: 3 } } } },
+  // BatchNorm: batch statistics per minibatch, the boundary from the folded eval-mode network on the
+  // js kernel and from the running statistics on tfjs; early stopping restores the running ones too.
+  { name: 'batchnorm relu minibatch, early stopping restores best', data: two, epochs: 60, grid: 20, overrides: { model: { hidden: [12, 8], batchNorm: true, dropout: 0.1 }, optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.9 }, training: { batchSize: 32, earlyStopping: { monitor: 'valLoss', patience: 8 } } } },
   { name: 'linear activation, early stopping restores best', data: two, epochs: 200, overrides: { model: { hidden: [4], activation: 'linear' }, optimizer: { kind: 'adam', lr: 0.05 }, training: { earlyStopping: { monitor: 'valLoss', patience: 5, minDelta: 0.01 } } } },
 ];
 
@@ -78,7 +83,9 @@ for (const c of cases) {
     assert.ok(perEpoch.every((n) => n === perEpoch[0]), `tensor count changed across epochs: ${[...new Set(perEpoch)].join(', ')}`);
     assert.equal(tf.memory().numTensors, before, 'tensors leaked by the tfjs run');
     compare(js, tfjs, c.name);
-    compare(await trainRun(s, c.data, { ...base, kernel: 'wide' }), tfjs, `${c.name} (wide kernel)`, 'wide');
+    // The wide kernel has no BatchNorm: it hands those models to tfjs.
+    if (s.model.batchNorm) assert.equal((await trainRun({ ...s, training: { ...s.training, epochs: 1 } }, c.data, { ...base, kernel: 'wide' })).record.kernel, 'tfjs');
+    else compare(await trainRun(s, c.data, { ...base, kernel: 'wide' }), tfjs, `${c.name} (wide kernel)`, 'wide');
   });
 }
 
