@@ -1,13 +1,29 @@
 // The tabular lesson: standard-normal features and a known logit rule with linear, interaction and
 // squared terms plus noise, so a learner's mistakes can be compared against the truth.
-import type { SpecOf, DatasetDefinition } from '../dataset';
+import { z } from 'zod';
+import { defineDataset } from '../dataset';
+import { commonFields, coordinate, NOISE_LIMIT, samples } from '../specFields';
 import { BINARY, PointSet } from '../builder';
 import { frameFromRaw } from '../frame';
 import type { Rng } from '../../rng';
 import { LogitLabError } from '../../errors';
 import { dataRng } from '../seeds';
 
-type Rule = SpecOf<'tabular'>['rule'];
+export const TabularData = z.object({
+  kind: z.literal('tabular'),
+  samples: samples(1000),
+  features: z.number().int().min(1).max(256).default(10),
+  rule: z.object({
+    linear: z.record(z.string().regex(/^x\d+$/), coordinate).default({ x0: 1.4, x1: -1.0 }),
+    product: z.array(z.tuple([z.string().regex(/^x\d+$/), z.string().regex(/^x\d+$/), coordinate])).default([['x2', 'x3', 0.8]]),
+    square: z.record(z.string().regex(/^x\d+$/), coordinate).default({ x4: -0.5 }),
+    noise: z.number().min(0).max(NOISE_LIMIT).default(0.25),
+    bias: coordinate.default(0),
+  }).strict().default({ linear: { x0: 1.4, x1: -1.0 }, product: [['x2', 'x3', 0.8]], square: { x4: -0.5 }, noise: 0.25, bias: 0 }),
+  ...commonFields,
+}).strict();
+
+type Rule = z.output<typeof TabularData>['rule'];
 
 const featureNames = (d: number) => Array.from({ length: d }, (_, j) => `x${j}`);
 
@@ -42,7 +58,7 @@ export function ruleLogit(rule: ReturnType<typeof compileRule>, x: ArrayLike<num
   return logit;
 }
 
-export function makeTabular(spec: SpecOf<'tabular'>, rng: Rng) {
+export function makeTabular(spec: z.output<typeof TabularData>, rng: Rng) {
   const rule = compileRule(spec.rule, spec.features);
   const points = new PointSet(featureNames(spec.features), BINARY);
   for (let i = 0; i < spec.samples; i++) {
@@ -54,11 +70,12 @@ export function makeTabular(spec: SpecOf<'tabular'>, rng: Rng) {
   return points.build();
 }
 
-export const tabular: DatasetDefinition<SpecOf<'tabular'>> = {
+export const tabular = defineDataset({
+  schema: TabularData,
   describe: 'Standard-normal features labelled by a known logit rule (linear, product and square terms plus noise).',
   load: (spec) => frameFromRaw(makeTabular(spec, dataRng(spec.seed)), false),
   facts: (spec) => {
     compileRule(spec.rule, spec.features);
     return { samples: spec.samples, classNames: BINARY, featureNames: featureNames(spec.features) };
   },
-};
+});
