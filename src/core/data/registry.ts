@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { DatasetEntry, DatasetSchema } from './dataset';
 import { blobs } from './datasets/blobs';
 import { circles } from './datasets/circles';
+import { classification } from './datasets/classification';
 import { clusters } from './datasets/clusters';
 import { csv } from './datasets/csv';
 import { iris } from './datasets/iris';
@@ -22,6 +23,7 @@ const DATASET_LIST = [
   numpyMoons,
   circles,
   blobs,
+  classification,
   clusters,
   ring,
   xor,
