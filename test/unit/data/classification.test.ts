@@ -159,3 +159,14 @@ test('the boundary slice over two chosen features of many holds the others at th
     assert.ok(Math.abs(data.sliceBase[j] - mean) < 1e-5, `feature ${j}: ${data.sliceBase[j]} vs ${mean}`);
   }
 });
+
+test('with shuffle off and no label flips, more features only append noise columns (the noise-features example)', () => {
+  const base = { kind: 'classification', samples: 200, informative: 2, redundant: 2, flipY: 0, shuffle: false, seed: 1 };
+  const four = generate(DataSpec.parse({ ...base, features: 4 }), ctx);
+  const wide = generate(DataSpec.parse({ ...base, features: 24 }), ctx);
+  assert.deepEqual(wide.y, four.y);
+  for (let i = 0; i < four.n; i++) assert.deepEqual(Array.from(wide.x.subarray(i * 24, i * 24 + 4)), Array.from(four.x.subarray(i * 4, i * 4 + 4)), `row ${i}`);
+  // With shuffling on, the row order follows the draws after the noise: the points move.
+  const shuffled = (features: number) => generate(DataSpec.parse({ ...base, shuffle: true, features }), ctx);
+  assert.notDeepEqual(shuffled(24).y, shuffled(4).y);
+});
