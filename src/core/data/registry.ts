@@ -1,5 +1,5 @@
 // Every dataset kind, in one list: adding a dataset is one file in datasets/ (its schema, generator
-// and facts) and one line here. The experiment schema's `data` union is built from this list, so
+// and facts) and its import and entry here. The experiment schema's `data` union is built from this list, so
 // experiment/ imports data/ and never the other way round.
 import { z } from 'zod';
 import type { DatasetEntry, DatasetSchema } from './dataset';
@@ -36,6 +36,7 @@ const DATASET_LIST = [
 
 type SchemasOf<T extends readonly { schema: DatasetSchema }[]> = { -readonly [I in keyof T]: T[I]['schema'] };
 
+// map() returns an array type; zod infers the union member by member from a tuple, so keep the tuple.
 const schemas = DATASET_LIST.map((dataset) => dataset.schema) as unknown as SchemasOf<typeof DATASET_LIST>;
 
 /** The experiment file's `data` object: one member per dataset kind. */
