@@ -189,6 +189,10 @@ test('noise-features: appended noise columns are memorised and validation accura
   assert.ok(clean > some && some > many, `mean validation accuracy ${percent(clean)} > ${percent(some)} > ${percent(many)}`);
   assert.ok(clean - many > 0.1, `100 noise columns cost ${percent(clean - many)}`);
   assert.ok(mean(104, trainAcc) > 0.99, 'with 100 noise columns every training row is fitted');
+  // The boundary is a slice over the two informative columns, the 102 others held at their means.
+  const widest = r.runs.find((run) => run.featureNames.length === 104)!;
+  assert.deepEqual(widest.grid!.features.map((i) => widest.featureNames[i]), ['x0', 'x1']);
+  assert.equal(widest.snapshots.length, 20, 'a boundary snapshot every 20 of 400 epochs');
 });
 
 test('capstone: tiny underfits, big memorises, good generalises', async () => {
