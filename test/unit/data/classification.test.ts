@@ -115,6 +115,7 @@ test('what scikit-learn refuses is a LogitLabError at the field, with a hint', (
     [{ shift: [1, 2] }, ['data', 'shift'], /2 entries but there are 20 features/],
     [{ scale: [1] }, ['data', 'scale'], /1 entries/],
     [{ seed: 2 ** 32 }, ['data', 'seed'], /2\^32/],
+    [{ samples: 1_000_000, features: 256, informative: 8 }, ['data', 'samples'], /1,000,000 × 256 = 256,000,000 values, more than the limit/],
   ];
   for (const [fields, jsonPath, message] of cases) {
     const spec = DataSpec.parse({ kind: 'classification', ...fields });

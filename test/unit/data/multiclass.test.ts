@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSpec } from '../../../src/core/experiment/schema';
 import { describeData, generate } from '../../../src/core/data';
+import { LogitLabError } from '../../../src/core/errors';
 import { compileRule, quantileClasses, ruleLogit } from '../../../src/core/data/datasets/tabular';
 import { runExperiment } from '../../../src/core/runner';
 
@@ -47,6 +48,14 @@ test('tabular classes 2 is the binary lesson: the same points, labels the sign o
   assert.deepEqual(explicit, implicit);
   assert.deepEqual(three.x, implicit.x, 'the classes change the labels only');
   assert.deepEqual(implicit.classNames, ['0', '1']);
+});
+
+test('a tabular table too large to generate is refused at data.samples before any drawing', () => {
+  const spec = DataSpec.parse({ kind: 'tabular', samples: 1_000_000, features: 100 });
+  for (const run of [() => describeData(spec, ctx), () => generate(spec, ctx)]) {
+    assert.throws(run, (e: unknown) => e instanceof LogitLabError && e.details.jsonPath?.join('.') === 'data.samples' && /at most 640,000/.test(e.hint ?? ''));
+  }
+  assert.equal(describeData(DataSpec.parse({ kind: 'tabular', samples: 640_000, features: 100 }), ctx).samples, 640_000, 'the limit itself is allowed');
 });
 
 function workspace(t: { after: (fn: () => void) => void }): string {

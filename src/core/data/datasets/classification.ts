@@ -9,6 +9,7 @@ import { commonFields, coordinate, COORDINATE_LIMIT, randomState, samples } from
 import { LogitLabError } from '../../errors';
 import { clusterSizes, sklearnClassification } from '../makeClassification';
 import { frameFromPoints } from '../sklearn';
+import { refuseHugeTable } from '../tableSize';
 
 const MAX_FEATURES = 256;
 const count = (byDefault: number, min: number) => z.number().int().min(min).max(MAX_FEATURES).default(byDefault);
@@ -42,6 +43,7 @@ const classNames = (k: number) => Array.from({ length: k }, (_, i) => String(i))
 
 /** What scikit-learn refuses (and what would silently break its cluster sizes), as located errors. */
 function checkSpec(spec: ClassificationSpec): void {
+  refuseHugeTable(spec.samples, spec.features);
   const used = spec.informative + spec.redundant + spec.repeated;
   if (used > spec.features) {
     throw new LogitLabError(`informative + redundant + repeated is ${spec.informative} + ${spec.redundant} + ${spec.repeated} = ${used} features, more than data.features (${spec.features})`, {

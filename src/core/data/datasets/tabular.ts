@@ -10,6 +10,7 @@ import { frameFromRaw } from '../frame';
 import type { Rng } from '../../rng';
 import { LogitLabError } from '../../errors';
 import { dataRng } from '../seeds';
+import { refuseHugeTable } from '../tableSize';
 
 export const TabularData = z.object({
   kind: z.literal('tabular'),
@@ -74,6 +75,7 @@ export function quantileClasses(scores: readonly number[], classes: number): num
 }
 
 export function makeTabular(spec: z.output<typeof TabularData>, rng: Rng) {
+  refuseHugeTable(spec.samples, spec.features);
   const rule = compileRule(spec.rule, spec.features);
   const rows: number[][] = [];
   const scores: number[] = [];
@@ -94,6 +96,7 @@ export const tabular = defineDataset({
   describe: 'Standard-normal features labelled by a known logit rule (linear, product and square terms plus noise); 2 classes or k quantile bands.',
   load: (spec) => frameFromRaw(makeTabular(spec, dataRng(spec.seed)), false),
   facts: (spec) => {
+    refuseHugeTable(spec.samples, spec.features);
     compileRule(spec.rule, spec.features);
     return { samples: spec.samples, classNames: classNames(spec.classes), featureNames: featureNames(spec.features) };
   },
