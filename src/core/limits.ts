@@ -3,6 +3,8 @@
 
 /** Generated samples per dataset (moons, blobs, …) and integers in a `window` range. */
 export const MAX_SAMPLES = 1_000_000;
+/** Values (samples × features) of a generated table (tabular, classification): blobs' largest, 1M × 64. */
+export const MAX_GENERATED_VALUES = 64_000_000;
 /** Data rows read from one CSV file. */
 export const MAX_CSV_ROWS = 1_000_000;
 /** Bytes of one CSV file. */

@@ -1,8 +1,9 @@
 """NumPy / scikit-learn reference for the random_state parity test (test/unit/data/randomState.test.ts).
 
 Reads a JSON request from argv[1] and prints JSON with, per request entry, what NumPy's legacy
-RandomState draws, what make_moons / make_circles / make_blobs return with random_state, the
-indices train_test_split picks, and the NumPy moons lesson's formula after np.random.seed.
+RandomState draws, what make_moons / make_circles / make_blobs / make_classification return with
+random_state, what sample_without_replacement picks, the indices train_test_split picks, and the
+NumPy moons lesson's formula after np.random.seed.
 Exits with status 3 and a reason on stderr when NumPy or scikit-learn cannot be imported.
 """
 import json
@@ -11,8 +12,9 @@ import sys
 try:
     import numpy as np
     import sklearn
-    from sklearn.datasets import make_blobs, make_circles, make_moons
+    from sklearn.datasets import make_blobs, make_circles, make_classification, make_moons
     from sklearn.model_selection import train_test_split
+    from sklearn.utils.random import sample_without_replacement
 except ImportError as error:  # the test skips with this reason
     print(f"scikit-learn unavailable: {error}", file=sys.stderr)
     sys.exit(3)
@@ -58,4 +60,10 @@ for n, size, rs in request["splits"]:
     train, test = train_test_split(np.arange(n), test_size=size, random_state=rs)
     result["splits"].append({"train": train.tolist(), "test": test.tolist()})
 result["numpyMoons"] = [numpy_moons(*args) for args in request["numpyMoons"]]
+# make_classification takes its keyword arguments as sent (scikit-learn's names).
+result["classification"] = [points(*make_classification(**kwargs)) for kwargs in request.get("classification", [])]
+result["sampleWithoutReplacement"] = [
+    sample_without_replacement(population, count, random_state=np.random.RandomState(seed)).tolist()
+    for population, count, seed in request.get("sampleWithoutReplacement", [])
+]
 print(json.dumps(result))

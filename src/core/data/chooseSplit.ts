@@ -1,6 +1,7 @@
 // Which rows train, validate and test: a split the lesson declared (ordered or by index), the
 // lesson's train_test_split when a randomState is given, else Logit Lab's stratified split.
-import type { DataSpec, DeclaredSplit } from '../experiment/schema';
+import type { DataSpec } from './registry';
+import type { DeclaredSplit } from './specFields';
 import { LogitLabError } from '../errors';
 import type { Frame } from './frame';
 import { splitRng } from './seeds';

@@ -1,10 +1,9 @@
 // The data API the rest of Logit Lab calls: generate a dataset, prepare it for training, describe it
 // cheaply for the experiment checker, and replay preprocessing for `logit-lab predict`.
-import type { DataSpec } from '../experiment/schema';
 import type { DataContext } from './context';
-import type { DatasetDefinition } from './dataset';
+import type { DatasetEntry } from './dataset';
 import { prepareFrame, rawFromFrame } from './prepare';
-import { DATASETS as REGISTRY } from './registry';
+import { DATASETS as REGISTRY, type DataSpec } from './registry';
 import type { PreparedData, RawDataset } from './types';
 
 export type { DataContext } from './context';
@@ -25,9 +24,9 @@ export interface DataInfo {
 /** One-line descriptions for docs and templates (the full registry entries live in registry.ts). */
 export const DATASETS: Record<DataSpec['kind'], { describe: string }> = REGISTRY;
 
-function definition(spec: DataSpec): DatasetDefinition<DataSpec> {
+function definition(spec: DataSpec): DatasetEntry<DataSpec> {
   // The registry is keyed by kind, so this entry accepts exactly this spec.
-  return REGISTRY[spec.kind] as DatasetDefinition<DataSpec>;
+  return REGISTRY[spec.kind] as DatasetEntry<DataSpec>;
 }
 
 /** The dataset before splitting and preprocessing (CSV: numbers as read, categories one-hot over all rows). */

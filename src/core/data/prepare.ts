@@ -1,6 +1,6 @@
 // From a loaded frame to what the engine trains on: split (see chooseSplit.ts), fit preprocessing on the
 // training rows, encode every split and fix the boundary slice.
-import type { DataSpec } from '../experiment/schema';
+import type { DataSpec } from './registry';
 import type { Frame } from './frame';
 import { encodeFrame, fitPreprocessing, UNKNOWN_CATEGORY } from './preprocess';
 import { sliceBase, sliceFeatures } from './slice';

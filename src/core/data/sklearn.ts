@@ -15,7 +15,7 @@ export interface Points64 {
 }
 
 /** sklearn.utils.shuffle: one RandomState.shuffle of arange(n), then rows taken in that order. */
-function shuffleRows(points: Points64, rng: NumpyRandomState): Points64 {
+export function shuffleRows(points: Points64, rng: NumpyRandomState): Points64 {
   const order = rng.permutation(points.n);
   const x = new Float64Array(points.x.length);
   const y = new Int32Array(points.n);

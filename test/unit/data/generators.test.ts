@@ -6,7 +6,7 @@ import { LogitLabError } from '../../../src/core/errors';
 import { compileRule, ruleLogit } from '../../../src/core/data/datasets/tabular';
 
 const ctx = { baseDir: __dirname, workspaceRoot: __dirname };
-const GENERATED = ['moons', 'circles', 'blobs', 'clusters', 'ring', 'xor', 'spiral', 'window', 'tabular', 'iris'] as const;
+const GENERATED = ['moons', 'circles', 'blobs', 'classification', 'clusters', 'ring', 'xor', 'spiral', 'window', 'tabular', 'iris'] as const;
 
 const counts = (y: Int32Array, k: number) => Array.from({ length: k }, (_, c) => y.filter((label) => label === c).length);
 
@@ -38,6 +38,7 @@ test('shapes and class counts of every generated kind (defaults)', () => {
     moons: { n: 300, d: 2, counts: [150, 150], classes: 2 },
     circles: { n: 300, d: 2, counts: [150, 150], classes: 2 },
     blobs: { n: 300, d: 2, counts: [100, 100, 100], classes: 3 },
+    classification: { n: 100, d: 20, classes: 2 },
     clusters: { n: 200, d: 2, counts: [100, 100], classes: 2 },
     ring: { n: 300, d: 2, counts: [150, 150], classes: 2 },
     xor: { n: 400, d: 2, classes: 2 },

@@ -56,7 +56,7 @@ const trainAcc = (r: RunRecord) => r.final!.trainAcc;
 
 test('every example file is covered by this suite', () => {
   const files = readdirSync(examples).filter((f) => f.endsWith('.experiment.json')).map((f) => f.replace('.experiment.json', '')).sort();
-  assert.deepEqual(files, ['blobs', 'capstone', 'circles', 'clusters', 'heart', 'iris', 'moons', 'moons-width-depth', 'numpy-moons', 'ring-seeds', 'tabular', 'window', 'window-activations', 'window-lr-sweep']);
+  assert.deepEqual(files, ['blobs', 'capstone', 'circles', 'clusters', 'heart', 'iris', 'moons', 'moons-width-depth', 'noise-features', 'numpy-moons', 'ring-seeds', 'tabular', 'window', 'window-activations', 'window-lr-sweep']);
 });
 
 test('moons: the MLP bends around the moons, logistic regression cannot', async () => {
@@ -176,6 +176,23 @@ test('tabular: a hidden layer captures the product and square terms that logisti
   const mlp = byName(r, 'tabular');
   assert.ok(valAcc(mlp) > valAcc(byName(r, '(logistic)')) + 0.03, `${valAcc(mlp)} vs logistic`);
   assert.deepEqual(mlp.grid!.features.map((i) => mlp.featureNames[i]), ['x2', 'x3']);
+});
+
+test('noise-features: appended noise columns are memorised and validation accuracy falls', async () => {
+  const r = await train('noise-features');
+  const mean = (features: number, pick: (run: RunRecord) => number) => {
+    const runs = r.runs.filter((run) => run.name.includes(`features=${features} `));
+    assert.equal(runs.length, 3, `three data seeds with ${features} features`);
+    return runs.reduce((a, run) => a + pick(run), 0) / runs.length;
+  };
+  const [clean, some, many] = [4, 24, 104].map((f) => mean(f, valAcc));
+  assert.ok(clean > some && some > many, `mean validation accuracy ${percent(clean)} > ${percent(some)} > ${percent(many)}`);
+  assert.ok(clean - many > 0.1, `100 noise columns cost ${percent(clean - many)}`);
+  assert.ok(mean(104, trainAcc) > 0.99, 'with 100 noise columns every training row is fitted');
+  // The boundary is a slice over the two informative columns, the 102 others held at their means.
+  const widest = r.runs.find((run) => run.featureNames.length === 104)!;
+  assert.deepEqual(widest.grid!.features.map((i) => widest.featureNames[i]), ['x0', 'x1']);
+  assert.equal(widest.snapshots.length, 20, 'a boundary snapshot every 20 of 400 epochs');
 });
 
 test('capstone: tiny underfits, big memorises, good generalises', async () => {

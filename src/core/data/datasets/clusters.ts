@@ -1,9 +1,18 @@
 // The linear-model lesson: two Gaussian clusters a straight line separates (almost).
-import type { SpecOf, DatasetDefinition } from '../dataset';
+import { z } from 'zod';
+import { defineDataset } from '../dataset';
+import { commonFields, COORDINATE_LIMIT, samples } from '../specFields';
 import { BINARY, PointSet, XY } from '../builder';
 import { frameFromRaw } from '../frame';
 import type { Rng } from '../../rng';
 import { dataRng } from '../seeds';
+
+export const ClustersData = z.object({
+  kind: z.literal('clusters'),
+  samples: samples(200),
+  std: z.number().gt(0).max(COORDINATE_LIMIT).default(0.4),
+  ...commonFields,
+}).strict();
 
 const CENTERS = [[-0.5, -0.5], [0.5, 0.5]];
 
@@ -16,8 +25,9 @@ export function makeClusters(samples: number, std: number, rng: Rng) {
   return points.build();
 }
 
-export const clusters: DatasetDefinition<SpecOf<'clusters'>> = {
+export const clusters = defineDataset({
+  schema: ClustersData,
   describe: 'Two Gaussian clusters at (-0.5,-0.5) and (0.5,0.5): the linear-model lesson.',
   load: (spec) => frameFromRaw(makeClusters(spec.samples, spec.std, dataRng(spec.seed)), false),
   facts: (spec) => ({ samples: spec.samples, classNames: BINARY, featureNames: XY }),
-};
+});

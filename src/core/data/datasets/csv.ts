@@ -1,9 +1,11 @@
 // A CSV file from the workspace: the target column becomes the class, numeric columns are
 // standardised and string columns one-hot encoded (both fitted on the training split, in
 // preprocess.ts), and missing values follow the experiment's policy.
+import { z } from 'zod';
+import { defineDataset } from '../dataset';
+import { commonFields, splitRandomState } from '../specFields';
 import { LogitLabError } from '../../errors';
 import { MAX_CATEGORIES, MAX_ONE_HOT_FEATURES } from '../../limits';
-import type { SpecOf, DatasetDefinition } from '../dataset';
 import type { DataContext } from '../context';
 import type { Column, Frame } from '../frame';
 import { unknownNameHint } from '../didYouMean';
@@ -11,7 +13,20 @@ import { isMissing } from '../preprocess';
 import { readCsv, type CsvText } from '../csv/readCsv';
 import { resolveWorkspaceFile } from '../csv/workspacePath';
 
-type CsvSpec = SpecOf<'csv'>;
+export const CsvData = z.object({
+  kind: z.literal('csv'),
+  path: z.string().min(1).describe('CSV file, relative to the experiment file; must stay inside the workspace folder.'),
+  target: z.string().min(1).describe('Column holding the class label.'),
+  numeric: z.array(z.string()).optional().describe('Numeric feature columns (default: every numeric column but the target).'),
+  categorical: z.array(z.string()).optional().describe('Categorical feature columns, one-hot encoded from training values.'),
+  drop: z.array(z.string()).default([]),
+  missing: z.enum(['drop-rows', 'impute', 'error']).default('drop-rows').describe('What to do with rows that have missing values.'),
+  standardize: z.boolean().default(true).describe('Scale numeric columns with the training split\'s mean and standard deviation; false feeds the values as they are.'),
+  randomState: splitRandomState,
+  ...commonFields,
+}).strict();
+
+type CsvSpec = z.output<typeof CsvData>;
 
 interface ColumnRoles {
   target: number;
@@ -240,7 +255,8 @@ export function loadCsv(spec: CsvSpec, ctx: DataContext): Frame {
   };
 }
 
-export const csv: DatasetDefinition<CsvSpec> = {
+export const csv = defineDataset({
+  schema: CsvData,
   describe: 'A CSV file in the workspace: numeric columns standardised (unless standardize is false), string columns one-hot encoded.',
   load: loadCsv,
-};
+});

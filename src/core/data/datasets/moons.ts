@@ -1,10 +1,20 @@
 // scikit-learn's make_moons (shuffle=False): two interleaving half circles, outer one class 0.
-import type { SpecOf, DatasetDefinition } from '../dataset';
+import { z } from 'zod';
+import { defineDataset } from '../dataset';
+import { commonFields, NOISE_LIMIT, randomState, samples } from '../specFields';
 import { BINARY, linspace, PointSet, XY } from '../builder';
 import { frameFromRaw } from '../frame';
 import type { Rng } from '../../rng';
 import { dataRng } from '../seeds';
 import { frameFromPoints, sklearnMoons } from '../sklearn';
+
+export const MoonsData = z.object({
+  kind: z.literal('moons'),
+  samples: samples(300),
+  noise: z.number().min(0).max(NOISE_LIMIT).default(0.1),
+  randomState,
+  ...commonFields,
+}).strict();
 
 export function makeMoons(samples: number, noise: number, rng: Rng) {
   const outer = Math.floor(samples / 2);
@@ -21,10 +31,11 @@ export function addGaussianNoise<T extends { x: Float32Array }>(data: T, std: nu
   return data;
 }
 
-export const moons: DatasetDefinition<SpecOf<'moons'>> = {
+export const moons = defineDataset({
+  schema: MoonsData,
   describe: 'Two interleaving half moons (scikit-learn make_moons): not linearly separable.',
   load: (spec) => spec.randomState === undefined
     ? frameFromRaw(makeMoons(spec.samples, spec.noise, dataRng(spec.seed)), false)
     : frameFromPoints(sklearnMoons(spec.samples, spec.noise, spec.randomState), BINARY),
   facts: (spec) => ({ samples: spec.samples, classNames: BINARY, featureNames: XY }),
-};
+});

@@ -1,10 +1,18 @@
 // The dead-ReLU lesson: a disc (class 0) inside an annulus (class 1) with a clear gap between them.
 // Radius and angle are uniform, as in TensorFlow Playground's circle data, so the centre is dense.
-import type { SpecOf, DatasetDefinition } from '../dataset';
+import { z } from 'zod';
+import { defineDataset } from '../dataset';
+import { commonFields, samples } from '../specFields';
 import { BINARY, PointSet, XY } from '../builder';
 import { frameFromRaw } from '../frame';
 import type { Rng } from '../../rng';
 import { dataRng } from '../seeds';
+
+export const RingData = z.object({
+  kind: z.literal('ring'),
+  samples: samples(300),
+  ...commonFields,
+}).strict();
 
 const RADII: [number, number][] = [[0, 0.5], [0.7, 1]];
 
@@ -21,8 +29,9 @@ export function makeRing(samples: number, rng: Rng) {
   return points.build();
 }
 
-export const ring: DatasetDefinition<SpecOf<'ring'>> = {
+export const ring = defineDataset({
+  schema: RingData,
   describe: 'A disc (r ≤ 0.5) inside an annulus (0.7 ≤ r ≤ 1): the dead-ReLU lesson.',
   load: (spec) => frameFromRaw(makeRing(spec.samples, dataRng(spec.seed)), false),
   facts: (spec) => ({ samples: spec.samples, classNames: BINARY, featureNames: XY }),
-};
+});

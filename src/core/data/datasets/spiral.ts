@@ -1,10 +1,19 @@
 // TensorFlow Playground's two spirals: radius grows linearly to 5 over 1.75 turns; the second spiral is
 // the first rotated by π. Playground's +1 spiral (no rotation) is class 1, the −1 spiral class 0.
-import type { SpecOf, DatasetDefinition } from '../dataset';
+import { z } from 'zod';
+import { defineDataset } from '../dataset';
+import { commonFields, samples } from '../specFields';
 import { BINARY, PointSet, XY } from '../builder';
 import { frameFromRaw } from '../frame';
 import type { Rng } from '../../rng';
 import { dataRng } from '../seeds';
+
+export const SpiralData = z.object({
+  kind: z.literal('spiral'),
+  samples: samples(400),
+  noise: z.number().min(0).max(1).default(0),
+  ...commonFields,
+}).strict();
 
 export function makeSpiral(samples: number, noise: number, rng: Rng) {
   const points = new PointSet(XY, BINARY);
@@ -21,8 +30,9 @@ export function makeSpiral(samples: number, noise: number, rng: Rng) {
   return points.build();
 }
 
-export const spiral: DatasetDefinition<SpecOf<'spiral'>> = {
+export const spiral = defineDataset({
+  schema: SpiralData,
   describe: 'TensorFlow Playground two spirals: the hardest of the 2-D lessons.',
   load: (spec) => frameFromRaw(makeSpiral(spec.samples, spec.noise, dataRng(spec.seed)), false),
   facts: (spec) => ({ samples: spec.samples, classNames: BINARY, featureNames: XY }),
-};
+});

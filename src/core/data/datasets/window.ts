@@ -1,12 +1,22 @@
 // The 1-D "window" lesson: integers from..to, labelled 1 strictly inside an interval, which takes two
 // ReLU units (a bump) to represent. No randomness: the data seed only affects the split.
-import type { SpecOf, DatasetDefinition } from '../dataset';
+import { z } from 'zod';
+import { defineDataset } from '../dataset';
+import { commonFields, coordinate, COORDINATE_LIMIT } from '../specFields';
 import { BINARY, PointSet } from '../builder';
 import { frameFromRaw } from '../frame';
 import { LogitLabError } from '../../errors';
 import { MAX_SAMPLES } from '../../limits';
 
-function checkRange(spec: SpecOf<'window'>): void {
+export const WindowData = z.object({
+  kind: z.literal('window'),
+  from: z.number().int().min(-COORDINATE_LIMIT).max(COORDINATE_LIMIT).default(-20),
+  to: z.number().int().min(-COORDINATE_LIMIT).max(COORDINATE_LIMIT).default(19).describe('Inclusive upper end of the integer inputs.'),
+  interval: z.tuple([coordinate, coordinate]).default([-4, 4]).describe('Open interval labelled 1.'),
+  ...commonFields,
+}).strict();
+
+function checkRange(spec: z.output<typeof WindowData>): void {
   if (spec.to < spec.from) {
     throw new LogitLabError(`data.to (${spec.to}) is below data.from (${spec.from})`, {
       jsonPath: ['data', 'to'],
@@ -33,7 +43,7 @@ function checkRange(spec: SpecOf<'window'>): void {
   }
 }
 
-export function makeWindow(spec: SpecOf<'window'>) {
+export function makeWindow(spec: z.output<typeof WindowData>) {
   checkRange(spec);
   const [lo, hi] = spec.interval;
   const points = new PointSet(['x0'], BINARY);
@@ -41,11 +51,12 @@ export function makeWindow(spec: SpecOf<'window'>) {
   return points.build();
 }
 
-export const windowDataset: DatasetDefinition<SpecOf<'window'>> = {
+export const windowDataset = defineDataset({
+  schema: WindowData,
   describe: '1-D integers labelled 1 inside an open interval: a bump two ReLUs can build.',
   load: (spec) => frameFromRaw(makeWindow(spec), false),
   facts: (spec) => {
     checkRange(spec);
     return { samples: spec.to - spec.from + 1, classNames: BINARY, featureNames: ['x0'] };
   },
-};
+});
