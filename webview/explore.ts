@@ -4,6 +4,7 @@
 // "Try a sample" asks a saved model for the class probabilities of one row typed in by hand.
 import type { RunRecord } from '../src/core/engine/types';
 import { ACTIVATION_NAMES } from '../src/core/nn/activations';
+import { OPTIMIZER_NAMES } from '../src/core/nn/optimizers';
 import type { FromWebview, PredictionResultMsg } from '../src/protocol';
 import { h } from './dom';
 import { classColor } from './render/palette';
@@ -53,6 +54,7 @@ function knobs(run: RunRecord): Knob[] {
   const list: Knob[] = [
     { path: 'model.hidden', label: 'Hidden layers', control: text('model.hidden', c.model.hidden.join(', '), { placeholder: 'e.g. 16, 16', inputmode: 'numeric' }), initial: c.model.hidden, parse: parseHidden, help: 'Widths separated by commas; empty = logistic regression.' },
     { path: 'model.activation', label: 'Activation', control: select('model.activation', [...ACTIVATIONS], c.model.activation), initial: c.model.activation, parse: (t) => ({ value: t }) },
+    { path: 'optimizer.kind', label: 'Optimizer', control: select('optimizer.kind', [...OPTIMIZER_NAMES], c.optimizer.kind), initial: c.optimizer.kind, parse: (t) => ({ value: t }) },
     { path: 'optimizer.lr', label: 'Learning rate', control: select('optimizer.lr', lrs, c.optimizer.lr), initial: c.optimizer.lr, parse: (t) => ({ value: Number(t) }) },
     { path: 'training.epochs', label: 'Epochs', control: num('training.epochs', c.training.epochs, '1', 1), initial: c.training.epochs, parse: (t) => parseNumber(t, { int: true, min: 1, max: 1_000_000, what: 'Epochs' }) },
     { path: 'seed', label: 'Seed', control: num('seed', c.seed, '1', 0), initial: c.seed, parse: (t) => parseNumber(t, { int: true, min: 0, what: 'The seed' }) },
@@ -64,6 +66,10 @@ function knobs(run: RunRecord): Knob[] {
     list.push({ path: 'data.noise', label: 'Data noise', control: num('data.noise', data.noise, '0.05', 0), initial: data.noise, parse: (t) => parseNumber(t, { min: 0, max, what: 'Noise' }) });
   }
   list.push(
+    {
+      path: 'model.batchNorm', label: 'Batch norm', control: select('model.batchNorm', ['off', 'on'], c.model.batchNorm ? 'on' : 'off'), initial: c.model.batchNorm ?? false,
+      parse: (t) => ({ value: t === 'on' }), help: 'BatchNorm1d after each hidden layer, before its activation.',
+    },
     { path: 'model.dropout', label: 'Dropout', control: num('model.dropout', c.model.dropout, '0.05', 0), initial: c.model.dropout, parse: (t) => parseNumber(t, { min: 0, max: 1, maxExclusive: true, what: 'Dropout' }) },
     { path: 'optimizer.weightDecay', label: 'Weight decay', control: num('optimizer.weightDecay', c.optimizer.weightDecay, '0.0001', 0), initial: c.optimizer.weightDecay, parse: (t) => parseNumber(t, { min: 0, what: 'Weight decay' }) },
   );

@@ -42,18 +42,22 @@ describe('explore: settings', () => {
     const page = await explore([moons]);
     const value = (label: string) => page.getByLabel(label, { exact: true }).inputValue();
     assert.deepEqual(
-      await Promise.all(['Hidden layers', 'Activation', 'Learning rate', 'Epochs', 'Seed', 'Data noise', 'Dropout', 'Weight decay'].map(value)),
-      ['8', 'tanh', '0.03', '200', '1', '0.2', '0', '0'],
+      await Promise.all(['Hidden layers', 'Activation', 'Optimizer', 'Learning rate', 'Epochs', 'Seed', 'Data noise', 'Batch norm', 'Dropout', 'Weight decay'].map(value)),
+      ['8', 'tanh', moons.config.optimizer.kind, '0.03', '200', '1', '0.2', 'off', '0', '0'],
     );
+    // Every optimizer the engine's registry holds, nothing else.
+    assert.deepEqual(await page.$$eval('#explore-optimizer-kind option', (os) => os.map((o) => (o as HTMLOptionElement).value)), ['sgd', 'adam', 'adamw', 'rmsprop']);
     assert.deepEqual(await page.$$eval('#explore-optimizer-lr option', (os) => os.map((o) => (o as HTMLOptionElement).value)), ['1', '0.3', '0.1', '0.03', '0.01', '0.003', '0.001']);
     assert.match(await page.textContent('.ll-explore .ll-hint') ?? '', /experiment file .*undoable.*retrains/);
 
     await typeInto(page, 'Hidden layers', '16, 8');
     await page.getByLabel('Activation', { exact: true }).selectOption('relu');
+    await page.getByLabel('Optimizer', { exact: true }).selectOption('rmsprop');
     await page.getByLabel('Learning rate', { exact: true }).selectOption('0.1');
     await typeInto(page, 'Epochs', '300');
     await typeInto(page, 'Seed', '7');
     await typeInto(page, 'Data noise', '0.35');
+    await page.getByLabel('Batch norm', { exact: true }).selectOption('on');
     await typeInto(page, 'Dropout', '0.1');
     await typeInto(page, 'Weight decay', '0.001');
     // Committing an unchanged value (Tab through it) is not an edit.
@@ -62,10 +66,12 @@ describe('explore: settings', () => {
     assert.deepEqual(await posted(page), [
       { type: 'explore', path: 'model.hidden', value: [16, 8] },
       { type: 'explore', path: 'model.activation', value: 'relu' },
+      { type: 'explore', path: 'optimizer.kind', value: 'rmsprop' },
       { type: 'explore', path: 'optimizer.lr', value: 0.1 },
       { type: 'explore', path: 'training.epochs', value: 300 },
       { type: 'explore', path: 'seed', value: 7 },
       { type: 'explore', path: 'data.noise', value: 0.35 },
+      { type: 'explore', path: 'model.batchNorm', value: true },
       { type: 'explore', path: 'model.dropout', value: 0.1 },
       { type: 'explore', path: 'optimizer.weightDecay', value: 0.001 },
     ]);

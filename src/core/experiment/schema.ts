@@ -7,7 +7,7 @@ import { COORDINATE_LIMIT, seed } from '../data/specFields';
 import { ACTIVATION_NAMES } from '../nn/activations';
 import { LOSS_NAMES } from '../nn/losses';
 import { METRIC_NAMES } from '../nn/metrics';
-import { OptimizerSpec } from '../nn/optimizers';
+import { OptimizerSpec } from '../nn/optimizer-settings';
 import { PenaltySpec } from '../nn/penalties';
 
 // The `data` union is built from the dataset registry: each dataset file owns its schema.

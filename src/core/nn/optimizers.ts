@@ -2,27 +2,11 @@
 // path), so a run started from the same weights follows PyTorch step for step. An entry owns its
 // state (how many parameter-sized buffers), its step in plain loops over float32 parameters (the
 // plain kernel, and the wide kernel for optimizers it has no WebAssembly loop for) and its step on
-// TF.js variables. The settings are one flat object (`optimizer` in an experiment file) so a sweep
-// can switch `optimizer.kind` and keep the rest. Adding an optimizer is adding an entry here (and
-// its settings to OptimizerSettings if it has new ones).
-import { z } from 'zod';
+// TF.js variables. Adding an optimizer is adding an entry here (and its settings to
+// optimizer-settings.ts if it has new ones).
 import type * as TF from '@tensorflow/tfjs-core';
-import { ScheduleSpec } from './schedules';
-
-/** Every optimizer's settings; each entry reads the ones it uses (see its doc). */
-export const OptimizerSettings = z.object({
-  lr: z.number().gt(0).default(0.01),
-  momentum: z.number().min(0).lt(1).default(0).describe('sgd and rmsprop: momentum (0: none).'),
-  nesterov: z.boolean().default(false).describe('sgd: Nesterov momentum.'),
-  weightDecay: z.number().min(0).default(0).describe('L2 weight decay (adamw: decoupled).'),
-  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).default([0.9, 0.999]).describe('adam, adamw: decay of the first and second moments.'),
-  eps: z.number().gt(0).default(1e-8).describe('adam, adamw, rmsprop: added to the denominator.'),
-  // Optional rather than defaulted: every other optimizer's resolved settings stay as they were.
-  alpha: z.number().min(0).lt(1).optional().describe('rmsprop: decay of the squared-gradient average (default 0.99).'),
-  centered: z.boolean().optional().describe('rmsprop: divide by the gradient\'s estimated variance instead of its second moment (default false).'),
-  schedule: ScheduleSpec.optional().describe('How the learning rate changes from epoch to epoch (torch.optim.lr_scheduler), stepped after each epoch.'),
-});
-export type OptimizerSettings = z.infer<typeof OptimizerSettings>;
+// Only the settings' type: the grid thread builds models with this file and never loads zod.
+import type { OptimizerSettings } from './optimizer-settings';
 
 /** Gradients: float64 in the plain kernel, float32 in the wide kernel's memory. */
 type Grad = Float64Array | Float32Array;
@@ -187,8 +171,7 @@ export const OPTIMIZERS = {
 export type OptimizerKind = keyof typeof OPTIMIZERS;
 export const OPTIMIZER_NAMES = Object.keys(OPTIMIZERS) as [OptimizerKind, ...OptimizerKind[]];
 
-export const OptimizerSpec = z.object({ kind: z.enum(OPTIMIZER_NAMES).default('adam'), ...OptimizerSettings.shape }).strict();
-export type OptimizerSpec = z.infer<typeof OptimizerSpec>;
+export type { OptimizerSettings, OptimizerSpec } from './optimizer-settings';
 
 export function optimizerOf(kind: OptimizerKind): OptimizerDef {
   return OPTIMIZERS[kind];
