@@ -36,6 +36,8 @@ export type FeatureEncoding =
   | { kind: 'unknown-category'; name: string; column: string; known: string[] };
 
 /** A dataset ready for the engine: split, preprocessed, with what the boundary slice needs. */
+import type { InputFeature } from '../nn/features';
+
 export interface PreparedData {
   train: Table;
   val: Table;
@@ -48,4 +50,10 @@ export interface PreparedData {
   /** Indices of the two features the boundary is drawn over (one index for 1-D data). */
   sliceFeatures: number[];
   notes: string[];
+  /**
+   * Set by the engine when the model reads derived input features (model.inputs, 2-D data only):
+   * the tables then hold those columns, while sliceBase, sliceFeatures and the grid stay over the
+   * two original features, and every grid input is derived the same way.
+   */
+  modelInputs?: InputFeature[];
 }

@@ -4,6 +4,7 @@
 import type { PreparedData, Table } from '../data/types';
 import type { RecordSpec } from '../experiment/schema';
 import type { GridSpec } from './types';
+import { crossInputs, type InputFeature } from '../nn/features';
 
 export function gridSpec(data: PreparedData, record: RecordSpec, classes: number): GridSpec {
   const [fx, fy = -1] = data.sliceFeatures.length ? data.sliceFeatures : [0, data.train.d > 1 ? 1 : -1];
@@ -21,8 +22,12 @@ export function gridY(g: GridSpec, j: number): number {
   return g.ny === 1 ? g.yMin : g.yMin + (j * (g.yMax - g.yMin)) / (g.ny - 1);
 }
 
-/** Model inputs for every cell, row-major with y outer and x inner: [nx·ny][d]. */
-export function gridInputs(g: GridSpec, sliceBase: Float32Array): Float32Array {
+/**
+ * Model inputs for every cell, row-major with y outer and x inner: [nx·ny][d] — or, with derived
+ * input features (model.inputs), those features of each cell's point: [nx·ny][inputs.length].
+ */
+export function gridInputs(g: GridSpec, sliceBase: Float32Array, inputs?: readonly InputFeature[]): Float32Array {
+  if (inputs) return crossInputs(gridInputs(g, sliceBase), g.nx * g.ny, inputs);
   const d = sliceBase.length;
   const out = new Float32Array(g.nx * g.ny * d);
   for (let j = 0; j < g.ny; j++) {

@@ -1,6 +1,7 @@
 // The plain kernel's views of the boundary grid: snapshots (P(class) per cell and, for ReLU nets,
 // the number of linear regions) and the first hidden layer's neuron maps.
-import { gridX, gridY } from './grid';
+import { gridInputs, gridX, gridY } from './grid';
+import type { InputFeature } from '../nn/features';
 import { expFromMax, max2 } from './plain-loss';
 import { PlainMlp, type Layer, type Pass } from './plain-mlp';
 import { activateRun, activationOf, sigmoid } from '../nn/activations';
@@ -29,7 +30,7 @@ export class DetachedGrid {
     const zeros = sizes.slice(1).map((outDim, l) => ({ inDim: sizes[l], outDim, W: new Float32Array(sizes[l] * outDim), b: new Float32Array(outDim) }));
     // Only ever evaluated: plain SGD keeps no optimizer state.
     this.model = new PlainMlp(sizes, job.activation, 0, zeros, EVALUATE_ONLY);
-    this.grid = new PlainGrid(this.model, job.grid, job.sliceBase);
+    this.grid = new PlainGrid(this.model, job.grid, job.sliceBase, job.inputs);
   }
 
   snapshot(epoch: number, params: Float32Array): BoundarySnapshot {
@@ -81,7 +82,11 @@ export class PlainGrid {
   /** Kept number[]s of doubles by length, for `doubles`. */
   private readonly blanks = new Map<number, number[]>();
 
-  constructor(private readonly model: PlainMlp, private readonly grid: GridSpec, private readonly sliceBase: Float32Array) {
+  /** With derived input features (model.inputs): every cell's inputs, [cells][features]. */
+  private readonly derived: Float32Array | undefined;
+
+  constructor(private readonly model: PlainMlp, private readonly grid: GridSpec, private readonly sliceBase: Float32Array, inputs?: InputFeature[]) {
+    this.derived = inputs && gridInputs(grid, sliceBase, inputs);
     this.cells = grid.nx * grid.ny;
     this.reluLike = !!activationOf(model.activation).kink;
     this.xs = new Float64Array(grid.nx);
@@ -94,7 +99,7 @@ export class PlainGrid {
     const { grid, model, pass } = this;
     const probs = new Float64Array(this.cells * (grid.classes === 2 ? 1 : grid.classes));
     const hidden = model.sizes.length - 2;
-    if (hidden === 1 && this.reluLike && model.sizes[1] <= 53 && grid.nx > 1) {
+    if (hidden === 1 && this.reluLike && model.sizes[1] <= 53 && grid.nx > 1 && !this.derived) {
       return { epoch, probs, linearRegions: this.piecewiseLinear(probs) };
     }
     const k = model.sizes[hidden + 1];
@@ -102,8 +107,8 @@ export class PlainGrid {
     const regions = this.reluLike && hidden > 0 ? new RegionCounter(model.sizes.slice(1, -1), this.cells, pass.stride) : undefined;
     const base = this.sliceTerm(model.layers[0]);
     for (let j = 0; j < grid.ny; j += this.blockRows) {
-      const cells = this.firstLayer(j, base);
-      model.forward(pass, cells, undefined, true);
+      const cells = this.derived ? this.derivedInputs(j) : this.firstLayer(j, base);
+      model.forward(pass, cells, undefined, !this.derived);
       writeProbabilities(pass.pre[hidden], k, cells, pass.stride, grid.classes, probs, j * grid.nx * perCell);
       regions?.add(pass, cells);
     }
@@ -120,7 +125,8 @@ export class PlainGrid {
     const values = Array.from({ length: units }, () => this.doubles(this.cells));
     const base = this.sliceTerm(this.model.layers[0]);
     for (let j = 0; j < grid.ny; j += this.blockRows) {
-      const cells = this.firstLayer(j, base);
+      const cells = this.derived ? this.derivedInputs(j) : this.firstLayer(j, base);
+      if (this.derived) this.model.forward(pass, cells);
       const at = j * grid.nx;
       for (let u = 0; u < units; u++) {
         const from = u * pass.stride;
@@ -168,9 +174,22 @@ export class PlainGrid {
     return rows * grid.nx;
   }
 
+  /** The block of grid rows from row j's derived inputs into pass.inputs[0] (feature-major); its cell count. */
+  private derivedInputs(j: number): number {
+    const { grid, pass } = this;
+    const rows = Math.min(this.blockRows, grid.ny - j);
+    const cells = rows * grid.nx;
+    const k = this.model.sizes[0];
+    const from = j * grid.nx;
+    const input = pass.inputs[0];
+    for (let c = 0; c < cells; c++) for (let f = 0; f < k; f++) input[f * pass.stride + c] = this.derived![(from + c) * k + f];
+    return cells;
+  }
+
   /** b + Σ of the fixed features' terms, per first-layer unit: the part of xW + b the grid never varies. */
   private sliceTerm(first: Layer): Float64Array {
     const w = first.outDim;
+    if (this.derived) return new Float64Array(w);
     const [fx, fy] = this.grid.features;
     const base = new Float64Array(w);
     for (let u = 0; u < w; u++) base[u] = first.b[u];

@@ -76,7 +76,7 @@ export class PlainSession implements TrainingSession {
     offload?: SnapshotOffload,
   ) {
     this.outputs = sizes[sizes.length - 1];
-    this.gridJob = { sizes, activation: spec.model.activation, grid: gridSpec, sliceBase: data.sliceBase };
+    this.gridJob = { sizes, activation: spec.model.activation, grid: gridSpec, sliceBase: data.sliceBase, inputs: data.modelInputs };
     this.remote = offload?.open(this.gridJob);
     const batchNorm = spec.model.batchNorm ?? false;
     this.model = new PlainMlp(sizes, spec.model.activation, spec.model.dropout, weights, spec.optimizer, batchNorm);
@@ -98,7 +98,7 @@ export class PlainSession implements TrainingSession {
       this.gatherBatch(0, n);
     }
     this.activity = new UnitActivity(sizes.slice(1, -1), this.reluLike);
-    this.grid = new PlainGrid(this.gridModel, gridSpec, data.sliceBase);
+    this.grid = new PlainGrid(this.gridModel, gridSpec, data.sliceBase, data.modelInputs);
   }
 
   epoch(): EpochMetrics {

@@ -13,6 +13,7 @@ import { ensureBackend } from './backend';
 import { probabilities } from './losses';
 import type { LayerWeights } from './model';
 import { activationOf } from '../nn/activations';
+import { crossInputs, type InputFeature } from '../nn/features';
 
 type ActivationIdentifier = NonNullable<Parameters<typeof tfl.layers.dense>[0]['activation']>;
 
@@ -27,10 +28,15 @@ export interface ModelInfo {
   activation: RunSpec['model']['activation'];
   loss: RunSpec['loss'];
   classNames: string[];
+  /** The input features the first layer reads, derived from each 2-D point (model.inputs); absent: the point itself. */
+  inputFeatures?: InputFeature[];
 }
 
 export interface Predictor {
-  /** Class probabilities per row of x (n rows of the model's input width), one column per class. */
+  /**
+   * Class probabilities per row of x (n rows of the encoded width: the model's inputs, or the 2-D
+   * points its input features are derived from), one column per class.
+   */
   predict(x: Float32Array, n: number): number[][];
   preprocessing: Preprocessing;
   classNames: string[];
@@ -63,6 +69,7 @@ export async function saveModel(dir: string, weights: LayerWeights[], spec: RunS
   const info: ModelInfo = {
     format: 'logit-lab-model', version: 1, inputs: weights[0].inDim, outputs, link: outputs === 1 ? 'sigmoid' : 'softmax',
     hidden: weights.slice(0, -1).map((w) => w.outDim), activation: spec.model.activation, loss: spec.loss, classNames,
+    ...(spec.model.inputs ? { inputFeatures: spec.model.inputs } : {}),
   };
   writeFileSync(join(dir, 'preprocessing.json'), JSON.stringify(preprocessing, null, 2));
   writeFileSync(join(dir, 'model-info.json'), JSON.stringify(info, null, 2));
@@ -85,9 +92,12 @@ export async function loadPredictor(dir: string): Promise<Predictor> {
     classNames: info.classNames,
     info,
     predict(x: Float32Array, n: number): number[][] {
-      if (x.length !== n * info.inputs) {
-        throw new LogitLabError(`expected ${n} rows of ${info.inputs} model inputs, got ${x.length} values`);
+      const features = info.inputFeatures;
+      const width = features ? 2 : info.inputs;
+      if (x.length !== n * width) {
+        throw new LogitLabError(`expected ${n} rows of ${width} model inputs, got ${x.length} values`);
       }
+      if (features) x = crossInputs(x, n, features);
       const p = tf.tidy(() => probabilities(model.predict(tf.tensor2d(x, [n, info.inputs]), { batchSize: Math.max(1, n) }) as tf.Tensor2D));
       const v = p.dataSync<'float32'>();
       p.dispose();

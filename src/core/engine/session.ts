@@ -4,6 +4,7 @@ import type { PreparedData, Table } from '../data/types';
 import type { Activation, RunSpec } from '../experiment/schema';
 import { slicePoints } from './grid';
 import { lossOf } from '../nn/losses';
+import type { InputFeature } from '../nn/features';
 import type { LayerWeights } from './model';
 import { classReport } from './metrics';
 import type { BoundarySnapshot, EpochRecord, GridSpec, RunRecord } from './types';
@@ -34,6 +35,8 @@ export interface GridJob {
   grid: GridSpec;
   /** Values of the features the grid does not vary (tabular data's 2-D slice). */
   sliceBase: Float32Array;
+  /** Derived input features the model reads instead of the point itself (PreparedData.modelInputs). */
+  inputs?: InputFeature[];
   /** 'wide': a wide model's grid, computed on the wide kernel (wide-grid.ts); else the plain loops. */
   kernel?: 'wide';
 }
@@ -87,9 +90,12 @@ export function finishRecord(
   const maps = neuronMaps();
   if (maps) record.neuronMaps = maps;
   else delete record.neuronMaps;
+  // The tables may hold derived features (model.inputs): the points' coordinates come from the
+  // original ones, as recorded when the run started.
+  const at = (t: Table) => (data.modelInputs ? record.points! : { train: slicePoints(data.train, grid), val: slicePoints(data.val, grid) })[t === data.train ? 'train' : 'val'];
   record.points = {
-    train: { ...slicePoints(data.train, grid), predicted: Array.from(train.predicted) },
-    val: { ...slicePoints(data.val, grid), ...(val ? { predicted: Array.from(val.predicted) } : {}) },
+    train: { ...at(data.train), predicted: Array.from(train.predicted) },
+    val: { ...at(data.val), ...(val ? { predicted: Array.from(val.predicted) } : {}) },
   };
   record.stuckAtLn2 = classNames.length === 2 && lossOf(spec.loss).lnTwoAtChance && Math.abs(train.loss - LN2) < 0.005;
 }

@@ -20,7 +20,8 @@ import { penaltyOf } from '../nn/penalties';
 import { startSchedule } from '../nn/schedules';
 import { lossValue, predictedClass, probabilities, targetTensor } from './losses';
 import { outputsFor } from '../experiment/outputs';
-import { lossErrors, monitorErrors } from '../experiment/check';
+import { inputFeatureErrors, lossErrors, monitorErrors } from '../experiment/check';
+import { crossInputs, type InputFeature } from '../nn/features';
 import { initialWeights, layerSizes, Mlp, type ForwardResult, type LayerWeights } from './model';
 import { makeOptimizer, type Optimizer } from './optimizers';
 import { PlainSession, usePlainKernel } from './plain';
@@ -85,17 +86,19 @@ export function chooseKernel(spec: RunSpec, data: PreparedData, sizes: number[],
   return backend !== 'tensorflow' && !spec.model.batchNorm && loadWideKernel() ? 'wide' : 'tfjs';
 }
 
-export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOptions): Promise<TrainResult> {
+export async function trainRun(spec: RunSpec, given: PreparedData, opts: TrainOptions): Promise<TrainResult> {
   const backend = await ensureBackend(opts.backend);
   const t0 = performance.now();
-  const classes = data.classNames.length;
+  const classes = given.classNames.length;
   const outputs = outputsFor(spec, classes);
-  checkSetup(spec, data, outputs, classes);
+  checkSetup(spec, given, outputs, classes);
+  // What the kernels train on: the data's own columns, or the input features the model asked for.
+  const data = spec.model.inputs ? withInputFeatures(given, spec.model.inputs) : given;
 
   const sizes = layerSizes(data.train.d, spec.model, outputs);
   const streams = seedStreams(spec.seed);
   const weights = opts.initialWeights ?? initialWeights(sizes, spec.model.init, streams.init, spec.model.torchSeed);
-  const grid = gridSpec(data, spec.record, classes);
+  const grid = gridSpec(given, spec.record, classes);
   const kernel = chooseKernel(spec, data, sizes, opts.kernel, backend);
   const session: TrainingSession = kernel === 'js'
     ? new PlainSession(spec, data, sizes, weights, grid, streams.shuffle, streams.dropout, opts.offloadSnapshots)
@@ -106,10 +109,10 @@ export async function trainRun(spec: RunSpec, data: PreparedData, opts: TrainOpt
   const record: RunRecord = {
     version: 1, id: opts.id, name: spec.name, group: opts.group, kind: opts.kind, config: spec,
     params: session.params, backend, kernel, startedAt: new Date().toISOString(), status: 'running',
-    history: [], grid, snapshots: [], featureNames: data.featureNames, classNames: data.classNames,
+    history: [], grid, snapshots: [], featureNames: given.featureNames, classNames: data.classNames,
     // The points (and the units of their axes) are known before the first epoch: the panel draws
     // them from the start, in the data's own units.
-    points: { train: slicePoints(data.train, grid), val: slicePoints(data.val, grid) }, preprocessing: data.preprocessing,
+    points: { train: slicePoints(given.train, grid), val: slicePoints(given.val, grid) }, preprocessing: data.preprocessing,
     timings: { totalMs: 0, msPerEpoch: 0, snapshotMs: 0 },
   };
   const tracker = new RunTracker(spec, opts, record, session, t0);
@@ -293,6 +296,12 @@ function allFinite(values: ArrayLike<number>): boolean {
   return true;
 }
 
+/** The data with each table's 2-D points replaced by the model's input features; the grid stays over the points. */
+function withInputFeatures(data: PreparedData, inputs: InputFeature[]): PreparedData {
+  const cross = (t: Table): Table => ({ ...t, x: crossInputs(t.x, t.n, inputs), d: inputs.length });
+  return { ...data, train: cross(data.train), val: cross(data.val), ...(data.test ? { test: cross(data.test) } : {}), modelInputs: inputs };
+}
+
 export function checkSetup(spec: RunSpec, data: PreparedData, outputs: number, classes: number): void {
   // The file checker's own findings on the loss, outputs and classes: one answer everywhere.
   const [lossError] = lossErrors(spec, { classes, classNames: data.classNames });
@@ -305,6 +314,8 @@ export function checkSetup(spec: RunSpec, data: PreparedData, outputs: number, c
   }
   const [monitorError] = monitorErrors(spec, data.val.n > 0);
   if (monitorError) throw monitorError;
+  const [inputsError] = inputFeatureErrors(spec, data.train.d);
+  if (inputsError) throw inputsError;
   const batch = spec.training.batchSize === 'full' ? data.train.n : Math.min(spec.training.batchSize, data.train.n);
   if (spec.model.batchNorm && spec.model.hidden.length > 0 && (batch === 1 || data.train.n % batch === 1)) {
     throw new LogitLabError(`BatchNorm needs at least 2 rows per batch, but ${batch === 1 ? 'every batch has' : `the last batch of each epoch (${data.train.n} rows in batches of ${batch}) has`} 1`, {
@@ -349,7 +360,7 @@ class Session implements TrainingSession {
     this.train = splitTensors(data.train, this.outputs);
     this.val = data.val.n > 0 ? splitTensors(data.val, this.outputs) : undefined;
     this.test = data.test && data.test.n > 0 ? splitTensors(data.test, this.outputs) : undefined;
-    this.gridX = tf.tensor2d(gridInputs(grid, data.sliceBase), [grid.nx * grid.ny, data.train.d]);
+    this.gridX = tf.tensor2d(gridInputs(grid, data.sliceBase, data.modelInputs), [grid.nx * grid.ny, data.train.d]);
     this.reluLike = !!activationOf(spec.model.activation).kink;
   }
 

@@ -155,7 +155,7 @@ export class WideGrid {
     this.f32 = new Float32Array(memory.buffer);
     this.u32 = new Uint32Array(memory.buffer);
     this.net = new WideForward(exports, this.f32, layers, job.activation, x, buffers, wT, exports.gemm);
-    this.gridX = gridInputs(job.grid, job.sliceBase);
+    this.gridX = gridInputs(job.grid, job.sliceBase, job.inputs);
     this.logits = new Float64Array(EVAL_BLOCK * sizes[sizes.length - 1]);
   }
 

@@ -138,7 +138,7 @@ export class WideSession implements TrainingSession {
       for (let i = 0; i < n; i++) this.order[i] = i;
       this.gatherBatch(0, n);
     }
-    this.gridJob = { sizes, activation, grid, sliceBase: data.sliceBase, kernel: 'wide' };
+    this.gridJob = { sizes, activation, grid, sliceBase: data.sliceBase, inputs: data.modelInputs, kernel: 'wide' };
     this.remote = offload?.open(this.gridJob);
   }
 

@@ -83,6 +83,30 @@ export function lossErrors(spec: RunSpec, info: Pick<DataInfo, 'classes' | 'clas
   return lossFindings(spec, info).filter((f) => f.severity === 'error').map((f) => new LogitLabError(f.message, { jsonPath: f.path, hint: f.hint }));
 }
 
+/** Input features (X₁², sin X₁, …) are of 2-D points: the data must have exactly two features. */
+export function inputFeatureErrors(spec: RunSpec, features: number): LogitLabError[] {
+  return inputFeatureFindings(spec, features).map((f) => new LogitLabError(f.message, { jsonPath: f.path, hint: f.hint }));
+}
+
+function inputFeatureFindings(spec: RunSpec, features: number): Finding[] {
+  const inputs = spec.model.inputs;
+  if (!inputs) return [];
+  const out: Finding[] = [];
+  if (features !== 2) {
+    out.push({
+      path: ['model', 'inputs'], severity: 'error',
+      message: `model.inputs derives features of 2-D points (x0, x1), but this data has ${features} feature${features === 1 ? '' : 's'}`,
+      hint: 'remove model.inputs, or use a 2-D dataset (moons, circles, xor, spiral, ring, clusters, blobs with 2 features)',
+    });
+  }
+  const seen = new Set<string>();
+  inputs.forEach((name, i) => {
+    if (seen.has(name)) out.push({ path: ['model', 'inputs', i], severity: 'error', message: `model.inputs lists "${name}" twice`, hint: 'list each input feature once' });
+    seen.add(name);
+  });
+  return out;
+}
+
 /** Metrics watched during training (early stopping, the plateau schedule) that need a validation split the run lacks. */
 export function monitorErrors(spec: RunSpec, hasValidation: boolean): LogitLabError[] {
   return monitorFindings(spec, hasValidation).map((f) => new LogitLabError(f.message, { jsonPath: f.path, hint: f.hint }));
@@ -124,7 +148,7 @@ function runFindings(exp: ExperimentFile, spec: RunSpec, info: DataInfo): Findin
       hint: `keep data.validation + data.test at 0.9 or less and at least ${MIN_TRAIN_SAMPLES} training samples, e.g. "validation": 0.2, "test": 0.2`,
     });
   }
-  const params = parameterCount(layerSizes(info.features, spec.model, outputsFor(spec, info.classes)), spec.model.batchNorm);
+  const params = parameterCount(layerSizes(spec.model.inputs?.length ?? info.features, spec.model, outputsFor(spec, info.classes)), spec.model.batchNorm);
   if (params > MAX_PARAMS) {
     out.push({
       path: ['model', 'hidden'], severity: 'error',
@@ -142,6 +166,7 @@ function runFindings(exp: ExperimentFile, spec: RunSpec, info: DataInfo): Findin
   }
 
   out.push(...monitorFindings(spec, holdsOut(data, 'validation')));
+  out.push(...inputFeatureFindings(spec, info.features));
 
   if (record.features) {
     record.features.forEach((name, i) => {

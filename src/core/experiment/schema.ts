@@ -9,6 +9,7 @@ import { LOSS_NAMES } from '../nn/losses';
 import { METRIC_NAMES } from '../nn/metrics';
 import { OptimizerSpec } from '../nn/optimizer-settings';
 import { PenaltySpec } from '../nn/penalties';
+import { INPUT_FEATURE_NAMES } from '../nn/features';
 
 // The `data` union is built from the dataset registry: each dataset file owns its schema.
 export { DataSpec, type DataKind } from '../data/registry';
@@ -26,6 +27,8 @@ export const ModelSpec = z.object({
     .describe('With init "torch": the weights torch.manual_seed(torchSeed) then nn.Linear layers created in order give (PyTorch 1.13 CPU).'),
   outputs: z.number().int().min(1).optional().describe('Output logits; default 1 for binary bce/mse losses, else the number of classes.'),
   penalty: PenaltySpec.optional(),
+  inputs: z.array(z.enum(INPUT_FEATURE_NAMES)).min(1).max(INPUT_FEATURE_NAMES.length).optional()
+    .describe('TensorFlow Playground\'s input features of 2-D points: what the first layer reads instead of (x0, x1), e.g. ["x0^2", "x1^2"]; the boundary stays drawn over the points.'),
   batchNorm: z.boolean().optional().describe('BatchNorm1d after each hidden layer\'s Linear, before its activation (batch statistics in training, running ones in eval); default false.'),
 }).strict();
 export type ModelSpec = z.infer<typeof ModelSpec>;

@@ -29,6 +29,9 @@ const cases: { name: string; data: PreparedData; overrides: Record<string, unkno
   // BatchNorm: batch statistics per minibatch, the boundary from the folded eval-mode network on the
   // js kernel and from the running statistics on tfjs; early stopping restores the running ones too.
   { name: 'batchnorm relu minibatch, early stopping restores best', data: two, epochs: 60, grid: 20, overrides: { model: { hidden: [12, 8], batchNorm: true, dropout: 0.1 }, optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.9 }, training: { batchSize: 32, earlyStopping: { monitor: 'valLoss', patience: 8 } } } },
+  // Input features: the kernels read derived columns, every grid computes them for its cells (the js
+  // grid's row-separable first layer and one-layer ReLU path cannot be used then).
+  { name: 'all seven input features, one relu layer', data: two, epochs: 30, grid: 20, overrides: { model: { hidden: [6], inputs: ['x0', 'x1', 'x0^2', 'x1^2', 'x0*x1', 'sin(x0)', 'sin(x1)'] } } },
   { name: 'linear activation, early stopping restores best', data: two, epochs: 200, overrides: { model: { hidden: [4], activation: 'linear' }, optimizer: { kind: 'adam', lr: 0.05 }, training: { earlyStopping: { monitor: 'valLoss', patience: 5, minDelta: 0.01 } } } },
 ];
 

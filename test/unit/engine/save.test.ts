@@ -10,6 +10,28 @@ import { blobs, moons, spec } from './helpers';
 
 const base = { id: 'r', group: 'g', kind: 'model' } as const;
 
+test('a model with input features (model.inputs) saves them: predictions take 2-D points and derive its inputs', async () => {
+  await initBackend('wasm');
+  const data = moons(200, 0.15, 3);
+  const s = spec({ seed: 2, model: { hidden: [], inputs: ['x0^2', 'x0*x1', 'sin(x1)'] }, training: { epochs: 40 }, record: { every: 100, grid: 8 } });
+  const { record, weights } = await trainRun(s, data, base);
+  assert.equal(weights[0].inDim, 3, 'the first layer reads the three derived features');
+  assert.equal(record.params, 4);
+  const dir = mkdtempSync(join(tmpdir(), 'logit-lab-save-'));
+  try {
+    await saveModel(dir, weights, s, data.preprocessing, data.classNames);
+    const predictor = await loadPredictor(dir);
+    assert.deepEqual(predictor.info.inputFeatures, ['x0^2', 'x0*x1', 'sin(x1)']);
+    const rows = predictor.predict(data.val.x, data.val.n);
+    rows.forEach((row, i) => assert.ok(Math.abs(row[1] - record.valPredictions!.p[i]) < 1e-5, `row ${i}: ${row[1]} vs ${record.valPredictions!.p[i]}`));
+    // Points are drawn where they are, not at their derived coordinates.
+    assert.deepEqual(record.points!.val.x, Array.from({ length: data.val.n }, (_, r) => data.val.x[2 * r]));
+    predictor.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('saveModel → loadPredictor gives the engine\'s P(class 1) on the validation split (binary)', async () => {
   await initBackend('wasm');
   const data = moons(200, 0.15, 3);

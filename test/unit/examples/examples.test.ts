@@ -56,7 +56,33 @@ const trainAcc = (r: RunRecord) => r.final!.trainAcc;
 
 test('every example file is covered by this suite', () => {
   const files = readdirSync(examples).filter((f) => f.endsWith('.experiment.json')).map((f) => f.replace('.experiment.json', '')).sort();
-  assert.deepEqual(files, ['blobs', 'capstone', 'circles', 'clusters', 'heart', 'iris', 'moons', 'moons-width-depth', 'noise-features', 'numpy-moons', 'ring-seeds', 'tabular', 'window', 'window-activations', 'window-lr-sweep']);
+  assert.deepEqual(files, ['blobs', 'capstone', 'circles', 'circles-features', 'clusters', 'heart', 'iris', 'moons', 'moons-width-depth', 'noise-features', 'numpy-moons', 'ring-batchnorm', 'ring-seeds', 'tabular', 'window', 'window-activations', 'window-lr-sweep']);
+});
+
+test('circles-features: logistic regression on (x0, x1) is a coin flip, on x0² and x1² it draws the circle', async () => {
+  const r = await train('circles-features');
+  const points = byName(r, 'points');
+  const squares = byName(r, 'squares');
+  assert.equal(points.params, 3);
+  assert.equal(squares.params, 3, 'the same three parameters');
+  assert.ok(valAcc(points) < 0.7, `points: ${percent(valAcc(points))}`);
+  assert.ok(valAcc(squares) >= 0.97, `squares: ${percent(valAcc(squares))}`);
+  // The boundary is drawn over the points, not over the derived features: the grid spans the data.
+  assert.deepEqual(squares.grid, points.grid);
+  const last = squares.snapshots.at(-1)!.probs;
+  const g = squares.grid!;
+  const centre = Math.floor(g.ny / 2) * g.nx + Math.floor(g.nx / 2);
+  assert.ok(last[centre] > 0.9 && last[0] < 0.1, `P(inner) at the centre ${last[centre]}, at a corner ${last[0]}`);
+});
+
+test('ring-batchnorm: BatchNorm before each ReLU rescues the narrow network\'s stuck seeds', async () => {
+  const r = await train('ring-batchnorm');
+  assert.equal(r.runs.length, 40);
+  const rate = (name: string) => r.summary.groups.find((g) => g.group.includes(`/${name}`))!.successRate!;
+  const stuck = (name: string) => r.runs.filter((run) => run.name.includes(`/${name} `) && run.final!.trainAcc < 0.95).length;
+  assert.ok(rate('batchnorm') > rate('plain'), `with BatchNorm ${rate('batchnorm')}, without ${rate('plain')}`);
+  assert.ok(rate('batchnorm') >= 0.95, `with BatchNorm ${rate('batchnorm')} (${stuck('batchnorm')} seeds below 95%)`);
+  assert.ok(stuck('plain') >= 3, `without BatchNorm only ${stuck('plain')} seeds fall short: the contrast would not show`);
 });
 
 test('moons: the MLP bends around the moons, logistic regression cannot', async () => {

@@ -30,6 +30,17 @@ describe('checkExperiment', () => {
     assert.deepEqual(diagnose('{ "data": { "kind": "moons" }, "training": { "batchSize": 32 } }').map((d) => d.format()), []);
   });
 
+  it('input features need 2-D data and each once; a plateau schedule on valLoss needs a validation split', () => {
+    const tabular = errorAt(diagnose('{ "data": { "kind": "tabular", "features": 5 },\n  "model": { "inputs": ["x0^2"] } }'), ['model', 'inputs']);
+    assert.match(tabular.message, /2-D points .* 5 features/);
+    assert.equal(tabular.details.location?.line, 2);
+    const twice = errorAt(diagnose('{ "data": { "kind": "moons" }, "model": { "inputs": ["x0^2", "x1", "x0^2"] } }'), ['model', 'inputs', 2]);
+    assert.match(twice.message, /"x0\^2" twice/);
+    const plateau = errorAt(diagnose('{ "data": { "kind": "moons", "validation": 0 }, "optimizer": { "schedule": { "kind": "plateau" } } }'), ['optimizer', 'schedule', 'monitor']);
+    assert.match(plateau.message, /plateau schedule monitors valLoss, but data.validation is 0/);
+    assert.deepEqual(diagnose('{ "data": { "kind": "moons", "validation": 0 }, "optimizer": { "schedule": { "kind": "plateau", "monitor": "trainLoss" } } }').map((d) => d.format()), []);
+  });
+
   it('warns when the batch is larger than the training split, with the train count', () => {
     const text = '{ "data": { "kind": "moons", "samples": 100, "validation": 0.2 },\n  "training": { "batchSize": 128 } }';
     const d = errorAt(diagnose(text), ['training', 'batchSize']);
