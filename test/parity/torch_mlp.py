@@ -20,6 +20,8 @@ ACTIVATIONS = {
     "sigmoid": nn.Sigmoid,
     "leaky-relu": lambda: nn.LeakyReLU(0.01),
     "gelu": nn.GELU,
+    "elu": nn.ELU,
+    "silu": nn.SiLU,
     "linear": nn.Identity,
 }
 
@@ -85,6 +87,8 @@ def scheduler(spec, opt, epochs):
     sched = torch.optim.lr_scheduler
     if spec["kind"] == "step":
         return sched.StepLR(opt, step_size=spec["stepSize"], gamma=spec["gamma"])
+    if spec["kind"] == "exponential":
+        return sched.ExponentialLR(opt, gamma=spec["gamma"])
     if spec["kind"] == "cosine":
         return sched.CosineAnnealingLR(opt, T_max=spec.get("tMax") or epochs, eta_min=spec["etaMin"])
     if spec["kind"] == "plateau":

@@ -81,6 +81,31 @@ export const ACTIVATIONS = {
     tf: (tf, z) => tf.mul(z, tf.mul(0.5, tf.add(1, tf.erf(tf.div(z, Math.SQRT2))))),
     keras: { activation: 'gelu' },
   },
+  /** ELU (α = 1): z above 0, e^z − 1 below; smooth where ReLU has its kink. */
+  elu: {
+    value(z, a, from, to) {
+      for (let i = from; i < to; i++) a[i] = z[i] > 0 ? z[i] : Math.expm1(z[i]);
+    },
+    derivative(z, a, d, from, to) {
+      for (let i = from; i < to; i++) d[i] = z[i] > 0 ? 1 : a[i] + 1;
+    },
+    tf: (tf, z) => tf.elu(z),
+    keras: { activation: 'elu' },
+  },
+  /** SiLU (swish): z·σ(z). */
+  silu: {
+    value(z, a, from, to) {
+      for (let i = from; i < to; i++) a[i] = z[i] * sigmoid(z[i]);
+    },
+    derivative(z, _a, d, from, to) {
+      for (let i = from; i < to; i++) {
+        const s = sigmoid(z[i]);
+        d[i] = s * (1 + z[i] * (1 - s));
+      }
+    },
+    tf: (tf, z) => tf.mul(z, tf.sigmoid(z)),
+    keras: { activation: 'swish' },
+  },
   linear: {
     value(z, a, from, to) {
       if (a !== z) for (let i = from; i < to; i++) a[i] = z[i];

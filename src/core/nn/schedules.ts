@@ -43,6 +43,21 @@ export const SCHEDULES = {
       };
     },
   }),
+  /** ExponentialLR: the rate times gamma after every epoch. */
+  exponential: schedule({
+    schema: z.object({
+      kind: z.literal('exponential'),
+      gamma: z.number().gt(0).describe('Factor after each epoch.'),
+    }).strict().describe('ExponentialLR: lr × gamma after every epoch.'),
+    start({ gamma }, lr) {
+      return {
+        next() {
+          lr *= gamma;
+          return lr;
+        },
+      };
+    },
+  }),
   /**
    * CosineAnnealingLR, in PyTorch's recursive form (each rate from the one before, which is what
    * its step() computes — the closed form differs in the last bits).
@@ -117,7 +132,7 @@ export const SCHEDULES = {
   }),
 };
 
-export const ScheduleSpec = z.discriminatedUnion('kind', [SCHEDULES.step.schema, SCHEDULES.cosine.schema, SCHEDULES.plateau.schema]);
+export const ScheduleSpec = z.discriminatedUnion('kind', [SCHEDULES.step.schema, SCHEDULES.exponential.schema, SCHEDULES.cosine.schema, SCHEDULES.plateau.schema]);
 export type ScheduleSpec = z.infer<typeof ScheduleSpec>;
 
 export function startSchedule(spec: ScheduleSpec, lr: number, epochs: number): LearningRate {

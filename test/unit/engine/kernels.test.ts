@@ -32,6 +32,7 @@ const cases: { name: string; data: PreparedData; overrides: Record<string, unkno
   // Input features: the kernels read derived columns, every grid computes them for its cells (the js
   // grid's row-separable first layer and one-layer ReLU path cannot be used then).
   { name: 'all seven input features, one relu layer', data: two, epochs: 30, grid: 20, overrides: { model: { hidden: [6], inputs: ['x0', 'x1', 'x0^2', 'x1^2', 'x0*x1', 'sin(x0)', 'sin(x1)'] } } },
+  { name: 'elu minibatch, exponential schedule', data: two, epochs: 25, overrides: { model: { hidden: [8, 8], activation: 'elu' }, optimizer: { kind: 'sgd', lr: 0.3, schedule: { kind: 'exponential', gamma: 0.95 } }, training: { batchSize: 50 } } },
   { name: 'linear activation, early stopping restores best', data: two, epochs: 200, overrides: { model: { hidden: [4], activation: 'linear' }, optimizer: { kind: 'adam', lr: 0.05 }, training: { earlyStopping: { monitor: 'valLoss', patience: 5, minDelta: 0.01 } } } },
 ];
 

@@ -38,6 +38,8 @@ const cases: Case[] = [
   // tMax 20 < 50 epochs: the rate comes back up, through PyTorch's restart branch.
   { name: '2-8-8-3 relu cross-entropy adam cosine schedule', data: three, overrides: { model: { hidden: [8, 8] }, loss: 'cross-entropy', optimizer: { kind: 'adam', lr: 0.02, schedule: { kind: 'cosine', tMax: 20, etaMin: 0.001 } } } },
   { name: '2-16-1 relu bce-with-logits sgd plateau schedule', data: two, overrides: { model: { hidden: [16] }, optimizer: { kind: 'sgd', lr: 0.5, schedule: { kind: 'plateau', patience: 2, factor: 0.5, threshold: 0.02, cooldown: 1 } } } },
+  { name: '2-16-1 elu bce-with-logits sgd exponential schedule', data: two, overrides: { model: { hidden: [16], activation: 'elu' }, optimizer: { kind: 'sgd', lr: 0.5, schedule: { kind: 'exponential', gamma: 0.97 } } } },
+  { name: '2-8-8-3 silu cross-entropy adam', data: three, overrides: { model: { hidden: [8, 8], activation: 'silu' }, loss: 'cross-entropy', optimizer: { kind: 'adam', lr: 0.01 } } },
   { name: '2-16-1 relu bce-with-logits adam l1', data: two, overrides: { model: { hidden: [16], penalty: { kind: 'l1', rate: 0.01 } }, optimizer: { kind: 'adam', lr: 0.01 } } },
   { name: '2-8-3 tanh cross-entropy sgd l2', data: three, overrides: { model: { hidden: [8], activation: 'tanh', penalty: { kind: 'l2', rate: 0.005 } }, loss: 'cross-entropy', optimizer: { kind: 'sgd', lr: 0.1 } } },
   // BatchNorm1d: batch statistics in training, running ones for the validation loss (eval mode).

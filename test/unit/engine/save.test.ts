@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, loadPredictor, Mlp, probabilities, saveModel, trainRun } from '../../../src/core/engine';
 import { blobs, moons, spec } from './helpers';
+import { ACTIVATION_NAMES } from '../../../src/core/nn/activations';
 
 const base = { id: 'r', group: 'g', kind: 'model' } as const;
 
@@ -29,6 +30,24 @@ test('a model with input features (model.inputs) saves them: predictions take 2-
     predictor.dispose();
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every activation of the registry saves as a TF.js layers model that predicts like the engine', async () => {
+  await initBackend('wasm');
+  const data = moons(120, 0.15, 5);
+  for (const activation of ACTIVATION_NAMES) {
+    const s = spec({ seed: 4, model: { hidden: [6, 5], activation }, training: { epochs: 15 }, record: { every: 100, grid: 8 } });
+    const { record, weights } = await trainRun(s, data, base);
+    const dir = mkdtempSync(join(tmpdir(), 'logit-lab-save-'));
+    try {
+      await saveModel(dir, weights, s, data.preprocessing, data.classNames);
+      const predictor = await loadPredictor(dir);
+      predictor.predict(data.val.x, data.val.n).forEach((row, i) => assert.ok(Math.abs(row[1] - record.valPredictions!.p[i]) < 1e-5, `${activation} row ${i}: ${row[1]} vs ${record.valPredictions!.p[i]}`));
+      predictor.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 });
 
