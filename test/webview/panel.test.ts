@@ -226,6 +226,19 @@ describe('curves, compare, seeds, report, network', () => {
     assert.equal(posted.data.trim().split('\n').length, compare[1].history.length + 1);
   });
 
+  it('curves: a run with a learning-rate schedule exports each epoch\'s rate', async () => {
+    const page = await panel('light');
+    const scheduled: RunRecord = { ...compare[1], id: 'scheduled', name: 'scheduled', history: compare[1].history.map((e, i) => ({ ...e, lr: 0.01 * 0.9 ** i })) };
+    await send(page, { type: 'showRuns', title: 'Scheduled', runs: [scheduled] });
+    await settle(page);
+    await tab(page, 'curves');
+    await page.click('text=Export CSV');
+    const csv = (await page.evaluate(() => (window as unknown as LL).__posted.at(-1) as { data: string })).data.trim().split('\n');
+    const head = csv[0].split(',');
+    assert.deepEqual(head.slice(0, 7), ['epoch', 'trainLoss', 'trainAcc', 'valLoss', 'valAcc', 'lr', 'ms']);
+    assert.equal(Number(csv[3].split(',')[5]), 0.01 * 0.9 ** 2);
+  });
+
   it('compare: sortable table, a row click shows its boundary', async () => {
     const page = await panel('dark');
     await send(page, { type: 'showRuns', title: 'Compare', runs: compare });

@@ -7,8 +7,10 @@ import { chartIn, exportData, fit, palette, requestRender, runPicker, runs, stor
 
 export function historyCsv(run: RunRecord): string {
   const layers = Math.max(0, ...run.history.map((e) => e.alive.length));
-  const head = ['epoch', 'trainLoss', 'trainAcc', 'valLoss', 'valAcc', 'ms', ...Array.from({ length: layers }, (_, l) => `alive${l}`)];
-  return [head.join(','), ...run.history.map((e) => [e.epoch, e.trainLoss, e.trainAcc, e.valLoss ?? '', e.valAcc ?? '', e.ms, ...e.alive].join(','))].join('\n') + '\n';
+  // A run with a learning-rate schedule recorded each epoch's rate.
+  const lr = run.history.some((e) => e.lr !== undefined);
+  const head = ['epoch', 'trainLoss', 'trainAcc', 'valLoss', 'valAcc', ...(lr ? ['lr'] : []), 'ms', ...Array.from({ length: layers }, (_, l) => `alive${l}`)];
+  return [head.join(','), ...run.history.map((e) => [e.epoch, e.trainLoss, e.trainAcc, e.valLoss ?? '', e.valAcc ?? '', ...(lr ? [e.lr ?? ''] : []), e.ms, ...e.alive].join(','))].join('\n') + '\n';
 }
 
 /** Every chart canvas side by side on one opaque background (a transparent PNG is unreadable on a dark viewer). */
