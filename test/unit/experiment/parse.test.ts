@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseExperiment } from '../../../src/core/experiment';
+import { ACTIVATION_NAMES } from '../../../src/core/nn/activations';
 import { assertAt, errorAt, EXAMPLE } from './fixtures';
 
 const FILE = 'demo.experiment.json';
@@ -144,7 +145,7 @@ describe('parseExperiment', () => {
     const text = '{ "data": { "kind": "moons" },\n  "model": { "activation": "rleu" } }';
     const e = errorAt(parseExperiment(text, FILE).errors, ['model', 'activation']);
     const col = text.split('\n')[1].indexOf('"rleu"') + 1;
-    assert.equal(e.format().split('\n')[0], `${FILE}:2:${col}: expected one of \`relu\`, \`tanh\`, \`sigmoid\`, \`leaky-relu\`, \`gelu\`, \`linear\`, got "rleu" (at model.activation)`);
+    assert.equal(e.format().split('\n')[0], `${FILE}:2:${col}: expected one of ${ACTIVATION_NAMES.map((n) => `\`${n}\``).join(', ')}, got "rleu" (at model.activation)`);
     assert.match(e.format().split('\n')[1], /^ {2}hint: did you mean `relu`\?/);
   });
 });
