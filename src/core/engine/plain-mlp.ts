@@ -205,10 +205,6 @@ export class PlainMlp {
     this.theta.set(p);
   }
 
-  weights(): LayerWeights[] {
-    return this.layers.map((l) => ({ W: Float32Array.from(l.W), b: Float32Array.from(l.b), inDim: l.inDim, outDim: l.outDim }));
-  }
-
   /** The network as eval mode computes it: with BatchNorm folded into the Dense layers before it. */
   evalWeights(): LayerWeights[] {
     return this.layers.map((l, i) => {
@@ -241,13 +237,6 @@ export class PlainMlp {
     this.norms.forEach((n, i) => {
       n.mean.set(running[2 * i]);
       n.variance.set(running[2 * i + 1]);
-    });
-  }
-
-  setWeights(ws: LayerWeights[]): void {
-    ws.forEach((w, i) => {
-      this.layers[i].W.set(w.W);
-      this.layers[i].b.set(w.b);
     });
   }
 }
