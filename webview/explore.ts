@@ -5,6 +5,7 @@
 import type { RunRecord } from '../src/core/engine/types';
 import { ACTIVATION_NAMES } from '../src/core/nn/activations';
 import { OPTIMIZER_NAMES } from '../src/core/nn/optimizers';
+import { INPUT_FEATURE_NAMES } from '../src/core/nn/features';
 import type { FromWebview, PredictionResultMsg } from '../src/protocol';
 import { h } from './dom';
 import { classColor } from './render/palette';
@@ -37,7 +38,16 @@ function parseNumber(text: string, { int = false, min = -Infinity, max = Infinit
   return { value: v };
 }
 
-interface Knob { path: string; label: string; control: HTMLInputElement | HTMLSelectElement; initial: unknown; parse(text: string): Parsed; help?: string }
+interface Knob {
+  path: string;
+  label: string;
+  control: HTMLInputElement | HTMLSelectElement | HTMLFieldSetElement;
+  initial: unknown;
+  parse(text: string): Parsed;
+  help?: string;
+  /** The control's value as text for parse (default: its value). */
+  read?(): string;
+}
 
 function knobs(run: RunRecord): Knob[] {
   const c = run.config;
@@ -65,6 +75,18 @@ function knobs(run: RunRecord): Knob[] {
     const max = data.kind === 'xor' || data.kind === 'spiral' ? 1 : Infinity;
     list.push({ path: 'data.noise', label: 'Data noise', control: num('data.noise', data.noise, '0.05', 0), initial: data.noise, parse: (t) => parseNumber(t, { min: 0, max, what: 'Noise' }) });
   }
+  // TensorFlow Playground's feature checkboxes, for 2-D data: what the first layer reads of each point.
+  if (run.featureNames.length === 2) {
+    const chosen: string[] = c.model.inputs ?? ['x0', 'x1'];
+    const box = h('fieldset', { id: id('model.inputs'), class: 'll-features', 'aria-label': 'Input features' },
+      ...INPUT_FEATURE_NAMES.map((name) => h('label', { class: 'll-feature' }, h('input', { type: 'checkbox', value: name, checked: chosen.includes(name) }), ` ${name}`)));
+    list.push({
+      path: 'model.inputs', label: 'Input features', control: box, initial: chosen,
+      read: () => Array.from(box.querySelectorAll<HTMLInputElement>('input:checked'), (i) => i.value).join(','),
+      parse: (t) => (t ? { value: t.split(',') } : { error: 'Pick at least one input feature.' }),
+      help: 'x0² and x1² let even logistic regression draw a circle.',
+    });
+  }
   list.push(
     {
       path: 'model.batchNorm', label: 'Batch norm', control: select('model.batchNorm', ['off', 'on'], c.model.batchNorm ? 'on' : 'off'), initial: c.model.batchNorm ?? false,
@@ -91,7 +113,7 @@ export function settingsSection(run: RunRecord, host: ExploreHost): HTMLElement 
     if (!host.post) k.control.disabled = true;
     let sent = k.initial;
     k.control.addEventListener('change', () => {
-      const r = k.parse(k.control.value);
+      const r = k.parse(k.read ? k.read() : (k.control as HTMLInputElement).value);
       if ('error' in r) {
         err.textContent = r.error;
         k.control.setAttribute('aria-invalid', 'true');

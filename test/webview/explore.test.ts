@@ -79,6 +79,24 @@ describe('explore: settings', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'explore.png'), fullPage: true });
   });
 
+  it('input features: Playground\'s checkboxes post model.inputs; none at all is refused inline', async () => {
+    const page = await explore([moons]);
+    const box = page.getByRole('group', { name: 'Input features' });
+    assert.deepEqual(await box.locator('input:checked').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)), ['x0', 'x1']);
+    await box.getByLabel('x0^2', { exact: true }).check();
+    await box.getByLabel('x1^2', { exact: true }).check();
+    await box.getByLabel('x0', { exact: true }).uncheck();
+    await box.getByLabel('x1', { exact: true }).uncheck();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'explore', path: 'model.inputs', value: ['x0^2', 'x1^2'] });
+    const before = (await posted(page)).length;
+    await box.getByLabel('x0^2', { exact: true }).uncheck();
+    await box.getByLabel('x1^2', { exact: true }).uncheck();
+    assert.equal(await page.getAttribute('#explore-model-inputs', 'aria-invalid'), 'true');
+    assert.match(await page.textContent('#explore-model-inputs-error') ?? '', /at least one/);
+    assert.equal((await posted(page)).length, before + 1, 'only the valid intermediate selection was posted');
+    await page.screenshot({ path: join(ARTIFACTS, 'explore-features.png'), fullPage: true });
+  });
+
   it('rejects bad values inline without posting; a fixed value then posts', async () => {
     const page = await explore([moons], 'dark');
     for (const bad of ['16, -2', '0', '8, abc', '2.5', '5000']) {
