@@ -56,6 +56,8 @@ def loss_fn(name, outputs):
         return nn.BCEWithLogitsLoss()
     if name == "cross-entropy":
         return nn.CrossEntropyLoss()
+    if name == "multi-margin":
+        return nn.MultiMarginLoss()
     if name == "bce":
         bce = nn.BCELoss()
         return lambda z, y: bce(torch.sigmoid(z), y)

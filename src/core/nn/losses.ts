@@ -137,6 +137,45 @@ export const LOSSES = {
     lnTwoAtChance: true,
   },
   /**
+   * nn.MultiMarginLoss (margin 1, p 1): the multi-class hinge, Σ_{j≠y} max(0, 1 − z_y + z_j) / k.
+   * Only a wrong class within the margin of the true one counts: a confident right answer costs 0.
+   * Its scores are not log-odds: the boundary's shading (their softmax) is a ranking, not a calibrated P.
+   */
+  'multi-margin': {
+    defaultOutputs: (classes) => classes,
+    check({ classes: k, outputs }) {
+      if (outputs !== undefined && outputs !== k) {
+        return [{ path: ['model', 'outputs'], severity: 'error', message: `multi-margin on ${k} classes needs ${k} outputs (one score per class), got ${outputs}`, hint: 'remove model.outputs: it defaults to the number of classes' }];
+      }
+      return [];
+    },
+    tf(tf, z, oneHot) {
+      const trueScore = tf.sum(tf.mul(z, oneHot), 1, true);
+      const margins = tf.mul(tf.relu(tf.add(tf.sub(1, trueScore), z)), tf.sub(1, oneHot));
+      return tf.mean(tf.div(tf.sum(margins, 1), z.shape[1])) as TF.Scalar;
+    },
+    multi(z, y, rows, k, grad) {
+      let total = 0;
+      for (let r = 0; r < rows; r++) {
+        const o = r * k;
+        const t = y[r];
+        if (grad) for (let j = 0; j < k; j++) grad[o + j] = 0;
+        for (let j = 0; j < k; j++) {
+          if (j === t) continue;
+          const m = 1 - z[o + t] + z[o + j];
+          if (m <= 0) continue;
+          total += m / k;
+          if (grad) {
+            grad[o + j] += 1 / (k * rows);
+            grad[o + t] -= 1 / (k * rows);
+          }
+        }
+      }
+      return total / rows;
+    },
+    lnTwoAtChance: false,
+  },
+  /**
    * sigmoid then binary cross-entropy, each log clamped at −100 like torch.nn.BCELoss: what
    * `nn.Sigmoid()` + `nn.BCELoss()` computes, less stable than bce-with-logits on purpose.
    */

@@ -40,6 +40,8 @@ const cases: Case[] = [
   { name: '2-16-1 relu bce-with-logits sgd plateau schedule', data: two, overrides: { model: { hidden: [16] }, optimizer: { kind: 'sgd', lr: 0.5, schedule: { kind: 'plateau', patience: 2, factor: 0.5, threshold: 0.02, cooldown: 1 } } } },
   { name: '2-16-1 elu bce-with-logits sgd exponential schedule', data: two, overrides: { model: { hidden: [16], activation: 'elu' }, optimizer: { kind: 'sgd', lr: 0.5, schedule: { kind: 'exponential', gamma: 0.97 } } } },
   { name: '2-8-8-3 silu cross-entropy adam', data: three, overrides: { model: { hidden: [8, 8], activation: 'silu' }, loss: 'cross-entropy', optimizer: { kind: 'adam', lr: 0.01 } } },
+  { name: '2-8-8-3 relu multi-margin sgd+momentum', data: three, overrides: { model: { hidden: [8, 8] }, loss: 'multi-margin', optimizer: { kind: 'sgd', lr: 0.05, momentum: 0.9 } } },
+  { name: '2-16-2 tanh multi-margin adam on two classes', data: two, overrides: { model: { hidden: [16], activation: 'tanh' }, loss: 'multi-margin', optimizer: { kind: 'adam', lr: 0.01 } } },
   { name: '2-16-1 relu bce-with-logits adam l1', data: two, overrides: { model: { hidden: [16], penalty: { kind: 'l1', rate: 0.01 } }, optimizer: { kind: 'adam', lr: 0.01 } } },
   { name: '2-8-3 tanh cross-entropy sgd l2', data: three, overrides: { model: { hidden: [8], activation: 'tanh', penalty: { kind: 'l2', rate: 0.005 } }, loss: 'cross-entropy', optimizer: { kind: 'sgd', lr: 0.1 } } },
   // BatchNorm1d: batch statistics in training, running ones for the validation loss (eval mode).
