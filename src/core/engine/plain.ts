@@ -17,6 +17,7 @@ import type { Rng } from '../rng';
 import { type LayerWeights } from './model';
 import { DetachedGrid, EVALUATE_ONLY, PlainGrid } from './plain-grid';
 import { batchLoss, countCorrect, predictedAt } from './plain-loss';
+import { Minibatches, type BatchSteps } from './minibatches';
 import { PlainMlp, type Pass } from './plain-mlp';
 import { activationOf, sigmoid } from '../nn/activations';
 import { penaltyOf, type PenaltyDef } from '../nn/penalties';
@@ -44,13 +45,9 @@ export class PlainSession implements TrainingSession {
   readonly params: number;
   private readonly outputs: number;
   private readonly reluLike: boolean;
-  private readonly batchSize: number;
-  private readonly fullBatch: boolean;
+  private readonly batches: Minibatches;
+  private readonly steps: BatchSteps;
   private readonly train: Pass;
-  private readonly dLogits: Float64Array;
-  private readonly order: Int32Array;
-  /** The batch's labels (the training labels themselves with full batches). */
-  private readonly labels: Int32Array;
   private readonly activity: UnitActivity;
   private readonly grid: PlainGrid;
   /** Snapshots computed on another thread, and what they are computed from. */
@@ -71,7 +68,7 @@ export class PlainSession implements TrainingSession {
     sizes: number[],
     weights: LayerWeights[],
     private readonly gridSpec: GridSpec,
-    private readonly shuffleRng: Rng,
+    shuffleRng: Rng,
     private readonly dropoutRng: Rng,
     offload?: SnapshotOffload,
   ) {
@@ -84,67 +81,49 @@ export class PlainSession implements TrainingSession {
     this.params = this.model.params;
     this.penalty = spec.model.penalty && penaltyOf(spec.model.penalty.kind);
     this.reluLike = !!activationOf(spec.model.activation).kink;
-    const n = data.train.n;
-    const size = spec.training.batchSize;
-    this.batchSize = size === 'full' || size >= n ? n : size;
-    this.fullBatch = this.batchSize >= n;
-    this.train = this.model.newPass(this.batchSize, true);
-    this.dLogits = new Float64Array(this.batchSize * this.outputs);
-    this.order = new Int32Array(n);
-    this.labels = new Int32Array(this.batchSize);
-    // A full batch is the same rows every epoch: put them in place once.
-    if (this.fullBatch) {
-      for (let i = 0; i < n; i++) this.order[i] = i;
-      this.gatherBatch(0, n);
-    }
+    this.batches = new Minibatches(data.train.n, spec.training.batchSize, spec.training.shuffle, shuffleRng, spec.loss, this.outputs);
+    this.train = this.model.newPass(this.batches.batchSize, true);
+    const last = sizes.length - 2;
+    const rate = spec.model.penalty?.rate ?? 0;
+    this.steps = {
+      gather: (order, start, rows, labels) => this.gatherBatch(order, start, rows, labels),
+      forward: (rows) => {
+        this.model.forward(this.train, rows, this.dropoutRng);
+        this.activity.observe(this.train, rows);
+        return { z: this.train.pre[last], stride: this.train.stride };
+      },
+      learn: (rows, dz) => {
+        this.model.backward(this.train, rows, dz);
+        if (this.penalty) this.model.penalize(this.penalty, rate);
+        this.model.update();
+      },
+    };
     this.activity = new UnitActivity(sizes.slice(1, -1), this.reluLike);
     this.grid = new PlainGrid(this.gridModel, gridSpec, data.sliceBase, data.modelInputs);
   }
 
   epoch(): EpochMetrics {
-    const { model, data, train, outputs, labels } = this;
-    const n = data.train.n;
-    // Fresh order each epoch, like a DataLoader: reshuffled from the previous epoch's order.
-    if (!this.fullBatch) {
-      for (let i = 0; i < n; i++) this.order[i] = i;
-      if (this.spec.training.shuffle) this.shuffleRng.shuffle(this.order);
-    }
     this.activity.reset();
-    let lossSum = 0;
-    let correct = 0;
-    // The last partial batch is kept, like DataLoader(drop_last=False).
-    for (let start = 0; start < n; start += this.batchSize) {
-      const rows = Math.min(this.batchSize, n - start);
-      if (!this.fullBatch) this.gatherBatch(start, rows);
-      model.forward(train, rows, this.dropoutRng);
-      const logits = train.pre[train.pre.length - 1];
-      const batch = batchLoss(this.spec.loss, logits, labels, rows, outputs, train.stride, this.dLogits);
-      lossSum += Math.fround(batch) * rows;
-      correct += countCorrect(logits, labels, rows, outputs, train.stride);
-      this.activity.observe(train, rows);
-      model.backward(train, rows, this.dLogits);
-      if (this.penalty) model.penalize(this.penalty, this.spec.model.penalty!.rate);
-      model.update();
-    }
+    const { trainLoss, trainAcc } = this.batches.epoch(this.steps);
     let valLoss: number | null = null;
     let valAcc: number | null = null;
-    if (data.val.n > 0) {
-      const e = this.evaluateLoss(data.val);
+    if (this.data.val.n > 0) {
+      const e = this.evaluateLoss(this.data.val);
       valLoss = e.loss;
       valAcc = e.accuracy;
     }
-    return { trainLoss: Math.fround(lossSum / n), trainAcc: Math.fround(correct / n), valLoss, valAcc, alive: this.activity.alive() };
+    return { trainLoss, trainAcc, valLoss, valAcc, alive: this.activity.alive() };
   }
 
   /** Rows order[start…start+rows) of the training set into the batch, feature-major, and their labels. */
-  private gatherBatch(start: number, rows: number): void {
+  private gatherBatch(order: Int32Array, start: number, rows: number, labels: Int32Array): void {
     const { x, y, d } = this.data.train;
     const input = this.train.inputs[0];
     const stride = this.train.stride;
     for (let r = 0; r < rows; r++) {
-      const row = this.order[start + r];
+      const row = order[start + r];
       for (let j = 0; j < d; j++) input[j * stride + r] = x[row * d + j];
-      this.labels[r] = y[row];
+      labels[r] = y[row];
     }
   }
 

@@ -16,6 +16,7 @@ import { activateRun, activationOf, sigmoid } from '../nn/activations';
 import { optimizerOf } from '../nn/optimizers';
 import { penaltyOf } from '../nn/penalties';
 import { batchLoss, countCorrect, predictedAt } from './plain-loss';
+import { Minibatches, type BatchSteps } from './minibatches';
 import { finishRecord, type EpochMetrics, type GridJob, type OffloadedGrid, type SnapshotOffload, type SplitEvaluation, type TrainingSession } from './session';
 import { checkShapes, parameterCount, type LayerWeights } from './shapes';
 import { instantiate, type WideExports, type WideKernel } from './wide-kernel';
@@ -45,8 +46,8 @@ export class WideSession implements TrainingSession {
   private readonly relu: boolean;
   private readonly reluLike: boolean;
   private readonly hiddenWidths: number[];
-  private readonly batchSize: number;
-  private readonly fullBatch: boolean;
+  private readonly batches: Minibatches;
+  private readonly steps: BatchSteps;
   private readonly theta: number;
   private readonly grad: number;
   /** Byte offsets of the optimizer's state buffers (the registry entry's count). */
@@ -64,11 +65,8 @@ export class WideSession implements TrainingSession {
   /** Per hidden layer: running max and min of each unit's output this epoch. */
   private readonly hi: number[];
   private readonly lo: number[];
-  private readonly order: Int32Array;
-  private readonly labels: Int32Array;
-  /** Logits and dLoss/dlogits feature-major in float64, as the plain kernel's loss code takes them. */
+  /** Logits feature-major in float64, as the plain kernel's loss code takes them. */
   private readonly lossZ: Float64Array;
-  private readonly lossGrad: Float64Array;
   private step = 0;
   private best: Float32Array | undefined;
 
@@ -78,7 +76,7 @@ export class WideSession implements TrainingSession {
     readonly sizes: number[],
     weights: LayerWeights[],
     private readonly grid: GridSpec,
-    private readonly shuffleRng: Rng,
+    shuffleRng: Rng,
     private readonly dropoutRng: Rng,
     readonly kernel: WideKernel,
     offload?: SnapshotOffload,
@@ -91,11 +89,9 @@ export class WideSession implements TrainingSession {
     this.reluLike = !!activationOf(activation).kink;
     this.hiddenWidths = sizes.slice(1, -1);
     const n = data.train.n;
-    const size = spec.training.batchSize;
-    this.batchSize = size === 'full' || size >= n ? n : size;
-    this.fullBatch = this.batchSize >= n;
+    this.batches = new Minibatches(n, spec.training.batchSize, spec.training.shuffle, shuffleRng, spec.loss, this.outputs);
     const widest = Math.max(...sizes);
-    const rows = this.batchSize;
+    const rows = this.batches.batchSize;
 
     const at = new Layout();
     this.theta = at.take(this.params);
@@ -129,50 +125,37 @@ export class WideSession implements TrainingSession {
     this.net = new WideForward(exports, this.f32, this.layers, activation, evalX, evalBuffers, this.wT, (...a) => this.products.gemm(...a));
     this.setWeights(weights);
 
-    this.order = new Int32Array(n);
-    this.labels = new Int32Array(rows);
-    const lossRows = Math.max(rows, EVAL_BLOCK);
-    this.lossZ = new Float64Array(lossRows * this.outputs);
-    this.lossGrad = new Float64Array(rows * this.outputs);
-    if (this.fullBatch) {
-      for (let i = 0; i < n; i++) this.order[i] = i;
-      this.gatherBatch(0, n);
-    }
+    this.lossZ = new Float64Array(Math.max(rows, EVAL_BLOCK) * this.outputs);
+    this.steps = {
+      gather: (order, start, count, labels) => this.gatherBatch(order, start, count, labels),
+      forward: (count) => {
+        this.forwardTrain(count);
+        for (let l = 0; l < this.hi.length; l++) this.k.extremes(this.train.post[l], this.hi[l], this.lo[l], count, this.hiddenWidths[l]);
+        this.readLogits(this.train.pre[this.layers.length - 1], count);
+        return { z: this.lossZ, stride: count };
+      },
+      learn: (count, dz) => {
+        // dLoss/dlogits into the kernel's memory, row-major.
+        const k = this.outputs;
+        const at = this.train.grads[0] >> 2;
+        for (let r = 0; r < count; r++) for (let j = 0; j < k; j++) this.f32[at + r * k + j] = dz[j * count + r];
+        this.backward(count);
+        this.penalize();
+        this.update();
+      },
+    };
     this.gridJob = { sizes, activation, grid, sliceBase: data.sliceBase, inputs: data.modelInputs, kernel: 'wide' };
     this.remote = offload?.open(this.gridJob);
   }
 
   epoch(): EpochMetrics {
-    const n = this.data.train.n;
-    if (!this.fullBatch) {
-      for (let i = 0; i < n; i++) this.order[i] = i;
-      if (this.spec.training.shuffle) this.shuffleRng.shuffle(this.order);
-    }
     for (let l = 0; l < this.hi.length; l++) {
       const from = this.hi[l] >> 2;
       const to = from + this.hiddenWidths[l];
       this.f32.fill(-Infinity, from, to);
       this.f32.fill(Infinity, this.lo[l] >> 2, (this.lo[l] >> 2) + this.hiddenWidths[l]);
     }
-    let lossSum = 0;
-    let correct = 0;
-    const k = this.outputs;
-    // The last partial batch is kept, like DataLoader(drop_last=False).
-    for (let start = 0; start < n; start += this.batchSize) {
-      const rows = Math.min(this.batchSize, n - start);
-      if (!this.fullBatch) this.gatherBatch(start, rows);
-      this.forwardTrain(rows);
-      this.readLogits(this.train.pre[this.layers.length - 1], rows);
-      const batch = batchLoss(this.spec.loss, this.lossZ, this.labels, rows, k, rows, this.lossGrad);
-      lossSum += Math.fround(batch) * rows;
-      correct += countCorrect(this.lossZ, this.labels, rows, k, rows);
-      const dz = this.train.grads[0] >> 2;
-      for (let r = 0; r < rows; r++) for (let j = 0; j < k; j++) this.f32[dz + r * k + j] = this.lossGrad[j * rows + r];
-      for (let l = 0; l < this.hi.length; l++) this.k.extremes(this.train.post[l], this.hi[l], this.lo[l], rows, this.hiddenWidths[l]);
-      this.backward(rows);
-      this.penalize();
-      this.update();
-    }
+    const { trainLoss, trainAcc } = this.batches.epoch(this.steps);
     let valLoss: number | null = null;
     let valAcc: number | null = null;
     if (this.data.val.n > 0) {
@@ -180,17 +163,17 @@ export class WideSession implements TrainingSession {
       valLoss = e.loss;
       valAcc = e.accuracy;
     }
-    return { trainLoss: Math.fround(lossSum / n), trainAcc: Math.fround(correct / n), valLoss, valAcc, alive: this.alive() };
+    return { trainLoss, trainAcc, valLoss, valAcc, alive: this.alive() };
   }
 
   /** Rows order[start…start+rows) of the training set into the batch, and their labels. */
-  private gatherBatch(start: number, rows: number): void {
+  private gatherBatch(order: Int32Array, start: number, rows: number, labels: Int32Array): void {
     const { x, y, d } = this.data.train;
     const input = this.train.inputs[0] >> 2;
     for (let r = 0; r < rows; r++) {
-      const row = this.order[start + r];
+      const row = order[start + r];
       this.f32.set(x.subarray(row * d, row * d + d), input + r * d);
-      this.labels[r] = y[row];
+      labels[r] = y[row];
     }
   }
 
