@@ -58,15 +58,18 @@ export class SyntaxNode {
   private namedCache: SyntaxNode[] | undefined = undefined;
   private textCache: string | undefined = undefined;
 
+  // `tree`, `id`, `startIndex` and `endIndex` are written only by the copier: after a one-line edit
+  // it moves the unchanged subtrees of the previous copy into the new one (see ./tree-copy.ts),
+  // which re-numbers them and shifts their offsets. Everything else about a node never changes.
   constructor(
-    readonly tree: SyntaxTree,
+    public tree: SyntaxTree,
     /** Unique within its tree: the node's pre-order position (`tree.nodes[id]`). */
-    readonly id: number,
+    public id: number,
     readonly typeId: number,
     readonly type: string,
     readonly isNamed: boolean,
-    readonly startIndex: number,
-    readonly endIndex: number,
+    public startIndex: number,
+    public endIndex: number,
     /** The id of the field this node fills in its parent, 0 for none. */
     readonly fieldId: number,
   ) {}
