@@ -166,18 +166,7 @@ class Recycler {
 
   /** Move `old`'s subtree into the new copy under `parent`: new ids (pre-order), shifted offsets. */
   move(old: SyntaxNode, parent: SyntaxNode): SyntaxNode {
-    const shift = old.startIndex >= this.reuse.oldEnd ? this.delta : 0;
-    const nodes = this.into.nodes;
-    const stack = [old];
-    while (stack.length) {
-      const n = stack.pop()!;
-      n.tree = this.into;
-      n.id = nodes.length;
-      n.startIndex += shift;
-      n.endIndex += shift;
-      nodes.push(n);
-      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
-    }
+    renumber(old, this.into, old.startIndex >= this.reuse.oldEnd ? this.delta : 0);
     parent.addChild(old);
     return old;
   }
@@ -240,4 +229,32 @@ function publicCursor(tree: Tree): Cursor {
     parent: () => cursor.gotoParent(),
     dispose: () => cursor.delete(),
   };
+}
+
+/** Gives a moved subtree its ids in the new copy (appending it to `tree.nodes` in pre-order) and its new offsets. */
+function renumber(node: SyntaxNode, tree: SyntaxTree, shift: number, depth = 0): void {
+  // Recursion is the fast way here; a pathologically deep subtree continues with an explicit stack.
+  if (depth > 500) return renumberDeep(node, tree, shift);
+  node.tree = tree;
+  node.id = tree.nodes.length;
+  tree.nodes.push(node);
+  if (shift) {
+    node.startIndex += shift;
+    node.endIndex += shift;
+  }
+  const children = node.children;
+  for (let i = 0; i < children.length; i++) renumber(children[i], tree, shift, depth + 1);
+}
+
+function renumberDeep(root: SyntaxNode, tree: SyntaxTree, shift: number): void {
+  const stack = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    node.tree = tree;
+    node.id = tree.nodes.length;
+    tree.nodes.push(node);
+    node.startIndex += shift;
+    node.endIndex += shift;
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+  }
 }

@@ -123,6 +123,11 @@ test('incremental re-lints equal fresh lints: random one-line edits on the rule 
   for (const [i, f] of FIXTURES.entries()) await check(f, readFileSync(f, 'utf8'), 6, 100 + i);
 });
 
+test('incremental re-lints equal fresh lints: deeply nested code (the copier: explicit-stack path)', async () => {
+  const deep = `import torch\ndef f(x):\n    return ${'('.repeat(700)}x${')'.repeat(700)}\n\ny = f(torch.sigmoid(z))\n`;
+  await check('deep nesting', deep, 12, 7);
+});
+
 test('incremental re-lints equal fresh lints: random one-line edits on real files (corpus cache)', async (t) => {
   const files = pyFiles('.cache/lint-corpus');
   if (!files.length) {

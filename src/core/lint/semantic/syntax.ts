@@ -2,24 +2,11 @@
 //
 // Nodes are plain-JS copies of tree-sitter's (../syntax-tree.ts), so `node.type`, `.endIndex`,
 // `.text`, `.parent` are property reads. `typeOf`, `endOf`, `textOf`, `field` remain as the
-// shared vocabulary; `named` and `callArgs` are memoised per tree (do not mutate what they return).
-import type { Node, SyntaxTree } from '../parser';
+// shared vocabulary; `named` and `callArgs` are memoised on the node (they depend only on its
+// subtree, so the answers stay right when an edit moves the node into the next copy; do not
+// mutate what they return).
+import type { Node } from '../parser';
 import { allIndexed, TreeIndex } from './tree-index';
-
-/** Memo tables indexed by node id. */
-interface TreeCache {
-  named: (Node[] | undefined)[];
-  args: (CallArgs | undefined)[];
-}
-
-const caches = new WeakMap<SyntaxTree, TreeCache>();
-
-/** The memo tables of a node's tree. */
-function cacheOf(node: Node): TreeCache {
-  let c = caches.get(node.tree);
-  if (!c) caches.set(node.tree, (c = { named: new Array(node.tree.nodeCount), args: new Array(node.tree.nodeCount) }));
-  return c;
-}
 
 export function typeOf(node: Node): string {
   return node.type;
@@ -77,10 +64,8 @@ export function unparen(node: Node): Node {
 
 /** Named children without comments (memoised: do not mutate the array). */
 export function named(node: Node): Node[] {
-  const c = cacheOf(node).named;
-  let list = c[node.id];
-  if (!list) c[node.id] = list = node.namedChildren.filter((n) => n.type !== 'comment');
-  return list;
+  const memo = (node.memo ??= {});
+  return (memo.named ??= node.namedChildren.filter((n) => n.type !== 'comment'));
 }
 
 export interface CallArgs {
@@ -92,11 +77,10 @@ export interface CallArgs {
 
 /** The arguments of a call (memoised: do not mutate the result). */
 export function callArgs(call: Node): CallArgs {
-  const cache = cacheOf(call).args;
-  const cached = cache[call.id];
-  if (cached) return cached;
+  const memo = (call.memo ??= {});
+  if (memo.args) return memo.args as CallArgs;
   const result: CallArgs = { positional: [], keywords: new Map(), splat: false };
-  cache[call.id] = result;
+  memo.args = result;
   const list = field(call, 'arguments');
   if (!list) return result;
   if (typeOf(list) === 'generator_expression') {
