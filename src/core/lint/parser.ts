@@ -179,6 +179,18 @@ export class PythonDocument {
     this.version++;
   }
 
+  /**
+   * Bring the document to `text` (the editor's whole text after any number of changes): the one
+   * range that differs is applied as a single incremental edit, so the tree and the syntax copy are
+   * re-used where they did not change. Returns false when the text is the same.
+   */
+  update(text: string): boolean {
+    if (text === this.source) return false;
+    const { start, oldEnd, newEnd } = changedRange(this.source, text);
+    this.edit(start, oldEnd, text.slice(start, newEnd));
+    return true;
+  }
+
   /** Replace the whole text (e.g. a notebook re-assembled from its cells). */
   setText(text: string): void {
     if (text === this.source) return;
@@ -202,4 +214,14 @@ export class PythonDocument {
     if (!tree) throw new Error('Logit Lab linter: tree-sitter returned no tree.');
     return tree;
   }
+}
+
+/** The one range that differs between two texts (their common prefix and suffix kept). */
+export function changedRange(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
 }

@@ -93,7 +93,9 @@ async function check(name: string, source: string, count: number, seed: number):
     for (let i = 0; i < count; i++) {
       const before = new Set(doc.syntax.nodes);
       const e = randomEdit(doc.text, pick);
-      doc.edit(e.start, e.end, e.text);
+      // Half the edits as the editor sends them: its whole new text (PythonDocument.update finds the range).
+      if (i % 2) doc.update(doc.text.slice(0, e.start) + e.text + doc.text.slice(e.end));
+      else doc.edit(e.start, e.end, e.text);
       const where = `${name}, seed ${seed}, edit ${i} (${e.kind} ${JSON.stringify(e.text)} at ${e.start}-${e.end})`;
       const incremental = doc.syntax;
       const fresh = copyTree(doc.tree, doc.text);

@@ -38,10 +38,27 @@ export function walk(root: Node, visit: (node: Node) => boolean | void, only?: R
   // A subtree is one run of ids in the tree's pre-order `nodes`.
   const nodes = root.tree.nodes;
   const last = lastDescendant(root).id;
+  const wanted = only ? typeIdsOf(only, root.tree.grammar.types) : undefined;
   for (let id = root.id; id <= last; id++) {
     const node = nodes[id];
-    if ((!only || only.has(node.type)) && visit(node) === false) id = lastDescendant(node).id;
+    if ((!wanted || wanted[node.typeId]) && visit(node) === false) id = lastDescendant(node).id;
   }
+}
+
+/** Per grammar and set of type names: 1 at the type ids whose `type` is in the set (callers often build a new Set per call). */
+const typeIdSets = new WeakMap<object, Map<string, Uint8Array>>();
+function typeIdsOf(types: ReadonlySet<string>, names: readonly (string | null | undefined)[]): Uint8Array {
+  let byKey = typeIdSets.get(names);
+  if (!byKey) typeIdSets.set(names, (byKey = new Map()));
+  const key = [...types].join(' ');
+  let ids = byKey.get(key);
+  if (!ids) {
+    // Every uint16 id: a node's type is its grammar name, or ERROR (id 65535, or a name the grammar lacks).
+    ids = new Uint8Array(65536);
+    for (let id = 0; id < ids.length; id++) ids[id] = types.has((id === 65535 ? undefined : names[id]) ?? 'ERROR') ? 1 : 0;
+    byKey.set(key, ids);
+  }
+  return ids;
 }
 
 /** The last node of `node`'s subtree in pre-order (itself when it is a leaf). */
