@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { initParser, lintDocument, lintText, PythonDocument } from '../../../src/core/lint';
+import { initParser, lintDocument, lintText, LintProject, PythonDocument } from '../../../src/core/lint';
 import type { Node } from '../../../src/core/lint/parser';
 import { copyTree } from '../../../src/core/lint/tree-copy';
 
@@ -137,6 +137,35 @@ test('incremental re-lints equal fresh lints: random one-line edits on real file
     return;
   }
   for (const [i, f] of files.entries()) await check(f, readFileSync(f, 'utf8'), 6, 1000 + i);
+});
+
+test('incremental re-lints equal fresh lints in a project: random edits to a file whose model lives in another', async () => {
+  await initParser();
+  // The editor's path: setFile with the whole new text (an incremental edit of the kept parse), then a
+  // cross-file lint; compared with a project built from scratch on the same texts.
+  const files = new Map([
+    ['model.py', 'import torch\nimport torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 1)\n\n    def forward(self, x):\n        return torch.sigmoid(self.fc(x))\n'],
+    ['train.py', FIXTURES.filter((f) => f.includes('LL101/fire') || f.includes('LL203/fire')).map((f) => readFileSync(f, 'utf8')).join('\n') + '\nfrom model import Net\nnet = Net()\ncriterion = nn.BCEWithLogitsLoss()\nloss = criterion(net(x), y)\n'],
+  ]);
+  const project = new LintProject();
+  for (const [path, text] of files) project.setFile(path, text);
+  project.lintSync('train.py');
+  const pick = random(77);
+  try {
+    for (let i = 0; i < 30; i++) {
+      const path = i % 5 === 4 ? 'model.py' : 'train.py';
+      const e = randomEdit(files.get(path)!, pick);
+      const text = files.get(path)!.slice(0, e.start) + e.text + files.get(path)!.slice(e.end);
+      files.set(path, text);
+      project.setFile(path, text);
+      const fresh = new LintProject();
+      for (const [p, t] of files) fresh.setFile(p, t);
+      assert.deepEqual(project.lintSync('train.py'), fresh.lintSync('train.py'), `project edit ${i} (${e.kind} in ${path})`);
+      fresh.dispose();
+    }
+  } finally {
+    project.dispose();
+  }
 });
 
 test('the comparison can fail: a copy told the wrong edit keeps a stale subtree', async () => {
