@@ -4,7 +4,7 @@
 // also runs in Restricted Mode. The linter (tree-sitter wasm) loads on first use, not at activation.
 import * as vscode from 'vscode';
 import { readLintableFile } from '../core/lint/read';
-import type { Diagnostic as LintDiagnostic, LintConfig, Fix } from '../core/lint';
+import type { Diagnostic as LintDiagnostic, LintConfig, Fix, PythonDocument } from '../core/lint';
 import { settings, type LintSeverity } from './config';
 import { errorText, log } from './log';
 import { KeyedDebouncer } from './debounce';
@@ -25,6 +25,12 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
   private readonly disposables: vscode.Disposable[] = [];
   /** Cross-file: the workspace folders' Python files (see lintProject.ts). */
   private readonly projects = new WorkspaceLintProjects(loadLint, (docs) => docs.forEach((d) => this.schedule(d, 0)));
+  /**
+   * Open editors outside any workspace folder (untitled, loose files), parsed and kept between lints:
+   * after an edit only the changed range is re-parsed and re-copied (files in a folder get the same
+   * from their LintProject).
+   */
+  private readonly looseDocuments = new Map<string, PythonDocument>();
 
   constructor() {
     this.disposables.push(
@@ -34,6 +40,7 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
       // A closed file keeps its problems as saved on disk (what Lint Workspace reports too).
       vscode.workspace.onDidCloseTextDocument((d) => {
+        this.forgetLoose(d.uri);
         if (d.uri.scheme === 'file' && d.languageId === 'python') this.debounce(d.uri.toString(), 0, () => this.lintFile(d.uri));
       }),
       vscode.workspace.onDidOpenNotebookDocument((nb) => this.scheduleNotebook(nb, 0)),
@@ -111,10 +118,32 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
     if (inProject) {
       inProject.project.setFile(inProject.path, source);
       found = await inProject.project.lint(inProject.path, { config, debug: (m) => log().debug(m) });
+    } else if (text !== undefined) {
+      await lint.initParser();
+      found = lint.lintDocument(this.looseDocument(lint, uri, source), { config, debug: (m) => log().debug(m) });
     } else found = await lint.lintText(source, { config, debug: (m) => log().debug(m) });
     const diagnostics = found.map((d) => this.toDiagnostic(d, overrides, lint, uri));
     this.collection.set(uri, diagnostics);
     return diagnostics;
+  }
+
+  /** The kept parse of an open editor outside the workspace folders, brought up to `text` incrementally. */
+  private looseDocument(lint: LintModule, uri: vscode.Uri, text: string): PythonDocument {
+    const key = uri.toString();
+    const kept = this.looseDocuments.get(key);
+    if (kept) {
+      kept.update(text);
+      return kept;
+    }
+    const doc = new lint.PythonDocument(text);
+    this.looseDocuments.set(key, doc);
+    return doc;
+  }
+
+  private forgetLoose(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.looseDocuments.get(key)?.dispose();
+    this.looseDocuments.delete(key);
   }
 
   async lintNotebook(nb: vscode.NotebookDocument): Promise<void> {
@@ -239,6 +268,8 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
 
   dispose(): void {
     this.pending.dispose();
+    for (const doc of this.looseDocuments.values()) doc.dispose();
+    this.looseDocuments.clear();
     for (const d of this.disposables) d.dispose();
   }
 }

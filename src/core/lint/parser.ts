@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import type { Tree } from 'web-tree-sitter';
 import type * as WebTreeSitter from 'web-tree-sitter';
 import type { SyntaxNode, SyntaxTree } from './syntax-tree';
-import { copyTree, hasCursorExports, type CursorExports } from './tree-copy';
+import { copyTree, hasCursorExports, type CursorExports, type Reuse } from './tree-copy';
 
 // `require`, not `import`: bundlers resolve `import` to web-tree-sitter's ES build, which needs
 // `import.meta.url` and breaks inside our CommonJS bundles; the CommonJS build locates itself fine.
@@ -99,11 +99,15 @@ export class LineIndex {
 /**
  * One Python text and its syntax tree. `edit()` re-parses incrementally; old trees are deleted at
  * once because they live in wasm memory, which JavaScript's garbage collector never frees.
+ * The plain-JS copy (`syntax`, `root`) after an edit is built from the previous copy's unchanged
+ * subtrees, which move into it: nodes obtained before an edit must not be used after it.
  */
 export class PythonDocument {
   private readonly parser: Parser;
   private current: Tree;
   private copy: SyntaxTree | undefined;
+  /** After an edit: the previous copy and what changed, so the next copy moves unchanged subtrees over. */
+  private reuse: Reuse | undefined;
   private lines: LineIndex | undefined;
   /** Bumped on every edit so callers can cache per-version analyses. */
   version = 0;
@@ -129,7 +133,10 @@ export class PythonDocument {
   }
   /** The plain-JS copy of the current tree that the linter reads (made on first use per version). */
   get syntax(): SyntaxTree {
-    this.copy ??= copyTree(this.current, this.source, cursorExports);
+    if (!this.copy) {
+      this.copy = copyTree(this.current, this.source, cursorExports, this.reuse);
+      this.reuse = undefined;
+    }
     return this.copy;
   }
   get root(): Node {
@@ -159,12 +166,29 @@ export class PythonDocument {
       newEndPosition: point(after, newEndIndex),
     });
     const next = this.parseOrThrow(updated, this.current);
+    // The copy of the tree before this edit can lend its unchanged subtrees to the next copy — when
+    // it is the copy of the text just before this edit (two edits in a row without a copy between: none).
+    this.reuse = this.copy
+      ? { previous: this.copy, start: startIndex, oldEnd: oldEndIndex, newEnd: newEndIndex, changed: this.current.getChangedRanges(next) }
+      : undefined;
     this.current.delete();
     this.current = next;
     this.copy = undefined;
     this.source = updated;
     this.lines = after;
     this.version++;
+  }
+
+  /**
+   * Bring the document to `text` (the editor's whole text after any number of changes): the one
+   * range that differs is applied as a single incremental edit, so the tree and the syntax copy are
+   * re-used where they did not change. Returns false when the text is the same.
+   */
+  update(text: string): boolean {
+    if (text === this.source) return false;
+    const { start, oldEnd, newEnd } = changedRange(this.source, text);
+    this.edit(start, oldEnd, text.slice(start, newEnd));
+    return true;
   }
 
   /** Replace the whole text (e.g. a notebook re-assembled from its cells). */
@@ -174,6 +198,7 @@ export class PythonDocument {
     this.current.delete();
     this.current = next;
     this.copy = undefined;
+    this.reuse = undefined;
     this.source = text;
     this.lines = undefined;
     this.version++;
@@ -189,4 +214,14 @@ export class PythonDocument {
     if (!tree) throw new Error('Logit Lab linter: tree-sitter returned no tree.');
     return tree;
   }
+}
+
+/** The one range that differs between two texts (their common prefix and suffix kept). */
+export function changedRange(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
 }

@@ -43,8 +43,7 @@ export class LintProject {
     const stale = old ? this.dependentsOf(key) : this.allResolved();
     if (old?.doc && !old.notebook) {
       // The editor's path: one edit → an incremental re-parse of the kept tree, not a fresh parse.
-      const { start, oldEnd, newEnd } = changedRange(old.text, text);
-      old.doc.edit(start, oldEnd, text.slice(start, newEnd));
+      old.doc.update(text);
       this.forget(old);
       old.text = text;
       old.version = ++this.version;
@@ -302,16 +301,6 @@ export class LintProject {
     entry.doc = undefined;
     entry.notebook = undefined;
   }
-}
-
-/** The one range that differs between two texts (common prefix and suffix kept). */
-function changedRange(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
-  let start = 0;
-  const max = Math.min(before.length, after.length);
-  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let tail = 0;
-  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
-  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
 }
 
 function normalize(path: string): string {

@@ -20,12 +20,15 @@ export interface GrammarNames {
 /** tree-sitter's id for ERROR nodes (its `ts_builtin_sym_error`, as a uint16). */
 export const ERROR_TYPE_ID = 65535;
 
+const fieldIdsByGrammar = new WeakMap<GrammarNames['fields'], Map<string, number>>();
+
 export class SyntaxTree {
   /** The root node (a `module` for Python). Set by the builder. */
   rootNode!: SyntaxNode;
   /** Every node in pre-order: `nodes[node.id] === node`. Set by the builder (do not mutate). */
   readonly nodes: SyntaxNode[] = [];
-  private readonly fieldIds = new Map<string, number>();
+  /** Field ids by name, shared by every copy made with the same grammar. */
+  private readonly fieldIds: Map<string, number>;
 
   get nodeCount(): number {
     return this.nodes.length;
@@ -35,7 +38,11 @@ export class SyntaxTree {
     /** The parsed text. */
     readonly text: string,
     readonly grammar: GrammarNames,
-  ) {}
+  ) {
+    let ids = fieldIdsByGrammar.get(grammar.fields);
+    if (!ids) fieldIdsByGrammar.set(grammar.fields, (ids = new Map()));
+    this.fieldIds = ids;
+  }
 
   /** The id of a field name, or -1 when the grammar has no such field. */
   fieldId(name: string): number {
@@ -57,16 +64,26 @@ export class SyntaxNode {
   parent: SyntaxNode | null = null;
   private namedCache: SyntaxNode[] | undefined = undefined;
   private textCache: string | undefined = undefined;
+  /** First child per field id (sparse), built on the first field lookup. */
+  private fieldCache: (SyntaxNode | undefined)[] | undefined = undefined;
+  /**
+   * Answers about this node's own subtree that the semantic layer memoises (../semantic/syntax.ts):
+   * kept on the node so that they move with it into the next version's copy after an edit.
+   */
+  memo: { named?: SyntaxNode[]; args?: unknown } | undefined = undefined;
 
+  // `tree`, `id`, `startIndex` and `endIndex` are written only by the copier: after a one-line edit
+  // it moves the unchanged subtrees of the previous copy into the new one (see ./tree-copy.ts),
+  // which re-numbers them and shifts their offsets. Everything else about a node never changes.
   constructor(
-    readonly tree: SyntaxTree,
+    public tree: SyntaxTree,
     /** Unique within its tree: the node's pre-order position (`tree.nodes[id]`). */
-    readonly id: number,
+    public id: number,
     readonly typeId: number,
     readonly type: string,
     readonly isNamed: boolean,
-    readonly startIndex: number,
-    readonly endIndex: number,
+    public startIndex: number,
+    public endIndex: number,
     /** The id of the field this node fills in its parent, 0 for none. */
     readonly fieldId: number,
   ) {}
@@ -103,8 +120,18 @@ export class SyntaxNode {
   childForFieldName(name: string): SyntaxNode | null {
     const id = this.tree.fieldId(name);
     if (id < 0) return null;
-    for (const c of this.children) if (c.fieldId === id) return c;
-    return null;
+    // Rules ask the same few fields of the same nodes again and again (`function` of a call, …):
+    // the first child of each field is found once per node (and moves with it after an edit).
+    let byField = this.fieldCache;
+    if (!byField) {
+      byField = this.fieldCache = [];
+      const children = this.children;
+      for (let i = children.length - 1; i >= 0; i--) {
+        const f = children[i].fieldId;
+        if (f) byField[f] = children[i];
+      }
+    }
+    return byField[id] ?? null;
   }
 
   /** Every child in field `name`. */

@@ -62,19 +62,19 @@ function namedTypes(tree: Tree): boolean[] {
 }
 
 /** A plain-JS copy of `tree`'s visible nodes; `text` must be the text `tree` was parsed from. */
-export function copyTree(tree: Tree, text: string, exports?: CursorExports): SyntaxTree {
+export function copyTree(tree: Tree, text: string, exports?: CursorExports, reuse?: Reuse): SyntaxTree {
   const grammar: GrammarNames = { types: tree.language.types, fields: tree.language.fields };
   const named = namedTypes(tree);
   const result = new SyntaxTree(text, grammar);
   const cursor = exports ? rawCursor(tree, exports) : publicCursor(tree);
+  const recycler = reuse ? new Recycler(reuse, result) : undefined;
   try {
-    let id = 0;
     const make = (parent: SyntaxNode | null): SyntaxNode => {
       const typeId = cursor.typeId();
       const isError = typeId === ERROR_TYPE_ID;
       const node = new SyntaxNode(
         result,
-        id++,
+        result.nodes.length,
         typeId,
         isError ? 'ERROR' : (grammar.types[typeId] ?? 'ERROR'),
         isError || (named[typeId] ?? false),
@@ -86,22 +86,114 @@ export function copyTree(tree: Tree, text: string, exports?: CursorExports): Syn
       result.nodes.push(node);
       return node;
     };
+    /** The node under the cursor: the previous copy's, moved over, when unchanged; else a new one. */
+    const next = (parent: SyntaxNode): { node: SyntaxNode; moved: boolean } => {
+      const old = recycler?.unchanged(parent, cursor.typeId(), cursor.start(), cursor.end(), cursor.fieldId());
+      if (old) return { node: recycler!.move(old, parent), moved: true };
+      const node = make(parent);
+      recycler?.pair(node);
+      return { node, moved: false };
+    };
     // Iterative pre-order walk: `current` is the node the cursor is on.
     let current = make(null);
+    recycler?.pair(current);
     result.rootNode = current;
+    let moved = false;
     for (;;) {
-      if (cursor.firstChild()) {
-        current = make(current);
+      // A moved subtree is complete: the walk does not descend into it.
+      if (!moved && cursor.firstChild()) {
+        ({ node: current, moved } = next(current));
         continue;
       }
       while (!cursor.nextSibling()) {
         if (!current.parent || !cursor.parent()) return result;
         current = current.parent;
       }
-      current = make(current.parent);
+      ({ node: current, moved } = next(current.parent!));
     }
   } finally {
     cursor.dispose();
+  }
+}
+
+/** What a copy after an edit may take from the copy before it. */
+export interface Reuse {
+  /** The copy of the tree before the edit (its nodes move into the new copy: do not use it after). */
+  previous: SyntaxTree;
+  /** The edit, in UTF-16 offsets: `[start, oldEnd)` of the old text became `[start, newEnd)`. */
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+  /** tree-sitter's changed ranges (old tree → new tree), in the new text's offsets. */
+  changed: readonly { startIndex: number; endIndex: number }[];
+}
+
+/**
+ * Finds, for a node of the new tree, the node of the previous copy it is identical to. A node is
+ * taken over only when its range touches neither the edited text nor any range tree-sitter reports
+ * as structurally changed, and the previous copy has a node of the same type, field and (shifted)
+ * range under the node's parent's counterpart: outside the changed ranges tree-sitter's old and
+ * new trees are the same, so that node's whole subtree is.
+ */
+class Recycler {
+  /** The previous copy's node each new node came from (new id → old node), for new nodes on the edited path. */
+  private readonly counterparts: (SyntaxNode | undefined)[] = [];
+  private readonly delta: number;
+  /** Ranges (new offsets) whose nodes must be copied afresh, the edit's included. */
+  private readonly dirty: [number, number][];
+  /** Per old parent: where the scan for the next child's counterpart starts. */
+  private readonly scanFrom = new Map<SyntaxNode, number>();
+
+  constructor(
+    private readonly reuse: Reuse,
+    private readonly into: SyntaxTree,
+  ) {
+    this.delta = reuse.newEnd - reuse.oldEnd;
+    this.dirty = [[reuse.start, reuse.newEnd], ...reuse.changed.map((r): [number, number] => [r.startIndex, r.endIndex])];
+  }
+
+  /** Remember which old node a freshly made node corresponds to, so its children can be matched. */
+  pair(node: SyntaxNode): void {
+    const parent = node.parent;
+    const old = parent ? this.find(this.counterparts[parent.id], node.typeId, node.startIndex, node.endIndex, node.fieldId) : this.reuse.previous.rootNode;
+    this.counterparts[node.id] = old;
+  }
+
+  unchanged(parent: SyntaxNode, typeId: number, start: number, end: number, fieldId: number): SyntaxNode | undefined {
+    for (const [a, b] of this.dirty) if (start <= b && end >= a) return undefined;
+    return this.find(this.counterparts[parent.id], typeId, start, end, fieldId);
+  }
+
+  /** Move `old`'s subtree into the new copy under `parent`: new ids (pre-order), shifted offsets. */
+  move(old: SyntaxNode, parent: SyntaxNode): SyntaxNode {
+    renumber(old, this.into, old.startIndex >= this.reuse.oldEnd ? this.delta : 0);
+    parent.addChild(old);
+    return old;
+  }
+
+  /** The child of `oldParent` at the new range `[start, end)` mapped back to old offsets. */
+  private find(oldParent: SyntaxNode | undefined, typeId: number, start: number, end: number, fieldId: number): SyntaxNode | undefined {
+    if (!oldParent) return undefined;
+    const oldStart = this.toOld(start);
+    const oldEnd = this.toOld(end);
+    if (oldStart === undefined || oldEnd === undefined) return undefined;
+    // New children arrive in source order, so each old parent is scanned once, left to right; a
+    // child already moved (its offsets shifted, its tree the new one) is passed over.
+    const children = oldParent.children;
+    let i = this.scanFrom.get(oldParent) ?? 0;
+    while (i < children.length && (children[i].tree === this.into || children[i].startIndex < oldStart)) i++;
+    this.scanFrom.set(oldParent, i);
+    for (; i < children.length && children[i].startIndex === oldStart; i++) {
+      const c = children[i];
+      if (c.tree !== this.into && c.endIndex === oldEnd && c.typeId === typeId && c.fieldId === fieldId) return c;
+    }
+    return undefined;
+  }
+
+  private toOld(offset: number): number | undefined {
+    if (offset <= this.reuse.start) return offset;
+    if (offset >= this.reuse.newEnd) return offset - this.delta;
+    return undefined;
   }
 }
 
@@ -137,4 +229,32 @@ function publicCursor(tree: Tree): Cursor {
     parent: () => cursor.gotoParent(),
     dispose: () => cursor.delete(),
   };
+}
+
+/** Gives a moved subtree its ids in the new copy (appending it to `tree.nodes` in pre-order) and its new offsets. */
+function renumber(node: SyntaxNode, tree: SyntaxTree, shift: number, depth = 0): void {
+  // Recursion is the fast way here; a pathologically deep subtree continues with an explicit stack.
+  if (depth > 500) return renumberDeep(node, tree, shift);
+  node.tree = tree;
+  node.id = tree.nodes.length;
+  tree.nodes.push(node);
+  if (shift) {
+    node.startIndex += shift;
+    node.endIndex += shift;
+  }
+  const children = node.children;
+  for (let i = 0; i < children.length; i++) renumber(children[i], tree, shift, depth + 1);
+}
+
+function renumberDeep(root: SyntaxNode, tree: SyntaxTree, shift: number): void {
+  const stack = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    node.tree = tree;
+    node.id = tree.nodes.length;
+    tree.nodes.push(node);
+    node.startIndex += shift;
+    node.endIndex += shift;
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+  }
 }

@@ -50,6 +50,8 @@ const MODULE_NAMESPACE = new Set(['__file__', '__builtins__', '__cached__', '__a
 /** Blocks that may or may not run: a definition inside one does not replace the one before. */
 const CONDITIONAL_TYPES = new Set(['if_statement', 'try_statement', 'for_statement', 'while_statement', 'match_statement']);
 
+const NO_BINDINGS: ReadonlyMap<string, Binding[]> = new Map();
+
 /** The name a parameter binds (`x`, `x=1`, `x: int`, `*args`, `**kw`), if any. */
 function parameterName(p: Node): Node | undefined {
   const id = p.type === 'identifier' ? p : p.childForFieldName('name') ?? named(p).find((c) => c.type === 'identifier');
@@ -240,8 +242,8 @@ export class SemanticModel {
     return found;
   }
 
-  private bindingsIn(scope: Node): Map<string, Binding[]> {
-    return this.bindings.get(scope.id) ?? new Map();
+  private bindingsIn(scope: Node): ReadonlyMap<string, Binding[]> {
+    return this.bindings.get(scope.id) ?? NO_BINDINGS;
   }
 
   /**

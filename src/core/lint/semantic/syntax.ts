@@ -2,24 +2,11 @@
 //
 // Nodes are plain-JS copies of tree-sitter's (../syntax-tree.ts), so `node.type`, `.endIndex`,
 // `.text`, `.parent` are property reads. `typeOf`, `endOf`, `textOf`, `field` remain as the
-// shared vocabulary; `named` and `callArgs` are memoised per tree (do not mutate what they return).
-import type { Node, SyntaxTree } from '../parser';
+// shared vocabulary; `named` and `callArgs` are memoised on the node (they depend only on its
+// subtree, so the answers stay right when an edit moves the node into the next copy; do not
+// mutate what they return).
+import type { Node } from '../parser';
 import { allIndexed, TreeIndex } from './tree-index';
-
-/** Memo tables indexed by node id. */
-interface TreeCache {
-  named: (Node[] | undefined)[];
-  args: (CallArgs | undefined)[];
-}
-
-const caches = new WeakMap<SyntaxTree, TreeCache>();
-
-/** The memo tables of a node's tree. */
-function cacheOf(node: Node): TreeCache {
-  let c = caches.get(node.tree);
-  if (!c) caches.set(node.tree, (c = { named: new Array(node.tree.nodeCount), args: new Array(node.tree.nodeCount) }));
-  return c;
-}
 
 export function typeOf(node: Node): string {
   return node.type;
@@ -51,10 +38,27 @@ export function walk(root: Node, visit: (node: Node) => boolean | void, only?: R
   // A subtree is one run of ids in the tree's pre-order `nodes`.
   const nodes = root.tree.nodes;
   const last = lastDescendant(root).id;
+  const wanted = only ? typeIdsOf(only, root.tree.grammar.types) : undefined;
   for (let id = root.id; id <= last; id++) {
     const node = nodes[id];
-    if ((!only || only.has(node.type)) && visit(node) === false) id = lastDescendant(node).id;
+    if ((!wanted || wanted[node.typeId]) && visit(node) === false) id = lastDescendant(node).id;
   }
+}
+
+/** Per grammar and set of type names: 1 at the type ids whose `type` is in the set (callers often build a new Set per call). */
+const typeIdSets = new WeakMap<object, Map<string, Uint8Array>>();
+function typeIdsOf(types: ReadonlySet<string>, names: readonly (string | null | undefined)[]): Uint8Array {
+  let byKey = typeIdSets.get(names);
+  if (!byKey) typeIdSets.set(names, (byKey = new Map()));
+  const key = [...types].join(' ');
+  let ids = byKey.get(key);
+  if (!ids) {
+    // Every uint16 id: a node's type is its grammar name, or ERROR (id 65535, or a name the grammar lacks).
+    ids = new Uint8Array(65536);
+    for (let id = 0; id < ids.length; id++) ids[id] = types.has((id === 65535 ? undefined : names[id]) ?? 'ERROR') ? 1 : 0;
+    byKey.set(key, ids);
+  }
+  return ids;
 }
 
 /** The last node of `node`'s subtree in pre-order (itself when it is a leaf). */
@@ -77,10 +81,8 @@ export function unparen(node: Node): Node {
 
 /** Named children without comments (memoised: do not mutate the array). */
 export function named(node: Node): Node[] {
-  const c = cacheOf(node).named;
-  let list = c[node.id];
-  if (!list) c[node.id] = list = node.namedChildren.filter((n) => n.type !== 'comment');
-  return list;
+  const memo = (node.memo ??= {});
+  return (memo.named ??= node.namedChildren.filter((n) => n.type !== 'comment'));
 }
 
 export interface CallArgs {
@@ -92,11 +94,10 @@ export interface CallArgs {
 
 /** The arguments of a call (memoised: do not mutate the result). */
 export function callArgs(call: Node): CallArgs {
-  const cache = cacheOf(call).args;
-  const cached = cache[call.id];
-  if (cached) return cached;
+  const memo = (call.memo ??= {});
+  if (memo.args) return memo.args as CallArgs;
   const result: CallArgs = { positional: [], keywords: new Map(), splat: false };
-  cache[call.id] = result;
+  memo.args = result;
   const list = field(call, 'arguments');
   if (!list) return result;
   if (typeOf(list) === 'generator_expression') {

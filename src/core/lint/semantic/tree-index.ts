@@ -30,6 +30,22 @@ const INDEXED = new Set(INDEXED_TYPES);
 
 const built = new WeakMap<SyntaxTree, TreeIndex>();
 
+/** Per grammar: 1 at the type ids whose type is indexed (a lookup by number, not by string, per node). */
+const indexedIdsByGrammar = new WeakMap<object, Uint8Array>();
+function indexedTypeIds(tree: SyntaxTree): Uint8Array {
+  const types = tree.grammar.types;
+  let ids = indexedIdsByGrammar.get(types);
+  if (!ids) {
+    // 65536: every uint16 type id, ERROR's (65535) included.
+    ids = new Uint8Array(65536);
+    types.forEach((t, id) => {
+      if (t && INDEXED.has(t)) ids![id] = 1;
+    });
+    indexedIdsByGrammar.set(types, ids);
+  }
+  return ids;
+}
+
 /** True when every type of `types` is indexed (so a TreeIndex can answer a walk over them). */
 export function allIndexed(types: ReadonlySet<string>): boolean {
   for (const t of types) if (!INDEXED.has(t)) return false;
@@ -61,10 +77,11 @@ export class TreeIndex {
     let last = root;
     while (last.children.length) last = last.children[last.children.length - 1];
     this.positions = new Int32Array(all.length).fill(-1);
+    const indexed = indexedTypeIds(root.tree);
     for (let id = root.id; id <= last.id; id++) {
       const node = all[id];
       // Named only: anonymous tokens such as the `lambda` keyword share type names.
-      if (!node.isNamed || !INDEXED.has(node.type)) continue;
+      if (!indexed[node.typeId] || !node.isNamed) continue;
       let parent = node.parent;
       while (parent && parent.id >= root.id && this.positions[parent.id] < 0) parent = parent.parent;
       const i = this.nodes.length;
