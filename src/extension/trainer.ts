@@ -42,6 +42,9 @@ interface Job {
   resolve: (r: TrainingResult | undefined) => void;
 }
 
+/** How long a worker that has finished is left before it is ended (see WorkerRun.finish). */
+const WORKER_END_DELAY_MS = 3000;
+
 /** Progress updates are throttled: a fast run emits thousands of epochs a second. */
 const UI_INTERVAL_MS = 100;
 
@@ -334,7 +337,12 @@ class WorkerRun {
   private finish(): void {
     const end = this.ended;
     this.ended = undefined;
-    void this.worker?.terminate();
+    // Not at once: ending a worker thread blocks this thread while the worker's heap (TF.js, its
+    // WebAssembly memory) is torn down — about half a second, measured (bench/editor-live.ts,
+    // 'hostBlocked' marks), in which no message leaves the extension host: the panel's final
+    // picture and the completion notification waited for it. The worker has ended its work.
+    const worker = this.worker;
+    setTimeout(() => void worker?.terminate(), WORKER_END_DELAY_MS);
     end?.();
   }
 }
