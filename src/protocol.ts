@@ -77,11 +77,7 @@ export interface ShowRunsMsg {
   experiments?: string[];
 }
 /** Worker messages in the order they came, batched to the panel's pace; snapshots compacted where they can be. */
-export interface LiveMsg {
-  type: 'live'; msgs: (FromWorker | CompactSnapshotMsg | PackedRunEndMsg | PackedEpochsMsg)[]; trace?: LiveTrace;
-  /** Numbers the batches a webview acknowledges once it has drawn them (LiveAckMsg): the host's pacing. */
-  seq?: number;
-}
+export interface LiveMsg { type: 'live'; msgs: (FromWorker | CompactSnapshotMsg | PackedRunEndMsg | PackedEpochsMsg)[]; trace?: LiveTrace }
 /** Consecutive epoch events of one run as one Float64Array (core/run/packedEpochs.ts). */
 export interface PackedEpochsMsg { type: 'epochsPacked'; packed: PackedEpochs }
 /**
@@ -118,9 +114,7 @@ export interface ExportMsg { type: 'export'; format: 'png' | 'csv' | 'json'; nam
 export interface OpenRunMsg { type: 'openRun'; runDir: string }
 /** The switcher picked an experiment the panel has not loaded: show its latest runs. */
 export interface ShowExperimentMsg { type: 'showExperiment'; name: string }
-/** The live batch `seq` (and every one before it) is on screen: the host may send the next frame's. */
-export interface LiveAckMsg { type: 'liveAck'; seq: number }
-export type FromWebview = LiveAckMsg | ReadyMsg | ExploreMsg | PredictMsg | ExportMsg | OpenRunMsg | ShowExperimentMsg;
+export type FromWebview = ReadyMsg | ExploreMsg | PredictMsg | ExportMsg | OpenRunMsg | ShowExperimentMsg;
 
 // ---- runner → member threads (runs of one experiment trained side by side) ----------------
 // The runner (in the training worker or the CLI) hands whole runs to a pool of threads; each

@@ -38,9 +38,6 @@ let endedScope: Scope | undefined;
 /** Experiments with runs on disk (from the host), newest first: the switcher offers them too. */
 let diskExperiments: string[] = [];
 let liveStartedAt = 0;
-/** The newest live batch applied: acknowledged once painted, which paces the host (LiveAckMsg). */
-let drawnSeq = 0;
-let ackedSeq = 0;
 
 function requestRender(): void {
   if (frameRequested) return;
@@ -74,11 +71,6 @@ function applyMessage(msg: unknown): string | undefined {
     return undefined;
   }
   if (msg.type === 'prediction') { receivePrediction(msg); return undefined; }
-  if (typeof msg.seq === 'number') {
-    // A restarted host numbers from 1 again.
-    if (msg.seq < drawnSeq) drawnSeq = ackedSeq = 0;
-    drawnSeq = msg.seq;
-  }
   let touched: string | undefined;
   for (const m of msg.msgs) {
     if (m.type === 'epochsPacked') for (const e of unpackEpochs(m.packed)) touched = applyWorkerMessage(e) ?? touched;
@@ -140,7 +132,6 @@ function frame(time: number): void {
   render();
   // Wall-clock time the finished experiment reached the screen (compared with the host's notification).
   if (endedThisFrame) { stats.finalPaintedAt = Date.now(); traced(liveTrace.marks, ['finalPainted', stats.finalPaintedAt]); endedThisFrame = false; }
-  if (drawnSeq > ackedSeq) { ackedSeq = drawnSeq; post({ type: 'liveAck', seq: drawnSeq }); }
   persist();
   const ms = performance.now() - t0;
   stats.frames++;

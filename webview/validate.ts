@@ -112,7 +112,7 @@ export function isToWebview(v: unknown): v is ToWebview {
   switch (v.type) {
     // Each run is checked on its own when shown (wellFormedRuns).
     case 'showRuns': return Array.isArray(v.runs) && isStr(v.title) && (v.live === undefined || typeof v.live === 'boolean');
-    case 'live': return Array.isArray(v.msgs) && v.msgs.every(isLiveItem) && (v.seq === undefined || isNum(v.seq));
+    case 'live': return Array.isArray(v.msgs) && v.msgs.every(isLiveItem);
     case 'theme': return v.kind === 'light' || v.kind === 'dark' || v.kind === 'high-contrast';
     case 'prediction': return Number.isInteger(v.requestId)
       && (v.probs === undefined || (isObj(v.probs) && Object.values(v.probs).every((p) => isNum(p) && Number.isFinite(p))))

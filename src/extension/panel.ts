@@ -31,13 +31,6 @@ import { parseWebviewMessage } from './webviewMessages';
 const FRAME_MS = 16;
 /** Backlog snapshots per frame (≈ 20 kB each at 100×100). */
 const BACKLOG_PER_FRAME = 6;
-/**
- * Batches a webview may have in hand, drawn but not yet acknowledged or on their way. The round trip
- * of an acknowledgement through the editor takes 20–100 ms: with 3 a 60 Hz pace survives it, and a
- * slow relay holds at most 3 frames of pictures instead of seconds of them.
- */
-const MAX_IN_FLIGHT = 3;
-const ACK_TIMEOUT_MS = 1000;
 
 interface Target {
   webview: vscode.Webview;
@@ -72,10 +65,6 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   private outbox: (FromWorker | undefined)[] = [];
   /** Where each run's pending snapshot sits in the outbox. */
   private pendingSnapshot = new Map<string, number>();
-  /** Live batches posted and the newest one a webview said it has drawn (LiveAckMsg). */
-  private seq = 0;
-  private acked = 0;
-  private lastPostAt = 0;
   /** When each snapshot of the outbox reached the host (for the panel's lag figures). */
   private arrived: [string, number, number][] = [];
   private marks: [string, number][] = [];
@@ -157,13 +146,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
         return;
       }
       const msg: FromWebview = parsed.msg;
-      if (msg.type === 'liveAck') {
-        this.onAck(msg.seq);
-        return;
-      }
       if (msg.type === 'ready') {
-        // A new webview has none of the batches in flight: nothing to wait for.
-        this.acked = this.seq;
         if (!this.shown && !this.live && this.handlers.initialRuns) {
           // Not ready until the runs from disk are loaded: a training starting meanwhile is in the replay.
           void this.refreshNames().then(() => this.showInitial(target));
@@ -265,7 +248,8 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     if (!this.outbox.length) this.queuedAt = Date.now();
     if (msg.type === 'snapshot') {
       // Only the newest snapshot of a run is worth drawing: an older one still waiting is dropped
-      // here (the run's end sends what it keeps), so a held batch never piles up grids.
+      // here (the run's end sends what it keeps), so an outbox held up by a busy host never piles
+      // up grids.
       const older = this.pendingSnapshot.get(msg.runId);
       if (older !== undefined) this.outbox[older] = undefined;
       this.pendingSnapshot.set(msg.runId, this.outbox.length);
@@ -276,63 +260,31 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     else if (msg.type === 'runEnd') this.marks.push([`runEnd:${msg.runId}`, Date.now()]);
     else if (msg.type === 'experimentEnd') this.marks.push(['experimentEnd', Date.now()]);
     if (msg.type === 'epoch' || msg.type === 'snapshot') {
-      this.flushTimer ??= setTimeout(() => this.flush(false), FRAME_MS);
+      this.flushTimer ??= setTimeout(() => this.flush(), FRAME_MS);
     } else {
       this.flush();
       if (msg.type === 'experimentEnd') this.startBacklog();
     }
   }
 
-  /**
-   * Whether the webviews are more than MAX_IN_FLIGHT batches behind: then the next batch waits (its
-   * snapshots coalescing) until one says it has drawn what it has, so a slow relay or a busy editor
-   * is never fed a queue of stale pictures. A webview that does not answer (reloaded, hidden) is
-   * waited for at most ACK_TIMEOUT_MS.
-   */
-  private held(): boolean {
-    return this.seq - this.acked >= MAX_IN_FLIGHT && Date.now() - this.lastPostAt < ACK_TIMEOUT_MS && this.hasReadyTarget;
-  }
-
-  private get hasReadyTarget(): boolean {
-    return [...this.targets].some((t) => t.ready && t.isVisible());
-  }
-
-  /** Posts the outbox as one batch; `urgent` (a run's or an experiment's start or end) never waits. */
-  private flush(urgent = true): void {
+  private flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (!this.outbox.length) return;
-    if (!urgent && this.held()) {
-      this.flushTimer = setTimeout(() => this.flush(false), FRAME_MS);
-      return;
-    }
     const batch = this.outbox.filter((m): m is FromWorker => m !== undefined);
     this.outbox = [];
     this.pendingSnapshot.clear();
     for (const m of batch) if (m.type === 'snapshot') this.sentSet(m.runId)?.add(m.snapshot.epoch);
-    this.postLive({ type: 'live', msgs: wireForm(batch), trace: { postedAt: Date.now(), queuedAt: this.queuedAt, arrived: this.arrived, marks: this.marks } });
+    this.post({ type: 'live', msgs: wireForm(batch), trace: { postedAt: Date.now(), queuedAt: this.queuedAt, arrived: this.arrived, marks: this.marks } });
     this.arrived = [];
     this.marks = [];
   }
 
-  private postLive(msg: LiveMsg): void {
-    msg.seq = ++this.seq;
-    this.lastPostAt = Date.now();
-    this.post(msg);
-  }
-
-  /** A webview has drawn batch `seq`: what waited for it goes now. */
-  private onAck(seq: number): void {
-    if (seq > this.seq) return;
-    this.acked = Math.max(this.acked, seq);
-    if (this.outbox.length && this.flushTimer && !this.held()) this.flush(false);
-  }
-
   private drainBacklog(): void {
     this.backlogTimer = undefined;
-    if (!this.held() && !this.outbox.length) {
+    if (!this.outbox.length) {
       const chunk = this.backlog.splice(0, BACKLOG_PER_FRAME);
-      if (chunk.length) this.postLive({ type: 'live', msgs: chunk.map(compact), trace: { postedAt: Date.now(), arrived: [], marks: this.marks.splice(0) } });
+      if (chunk.length) this.post({ type: 'live', msgs: chunk.map(compact), trace: { postedAt: Date.now(), arrived: [], marks: this.marks.splice(0) } });
     }
     if (this.backlog.length) this.backlogTimer = setTimeout(() => this.drainBacklog(), FRAME_MS);
   }

@@ -53,8 +53,6 @@ export function parseWebviewMessage(v: unknown): { ok: true; msg: FromWebview } 
   switch (v.type) {
     case 'ready':
       return { ok: true, msg: { type: 'ready' } };
-    case 'liveAck':
-      return Number.isSafeInteger(v.seq) && (v.seq as number) >= 0 ? { ok: true, msg: { type: 'liveAck', seq: v.seq as number } } : refuse('liveAck: no batch number');
     case 'explore': {
       if (!isStr(v.path) || !EXPLORABLE.has(v.path)) return refuse(`explore: ${isStr(v.path) ? `"${v.path.slice(0, 80)}" is not a field of a run` : 'no path'}`);
       if (!isJsonValue(v.value)) return refuse(`explore ${v.path}: the value is not a plain JSON value`);

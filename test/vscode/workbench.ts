@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { ARTIFACTS, CODE_SERVER, REPO, tempHome } from './codeServer';
 
 export const VSIX = join(REPO, 'logit-lab.vsix');
@@ -57,6 +57,22 @@ export async function quickOpen(page: Page, file: string): Promise<void> {
 /** The panel's webview document (the last ready webview's inner frame). */
 export const panelFrame = (page: Page): FrameLocator => page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
 
+/**
+ * The frame of a Logit Lab webview showing experiment `title` (the editor panel and the side-bar
+ * view are both webviews: which one is "last" depends on what was opened), waiting up to `ms`.
+ */
+export async function panelShowing(page: Page, title: RegExp, ms = 30_000): Promise<Frame> {
+  const t0 = Date.now();
+  for (;;) {
+    for (const f of page.frames()) {
+      const shown = await f.evaluate(() => (window as unknown as { __logitLab?: { scope: { title: string } } }).__logitLab?.scope.title).catch(() => undefined);
+      if (shown && title.test(shown)) return f;
+    }
+    if (Date.now() - t0 > ms) throw new Error(`no Logit Lab webview shows ${title}`);
+    await page.waitForTimeout(200);
+  }
+}
+
 /** Starts recording the workbench main thread's long tasks (a stall freezes the whole editor). */
 export async function watchLongTasks(page: Page): Promise<void> {
   await page.evaluate(() => {
@@ -78,7 +94,7 @@ export async function takeLongTasks(page: Page): Promise<number[]> {
  * Plays the selected run on the panel's Animation tab at `speed` for `seconds` and counts the
  * boundaries painted per second (what the speed control asks: 6 × speed).
  */
-export async function replayFps(frame: FrameLocator, speed: number, seconds = 2.5): Promise<{ fps: number; asked: number; longestFrameMs: number }> {
+export async function replayFps(frame: FrameLocator | Frame, speed: number, seconds = 2.5): Promise<{ fps: number; asked: number; longestFrameMs: number }> {
   await frame.locator('[data-tab="animation"]').click();
   await frame.locator('select[aria-label="Speed"]').selectOption(String(speed));
   // No named functions inside: tsx would wrap them in a helper the page does not have.
