@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { ARTIFACTS, REPO, launchChromium, startCodeServer } from './codeServer';
 import { formatLiveFigures, liveFigures, type LiveTraceData } from './liveFigures';
-import { installVsix, palette, panelFrame, panelShowing, quickOpen, replayFps, shot, takeLongTasks, watchLongTasks } from './workbench';
+import { editorPanel, installVsix, palette, panelFrame, quickOpen, replayFps, shot, takeLongTasks, watchLongTasks } from './workbench';
 
 /** Counts reddish and bluish pixels over the canvases of the panel (binary classes: RdBu map). */
 async function classPixels(frame: FrameLocator): Promise<{ canvases: number; red: number; blue: number; total: number; text: string }> {
@@ -185,6 +185,9 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
     // last epoch → final picture latency; then replay at 1× and 4× on the Animation tab.
     await page.keyboard.press('Escape');
     await quickOpen(page, 'live.experiment.json');
+    // The boundary is what goes live: back to its tab (step 4 left the panel on Curves).
+    const livePanel = await editorPanel(page);
+    await livePanel.locator('[data-tab="boundary"]').click();
     await watchLongTasks(page);
     await palette(page, 'Logit Lab: Train Experiment');
     await page.locator('.notifications-toasts .notification-list-item-message', { hasText: /^live: val acc \d/ }).first().waitFor({ timeout: 180_000 })
@@ -193,7 +196,6 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
         assert.fail(`no completion notification for the live experiment within 180 s; see ${shot('ui-5b-live-failed')}`);
       });
     type LiveState = { trace: LiveTraceData; finalPaintedAt: number };
-    const livePanel = await panelShowing(page, /^live/);
     const liveState = async () => livePanel.evaluate(() => {
       const ll = (window as unknown as { __logitLab: { liveTrace: LiveTraceData; stats: { finalPaintedAt: number } } }).__logitLab;
       return { trace: JSON.parse(JSON.stringify(ll.liveTrace)) as LiveTraceData, finalPaintedAt: ll.stats.finalPaintedAt };

@@ -58,19 +58,19 @@ export async function quickOpen(page: Page, file: string): Promise<void> {
 export const panelFrame = (page: Page): FrameLocator => page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
 
 /**
- * The frame of a Logit Lab webview showing experiment `title` (the editor panel and the side-bar
- * view are both webviews: which one is "last" depends on what was opened), waiting up to `ms`.
+ * The document of the biggest Logit Lab webview on screen: the editor panel (the side-bar view is
+ * a webview too, and which one is "last" depends on what was opened).
  */
-export async function panelShowing(page: Page, title: RegExp, ms = 30_000): Promise<Frame> {
-  const t0 = Date.now();
-  for (;;) {
-    for (const f of page.frames()) {
-      const shown = await f.evaluate(() => (window as unknown as { __logitLab?: { scope: { title: string } } }).__logitLab?.scope.title).catch(() => undefined);
-      if (shown && title.test(shown)) return f;
-    }
-    if (Date.now() - t0 > ms) throw new Error(`no Logit Lab webview shows ${title}`);
-    await page.waitForTimeout(200);
+export async function editorPanel(page: Page): Promise<Frame> {
+  let best: { area: number; frame: Frame } | undefined;
+  for (const el of await page.$$('iframe.webview.ready')) {
+    const box = await el.boundingBox();
+    const outer = await el.contentFrame();
+    const inner = await (await outer?.$('iframe#active-frame'))?.contentFrame();
+    if (box && inner && (!best || box.width * box.height > best.area)) best = { area: box.width * box.height, frame: inner };
   }
+  if (!best) throw new Error('no Logit Lab webview on screen');
+  return best.frame;
 }
 
 /** Starts recording the workbench main thread's long tasks (a stall freezes the whole editor). */
