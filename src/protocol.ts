@@ -114,7 +114,9 @@ export interface ExportMsg { type: 'export'; format: 'png' | 'csv' | 'json'; nam
 export interface OpenRunMsg { type: 'openRun'; runDir: string }
 /** The switcher picked an experiment the panel has not loaded: show its latest runs. */
 export interface ShowExperimentMsg { type: 'showExperiment'; name: string }
-export type FromWebview = ReadyMsg | ExploreMsg | PredictMsg | ExportMsg | OpenRunMsg | ShowExperimentMsg;
+/** How long live batches took from the host to the webview lately (ms): the host slows its pace when the editor's relay queues. */
+export interface LiveLagMsg { type: 'liveLag'; ms: number }
+export type FromWebview = LiveLagMsg | ReadyMsg | ExploreMsg | PredictMsg | ExportMsg | OpenRunMsg | ShowExperimentMsg;
 
 // ---- runner → member threads (runs of one experiment trained side by side) ----------------
 // The runner (in the training worker or the CLI) hands whole runs to a pool of threads; each

@@ -165,6 +165,7 @@ window.addEventListener('message', (e: MessageEvent) => {
     const msgs = (e.data as { msgs: { type?: unknown; snapshot?: { probs?: { byteLength?: number }; milli?: { byteLength?: number } } }[] }).msgs;
     const bytes = msgs.reduce((n, m) => n + (m?.snapshot?.probs?.byteLength ?? m?.snapshot?.milli?.byteLength ?? 0), 0);
     traced(liveTrace.batches, [trace.postedAt, Date.now(), trace.queuedAt ?? trace.postedAt, bytes]);
+    reportLag(Date.now() - trace.postedAt);
     for (const a of trace.arrived) traced(liveTrace.arrived, a);
     for (const m of trace.marks ?? []) traced(liveTrace.marks, m);
     for (const end of ['runEndPacked', 'runEnd', 'experimentEnd']) {
@@ -176,6 +177,18 @@ window.addEventListener('message', (e: MessageEvent) => {
   queue.push(e.data);
   requestRender();
 });
+
+/** Tells the host, a few times a second, how long its batches lately took to arrive (it paces by it). */
+let lagWorst = 0;
+let lagSentAt = 0;
+function reportLag(ms: number): void {
+  lagWorst = Math.max(lagWorst, ms);
+  const now = Date.now();
+  if (now - lagSentAt < 250) return;
+  post({ type: 'liveLag', ms: lagWorst });
+  lagWorst = 0;
+  lagSentAt = now;
+}
 
 // ---- layout ---------------------------------------------------------------------------------
 const app = document.getElementById('app') ?? document.body.appendChild(h('div', { id: 'app' }));

@@ -29,6 +29,15 @@ import { parseWebviewMessage } from './webviewMessages';
  * to the store's.
  */
 const FRAME_MS = 16;
+/**
+ * The pace gives way when the editor's relay queues (a busy or slow machine): the webview reports
+ * how long batches took to reach it (LiveLagMsg, a few times a second) and the host stretches its
+ * interval while that is over LAG_HIGH_MS, up to MAX_FRAME_MS, and tightens it back under
+ * LAG_LOW_MS. Otherwise a queue in the relay holds every picture, and the end, behind seconds of others.
+ */
+const MAX_FRAME_MS = 100;
+const LAG_HIGH_MS = 120;
+const LAG_LOW_MS = 50;
 /** Backlog snapshots per frame (≈ 20 kB each at 100×100). */
 const BACKLOG_PER_FRAME = 6;
 
@@ -65,6 +74,8 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   private outbox: (FromWorker | undefined)[] = [];
   /** Where each run's pending snapshot sits in the outbox. */
   private pendingSnapshot = new Map<string, number>();
+  /** The live pace now (FRAME_MS … MAX_FRAME_MS). */
+  private frameMs = FRAME_MS;
   /** When each snapshot of the outbox reached the host (for the panel's lag figures). */
   private arrived: [string, number, number][] = [];
   private marks: [string, number][] = [];
@@ -146,6 +157,10 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
         return;
       }
       const msg: FromWebview = parsed.msg;
+      if (msg.type === 'liveLag') {
+        this.frameMs = msg.ms > LAG_HIGH_MS ? Math.min(MAX_FRAME_MS, this.frameMs * 1.5) : msg.ms < LAG_LOW_MS ? Math.max(FRAME_MS, this.frameMs - 8) : this.frameMs;
+        return;
+      }
       if (msg.type === 'ready') {
         if (!this.shown && !this.live && this.handlers.initialRuns) {
           // Not ready until the runs from disk are loaded: a training starting meanwhile is in the replay.
@@ -214,6 +229,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     this.experiment = experiment;
     this.shown = undefined;
     this.live = { title: vscode.workspace.asRelativePath(experiment), records: new Map(), other: [], sent: new Map() };
+    this.frameMs = FRAME_MS;
     this.watchLoop();
     this.dropPending();
   }
@@ -260,7 +276,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     else if (msg.type === 'runEnd') this.marks.push([`runEnd:${msg.runId}`, Date.now()]);
     else if (msg.type === 'experimentEnd') this.marks.push(['experimentEnd', Date.now()]);
     if (msg.type === 'epoch' || msg.type === 'snapshot') {
-      this.flushTimer ??= setTimeout(() => this.flush(), FRAME_MS);
+      this.flushTimer ??= setTimeout(() => this.flush(), this.frameMs);
     } else {
       this.flush();
       if (msg.type === 'experimentEnd') this.startBacklog();
