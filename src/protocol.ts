@@ -1,6 +1,8 @@
 // The typed messages between the extension host, the training worker and the webview: the one
 // source of truth. Data flows one way — experiment file → core → worker → these messages → webview —
 // with only commands (train, cancel, explore edits, predictions) flowing back.
+import type { CompactSnapshot } from './core/run/compactSnapshot';
+import type { PackedEpochs } from './core/run/packedEpochs';
 import type { BackendChoice, BackendName, BoundarySnapshot, EpochRecord, ExperimentSummary, RunRecord } from './core/engine/types';
 import type { LayerWeights } from './core/engine/model';
 import type { GridJob } from './core/engine/session';
@@ -74,8 +76,32 @@ export interface ShowRunsMsg {
   /** Names of the experiments with runs on disk, newest first: what the panel's switcher offers. */
   experiments?: string[];
 }
-/** Worker messages in the order they came, batched to the panel's pace. */
-export interface LiveMsg { type: 'live'; msgs: FromWorker[] }
+/** Worker messages in the order they came, batched to the panel's pace; snapshots compacted where they can be. */
+export interface LiveMsg { type: 'live'; msgs: (FromWorker | CompactSnapshotMsg | PackedRunEndMsg | PackedEpochsMsg)[]; trace?: LiveTrace }
+/** Consecutive epoch events of one run as one Float64Array (core/run/packedEpochs.ts). */
+export interface PackedEpochsMsg { type: 'epochsPacked'; packed: PackedEpochs }
+/**
+ * A run's end with its neuron maps (units × grid cells numbers, a megabyte as JSON, which the editor's
+ * relay would stringify, parse and walk) as Float64Arrays, which it moves as bytes.
+ */
+export interface PackedRunEndMsg extends Omit<RunEndMsg, 'type' | 'run'> {
+  type: 'runEndPacked';
+  run: Omit<RunHeader, 'neuronMaps'> & { neuronMaps?: { units: number; values: Float64Array[] } };
+}
+/** A snapshot event whose probabilities travel as thousandths (core/run/compactSnapshot.ts). */
+export interface CompactSnapshotMsg { type: 'snapshotMilli'; runId: string; snapshot: CompactSnapshot }
+/**
+ * When the host posted a batch (Date.now()) and when each snapshot in it — sent or coalesced away —
+ * reached the host: [runId, epoch, at]. The panel measures against it how far behind its picture is.
+ */
+export interface LiveTrace {
+  postedAt: number;
+  arrived: [string, number, number][];
+  /** When the batch's first message was queued: postedAt minus this is how long the host held it. */
+  queuedAt?: number;
+  /** Moments the panel's end-to-end figures start from: [what, at], e.g. ['lastEpoch:run-0', t], ['runEnd:run-0', t]. */
+  marks?: [string, number][];
+}
 export interface ThemeMsg { type: 'theme'; kind: 'light' | 'dark' | 'high-contrast' }
 export type ToWebview = ShowRunsMsg | LiveMsg | ThemeMsg | PredictionResultMsg;
 
@@ -88,7 +114,9 @@ export interface ExportMsg { type: 'export'; format: 'png' | 'csv' | 'json'; nam
 export interface OpenRunMsg { type: 'openRun'; runDir: string }
 /** The switcher picked an experiment the panel has not loaded: show its latest runs. */
 export interface ShowExperimentMsg { type: 'showExperiment'; name: string }
-export type FromWebview = ReadyMsg | ExploreMsg | PredictMsg | ExportMsg | OpenRunMsg | ShowExperimentMsg;
+/** How long live batches took from the host to the webview lately (ms): the host slows its pace when the editor's relay queues. */
+export interface LiveLagMsg { type: 'liveLag'; ms: number }
+export type FromWebview = LiveLagMsg | ReadyMsg | ExploreMsg | PredictMsg | ExportMsg | OpenRunMsg | ShowExperimentMsg;
 
 // ---- runner → member threads (runs of one experiment trained side by side) ----------------
 // The runner (in the training worker or the CLI) hands whole runs to a pool of threads; each

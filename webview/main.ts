@@ -9,12 +9,14 @@ import { drawBoundary } from './render/boundary';
 import { receivePrediction } from './explore';
 import { isRunRecord, isToWebview, wellFormedRuns } from './validate';
 import { parseRunPart } from '../src/core/run/json';
-import type { FromWorker } from '../src/protocol';
+import { expandSnapshot } from '../src/core/run/compactSnapshot';
+import { unpackEpochs } from '../src/core/run/packedEpochs';
+import type { FromWorker, LiveMsg, LiveTrace } from '../src/protocol';
 import { unpackEmbeddedRuns } from './embedded';
 import { advancePlayback, playback } from './views/animation';
 import { VIEWS } from './views';
 import {
-  TAB_IDS, canvasFactory, charts, liveStats, painted, defaults, hooks, layouts, palette, post, runs, say, scope, scopeFor, scopes, selectScope, setChartClass, store, toast, ui, view, views, vscode,
+  TAB_IDS, canvasFactory, charts, liveStats, liveTrace, traced, painted, defaults, hooks, layouts, palette, post, runs, say, scope, scopeFor, scopes, selectScope, setChartClass, store, toast, ui, view, views, vscode,
   type Scope, type Tab, type UiState,
 } from './views/kit';
 
@@ -31,6 +33,8 @@ const stats = { messages: 0, rejected: 0, renders: 0, frames: 0, longestFrameMs:
 let endedThisFrame = false;
 /** The experiment being trained: live messages go to its store even while another one is on screen. */
 let liveScope: Scope | undefined;
+/** The experiment trained last: the snapshots its runs keep that were not sent live follow its end. */
+let endedScope: Scope | undefined;
 /** Experiments with runs on disk (from the host), newest first: the switcher offers them too. */
 let diskExperiments: string[] = [];
 let liveStartedAt = 0;
@@ -54,7 +58,7 @@ function applyMessage(msg: unknown): string | undefined {
     s.store.replaceAll(valid, msg.live);
     if (rejected) s.store.error = `${rejected} of ${msg.runs.length} run${msg.runs.length === 1 ? '' : 's'} could not be read and ${rejected === 1 ? 'is' : 'are'} not shown.`;
     // A panel that comes back during a training follows it (the host replays it as live runs).
-    if (msg.live) liveScope = s;
+    if (msg.live) { liveScope = s; endedScope = undefined; }
     else if (liveScope === s) liveScope = undefined;
     const shown = msg.live ? valid[valid.length - 1] : valid[0];
     ui.runId = shown?.id;
@@ -68,8 +72,21 @@ function applyMessage(msg: unknown): string | undefined {
   }
   if (msg.type === 'prediction') { receivePrediction(msg); return undefined; }
   let touched: string | undefined;
-  for (const m of msg.msgs) touched = applyWorkerMessage(m) ?? touched;
+  for (const m of msg.msgs) {
+    if (m.type === 'epochsPacked') for (const e of unpackEpochs(m.packed)) touched = applyWorkerMessage(e) ?? touched;
+    else touched = applyWorkerMessage(unpacked(m)) ?? touched;
+  }
   return touched;
+}
+
+/** A live message as the worker sent it (the host compacts snapshots and neuron maps on the way). */
+function unpacked(m: Exclude<LiveMsg['msgs'][number], { type: 'epochsPacked' }>): FromWorker {
+  if (m.type === 'snapshotMilli') return { type: 'snapshot', runId: m.runId, snapshot: expandSnapshot(m.snapshot) };
+  if (m.type === 'runEndPacked') {
+    const maps = m.run.neuronMaps;
+    return { ...m, type: 'runEnd', run: { ...m.run, neuronMaps: maps && { units: maps.units, values: maps.values.map((v) => Array.from(v)) } } };
+  }
+  return m;
 }
 
 /** One message of a training: applied to its experiment's store (through applyRunEvent). */
@@ -77,11 +94,12 @@ function applyWorkerMessage(m: FromWorker): string | undefined {
   if (m.type === 'experimentStart') {
     // A new training of an experiment replaces what the panel showed of it, and the panel follows it.
     liveScope = scopeFor(m.name, true);
+    endedScope = undefined;
     liveScope.store.replaceAll([]);
     liveStartedAt = performance.now();
     Object.assign(liveStats, { frames: 0, withPoints: 0, withBoundary: 0, distinct: 0, firstAt: 0, lastAt: 0 });
   }
-  const s = liveScope ?? scope();
+  const s = liveScope ?? endedScope ?? scope();
   const id = s.store.apply(m);
   if (s !== scope()) return undefined;
   if (id && (m.type === 'runStart' || !ui.runId || !s.store.get(ui.runId))) ui.runId = id;
@@ -90,6 +108,7 @@ function applyWorkerMessage(m: FromWorker): string | undefined {
     const wall = liveStartedAt ? ` in ${((performance.now() - liveStartedAt) / 1000).toFixed(1)} s` : '';
     s.store.status = m.cancelled ? `stopped${wall}` : `finished ${n} run${n === 1 ? '' : 's'}${wall}`;
     liveScope = undefined;
+    endedScope = s;
     endedThisFrame = true;
     // Once the experiment is done, show its first model run (not the baseline that trained last).
     const first = s.store.announced.map((rid) => s.store.get(rid)).find((r) => r && r.kind === 'model');
@@ -112,7 +131,7 @@ function frame(time: number): void {
   advancePlayback(time);
   render();
   // Wall-clock time the finished experiment reached the screen (compared with the host's notification).
-  if (endedThisFrame) { stats.finalPaintedAt = Date.now(); endedThisFrame = false; }
+  if (endedThisFrame) { stats.finalPaintedAt = Date.now(); traced(liveTrace.marks, ['finalPainted', stats.finalPaintedAt]); endedThisFrame = false; }
   persist();
   const ms = performance.now() - t0;
   stats.frames++;
@@ -131,14 +150,45 @@ function persist(): void {
   persistTimer = setTimeout(() => {
     persistTimer = undefined;
     const live = store().live;
-    vscode!.setState({ ...ui, playing: false, title: scope().title, ...(live ? {} : { runs: runs().map((r) => ({ ...r, snapshots: r.snapshots.slice(-1) })) }) });
+    // Plain arrays, no neuron maps: setState stringifies, and a Float64Array would become an object
+    // of 10,000 keys (unreadable on restore), neuron maps a megabyte of text on the main thread.
+    const slim = (r: RunRecord) => ({ ...r, neuronMaps: undefined, snapshots: r.snapshots.slice(-1).map((s) => ({ ...s, probs: Array.from(s.probs) })) });
+    vscode!.setState({ ...ui, playing: false, title: scope().title, ...(live ? {} : { runs: runs().map(slim) }) });
   }, store().live ? 1500 : 300);
 }
 
 window.addEventListener('message', (e: MessageEvent) => {
+  const trace = (e.data as { type?: unknown; trace?: LiveTrace } | null)?.type === 'live' ? (e.data as { trace?: LiveTrace }).trace : undefined;
+  if (trace && Array.isArray(trace.arrived)) {
+    // A new training starts a new timeline (cleared on arrival: the frame that applies it comes later).
+    if ((e.data as { msgs?: { type?: unknown }[] }).msgs?.some((m) => m?.type === 'experimentStart')) for (const list of Object.values(liveTrace)) list.length = 0;
+    const msgs = (e.data as { msgs: { type?: unknown; snapshot?: { probs?: { byteLength?: number }; milli?: { byteLength?: number } } }[] }).msgs;
+    const bytes = msgs.reduce((n, m) => n + (m?.snapshot?.probs?.byteLength ?? m?.snapshot?.milli?.byteLength ?? 0), 0);
+    traced(liveTrace.batches, [trace.postedAt, Date.now(), trace.queuedAt ?? trace.postedAt, bytes]);
+    reportLag(Date.now() - trace.postedAt);
+    for (const a of trace.arrived) traced(liveTrace.arrived, a);
+    for (const m of trace.marks ?? []) traced(liveTrace.marks, m);
+    for (const end of ['runEndPacked', 'runEnd', 'experimentEnd']) {
+      if (!msgs.some((m) => m?.type === end)) continue;
+      traced(liveTrace.marks, [`hostPosted:${end}`, trace.postedAt]);
+      traced(liveTrace.marks, [`webviewReceived:${end}`, Date.now()]);
+    }
+  }
   queue.push(e.data);
   requestRender();
 });
+
+/** Tells the host, a few times a second, how long its batches lately took to arrive (it paces by it). */
+let lagWorst = 0;
+let lagSentAt = 0;
+function reportLag(ms: number): void {
+  lagWorst = Math.max(lagWorst, ms);
+  const now = Date.now();
+  if (now - lagSentAt < 250) return;
+  post({ type: 'liveLag', ms: lagWorst });
+  lagWorst = 0;
+  lagSentAt = now;
+}
 
 // ---- layout ---------------------------------------------------------------------------------
 const app = document.getElementById('app') ?? document.body.appendChild(h('div', { id: 'app' }));
@@ -244,7 +294,7 @@ function render(): void {
 
 // Tests and the extension host read what the panel shows through this handle.
 (globalThis as unknown as { __logitLab: unknown }).__logitLab = {
-  ui, layouts, charts, stats, playback, painted, liveStats, rebuild, drawBoundary, palette, canvasFactory, scopes,
+  ui, layouts, charts, stats, playback, painted, liveStats, liveTrace, rebuild, drawBoundary, palette, canvasFactory, scopes,
   get store() { return store(); },
   get scope() { return scope(); },
 };

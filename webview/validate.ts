@@ -34,6 +34,33 @@ export function isSnapshot(v: unknown, grid?: GridSpec): v is BoundarySnapshot {
   return v.probs.length === grid.nx * grid.ny * k;
 }
 
+/** A snapshot as thousandths: 0…1000, or the codes for NaN and ±Infinity (core/run/compactSnapshot.ts). */
+function isCompactSnapshot(v: unknown): boolean {
+  if (!isObj(v) || !isNum(v.epoch) || !(v.milli instanceof Uint16Array)) return false;
+  if (v.linearRegions !== undefined && !isNum(v.linearRegions)) return false;
+  const milli = v.milli;
+  for (let i = 0; i < milli.length; i++) if (milli[i] > 1000 && milli[i] < 0xfffd) return false;
+  return true;
+}
+
+/** One message of a live batch: a worker message, or one of the compact forms the host sends (src/protocol.ts). */
+function isLiveItem(m: unknown): boolean {
+  if (!isObj(m)) return false;
+  if (m.type === 'snapshotMilli') return isStr(m.runId) && isCompactSnapshot(m.snapshot);
+  if (m.type === 'epochsPacked') {
+    const p = m.packed;
+    return isObj(p) && isStr(p.runId) && isNum(p.totalEpochs) && typeof p.hasVal === 'boolean' && Number.isInteger(p.layers) && (p.layers as number) >= 0
+      && p.values instanceof Float64Array && p.values.length % (6 + (p.layers as number)) === 0;
+  }
+  if (m.type === 'runEndPacked') {
+    if (!isObj(m.run)) return false;
+    const maps = m.run.neuronMaps;
+    if (maps !== undefined && !(isObj(maps) && isNum(maps.units) && Array.isArray(maps.values) && maps.values.every((x) => x instanceof Float64Array))) return false;
+    return isFromWorker({ ...m, type: 'runEnd', run: { ...m.run, neuronMaps: undefined } });
+  }
+  return isFromWorker(m);
+}
+
 const isPointSet = (v: unknown) => isObj(v) && isNumArray(v.x) && isNumArray(v.y) && isNumArray(v.label) && v.x.length === v.y.length && v.y.length === v.label.length;
 
 /** A run's header: everything but its history and snapshots (runStart and runEnd carry it). */
@@ -85,7 +112,7 @@ export function isToWebview(v: unknown): v is ToWebview {
   switch (v.type) {
     // Each run is checked on its own when shown (wellFormedRuns).
     case 'showRuns': return Array.isArray(v.runs) && isStr(v.title) && (v.live === undefined || typeof v.live === 'boolean');
-    case 'live': return Array.isArray(v.msgs) && v.msgs.every(isFromWorker);
+    case 'live': return Array.isArray(v.msgs) && v.msgs.every(isLiveItem);
     case 'theme': return v.kind === 'light' || v.kind === 'dark' || v.kind === 'high-contrast';
     case 'prediction': return Number.isInteger(v.requestId)
       && (v.probs === undefined || (isObj(v.probs) && Object.values(v.probs).every((p) => isNum(p) && Number.isFinite(p))))

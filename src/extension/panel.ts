@@ -6,20 +6,40 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import type { RunRecord } from '../core/engine/types';
-import type { FromWebview, FromWorker, ShowRunsMsg, ThemeMsg, ToWebview } from '../protocol';
+import type { CompactSnapshotMsg, EpochMsg, LiveMsg, PackedRunEndMsg, FromWebview, FromWorker, ShowRunsMsg, SnapshotMsg, ThemeMsg, ToWebview } from '../protocol';
+import { compactSnapshot } from '../core/run/compactSnapshot';
+import { packEpochs, sameShape } from '../core/run/packedEpochs';
 import { applyRunEvent } from '../core/run/apply';
 import { log } from './log';
 import { parseWebviewMessage } from './webviewMessages';
 
 /**
  * Live pacing: a fast run streams thousands of epochs a second and a boundary grid is tens to
- * hundreds of kilobytes. Messages go to the panel in batches about once a frame, the start and end
- * of a run or an experiment at once. Every epoch goes; of a run's snapshots within one frame only
- * the newest (the one the eye can see), and at the run's end the ones it keeps but the panel was
- * not sent — so the panel's record ends equal to the store's.
+ * hundreds of kilobytes. Messages go to the panel in batches about once a display frame (16 ms: a
+ * 30 ms pace capped the picture at 33 new boundaries a second and, beating against the display's
+ * 60 Hz, gave ~25), the start and end of a run or an experiment at once. Every epoch goes; of a
+ * run's snapshots within one frame only the newest (the one the eye can see), as thousandths
+ * (core/run/compactSnapshot.ts: a quarter of the bytes the editor's relay would carry).
+ *
+ * At a run's end the snapshots it keeps but the panel was not sent are kept back, and follow the
+ * experiment's end a few per frame: sent with the run's end, they were megabytes that held the final
+ * picture up for 0.7–2 s in code-server (bench/editor-live.ts). The panel's record still ends equal
+ * to the store's.
  */
-const FRAME_MS = 30;
+const FRAME_MS = 16;
+/**
+ * The pace gives way when the editor's relay queues (a busy or slow machine): the webview reports
+ * how long batches took to reach it (LiveLagMsg, a few times a second) and the host stretches its
+ * interval while that is over LAG_HIGH_MS, up to MAX_FRAME_MS, and tightens it back under
+ * LAG_LOW_MS. Otherwise a queue in the relay holds every picture, and the end, behind seconds of others.
+ */
+const MAX_FRAME_MS = 100;
+const LAG_HIGH_MS = 120;
+const LAG_LOW_MS = 50;
+/** Backlog snapshots per frame (≈ 20 kB each at 100×100). */
+const BACKLOG_PER_FRAME = 6;
 
 interface Target {
   webview: vscode.Webview;
@@ -50,10 +70,20 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   /** The experiment file the shown runs came from (for "explore" edits). */
   experiment?: vscode.Uri;
   private readonly disposables: vscode.Disposable[] = [];
-  private outbox: FromWorker[] = [];
+  /** Messages for the next batch; a run's older snapshot is replaced by a hole when a newer one comes. */
+  private outbox: (FromWorker | undefined)[] = [];
+  /** Where each run's pending snapshot sits in the outbox. */
+  private pendingSnapshot = new Map<string, number>();
+  /** The live pace now (FRAME_MS … MAX_FRAME_MS). */
+  private frameMs = FRAME_MS;
+  /** When each snapshot of the outbox reached the host (for the panel's lag figures). */
+  private arrived: [string, number, number][] = [];
+  private marks: [string, number][] = [];
+  private queuedAt = 0;
   private flushTimer?: ReturnType<typeof setTimeout>;
-  /** Snapshots sent at a run's end because the panel had not had them: never coalesced away. */
-  private readonly backfilled = new WeakSet<FromWorker>();
+  /** Snapshots a finished run keeps that the panel was not sent, drained a few per frame. */
+  private backlog: SnapshotMsg[] = [];
+  private backlogTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -127,6 +157,10 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
         return;
       }
       const msg: FromWebview = parsed.msg;
+      if (msg.type === 'liveLag') {
+        this.frameMs = msg.ms > LAG_HIGH_MS ? Math.min(MAX_FRAME_MS, this.frameMs * 1.5) : msg.ms < LAG_LOW_MS ? Math.max(FRAME_MS, this.frameMs - 8) : this.frameMs;
+        return;
+      }
       if (msg.type === 'ready') {
         if (!this.shown && !this.live && this.handlers.initialRuns) {
           // Not ready until the runs from disk are loaded: a training starting meanwhile is in the replay.
@@ -195,6 +229,8 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     this.experiment = experiment;
     this.shown = undefined;
     this.live = { title: vscode.workspace.asRelativePath(experiment), records: new Map(), other: [], sent: new Map() };
+    this.frameMs = FRAME_MS;
+    this.watchLoop();
     this.dropPending();
   }
 
@@ -204,6 +240,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
    */
   settle(runs: RunRecord[], title: string, experiment?: vscode.Uri): void {
     this.flush();
+    this.startBacklog();
     this.shown = { type: 'showRuns', runs, title };
     this.live = undefined;
     if (experiment) this.experiment = experiment;
@@ -224,11 +261,25 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
         live.other.push(msg);
       }
     }
+    if (!this.outbox.length) this.queuedAt = Date.now();
+    if (msg.type === 'snapshot') {
+      // Only the newest snapshot of a run is worth drawing: an older one still waiting is dropped
+      // here (the run's end sends what it keeps), so an outbox held up by a busy host never piles
+      // up grids.
+      const older = this.pendingSnapshot.get(msg.runId);
+      if (older !== undefined) this.outbox[older] = undefined;
+      this.pendingSnapshot.set(msg.runId, this.outbox.length);
+    }
     this.outbox.push(msg);
+    if (msg.type === 'snapshot') this.arrived.push([msg.runId, msg.snapshot.epoch, Date.now()]);
+    else if (msg.type === 'epoch' && msg.epoch.epoch === msg.totalEpochs) this.marks.push([`lastEpoch:${msg.runId}`, Date.now()]);
+    else if (msg.type === 'runEnd') this.marks.push([`runEnd:${msg.runId}`, Date.now()]);
+    else if (msg.type === 'experimentEnd') this.marks.push(['experimentEnd', Date.now()]);
     if (msg.type === 'epoch' || msg.type === 'snapshot') {
-      this.flushTimer ??= setTimeout(() => this.flush(), FRAME_MS);
+      this.flushTimer ??= setTimeout(() => this.flush(), this.frameMs);
     } else {
       this.flush();
+      if (msg.type === 'experimentEnd') this.startBacklog();
     }
   }
 
@@ -236,13 +287,22 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (!this.outbox.length) return;
-    // The newest snapshot of each run in this batch; the older ones would be drawn over unseen.
-    const newest = new Map<string, number>();
-    this.outbox.forEach((m, i) => m.type === 'snapshot' && !this.backfilled.has(m) && newest.set(m.runId, i));
-    const batch = this.outbox.filter((m, i) => m.type !== 'snapshot' || this.backfilled.has(m) || newest.get(m.runId) === i);
+    const batch = this.outbox.filter((m): m is FromWorker => m !== undefined);
     this.outbox = [];
+    this.pendingSnapshot.clear();
     for (const m of batch) if (m.type === 'snapshot') this.sentSet(m.runId)?.add(m.snapshot.epoch);
-    this.post({ type: 'live', msgs: batch });
+    this.post({ type: 'live', msgs: wireForm(batch), trace: { postedAt: Date.now(), queuedAt: this.queuedAt, arrived: this.arrived, marks: this.marks } });
+    this.arrived = [];
+    this.marks = [];
+  }
+
+  private drainBacklog(): void {
+    this.backlogTimer = undefined;
+    if (!this.outbox.length) {
+      const chunk = this.backlog.splice(0, BACKLOG_PER_FRAME);
+      if (chunk.length) this.post({ type: 'live', msgs: chunk.map(compact), trace: { postedAt: Date.now(), arrived: [], marks: this.marks.splice(0) } });
+    }
+    if (this.backlog.length) this.backlogTimer = setTimeout(() => this.drainBacklog(), FRAME_MS);
   }
 
   private sentSet(runId: string): Set<number> | undefined {
@@ -253,23 +313,56 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     return set;
   }
 
-  /** Before a run's end: the snapshots it keeps that the panel was not sent, in epoch order. */
+  /** At a run's end: the snapshots it keeps that the panel was not sent, queued in epoch order. */
   private backfill(record: RunRecord): void {
     // Snapshots still waiting in the outbox may be coalesced away: they count as not sent (a
     // snapshot that arrives twice replaces itself).
     const sent = this.sentSet(record.id);
     for (const snapshot of record.snapshots) {
-      if (sent?.has(snapshot.epoch)) continue;
-      const msg: FromWorker = { type: 'snapshot', runId: record.id, snapshot };
-      this.backfilled.add(msg);
-      this.outbox.push(msg);
+      if (!sent?.has(snapshot.epoch)) this.backlog.push({ type: 'snapshot', runId: record.id, snapshot });
     }
+  }
+
+  /** The backlog goes once the experiment has ended: before, it would hold up the live runs and the end. */
+  private startBacklog(): void {
+    if (this.backlog.length) this.backlogTimer ??= setTimeout(() => this.drainBacklog(), FRAME_MS);
+  }
+
+  private loopTimer?: ReturnType<typeof setInterval>;
+  private gcObserver?: PerformanceObserver;
+  /**
+   * While a training streams and a little after: moments the extension host's event loop was
+   * blocked (a late tick), as trace marks ['hostBlocked:<ms>', at] — a blocked host holds every
+   * message to the panel, so the panel's lag figures can be told apart from the relay's.
+   */
+  private watchLoop(): void {
+    clearInterval(this.loopTimer);
+    const TICK = 20;
+    let last = Date.now();
+    let quietSince = 0;
+    this.gcObserver?.disconnect();
+    this.gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.duration > 20) this.marks.push([`hostGC:${e.duration.toFixed(0)}`, Math.round(performance.timeOrigin + e.startTime)]);
+    });
+    this.gcObserver.observe({ entryTypes: ['gc'] });
+    this.loopTimer = setInterval(() => {
+      const now = Date.now();
+      if (now - last > TICK + 30) this.marks.push([`hostBlocked:${now - last - TICK}`, last + TICK]);
+      last = now;
+      if (this.live) quietSince = now;
+      else if (now - quietSince > 3000) { clearInterval(this.loopTimer); this.gcObserver?.disconnect(); }
+    }, TICK);
   }
 
   private dropPending(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    if (this.backlogTimer) clearTimeout(this.backlogTimer);
+    this.backlogTimer = undefined;
+    this.backlog = [];
     this.outbox = [];
+    this.arrived = [];
+    this.marks = [];
   }
 
   private replay(target: Target): void {
@@ -330,7 +423,47 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
 
   dispose(): void {
     this.dropPending();
+    clearInterval(this.loopTimer);
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** A batch as the panel is sent it: runs of epochs packed, snapshots and run ends compacted. */
+function wireForm(batch: readonly FromWorker[]): LiveMsg['msgs'] {
+  const wire: LiveMsg['msgs'] = [];
+  let group: EpochMsg[] = [];
+  const close = () => {
+    const packed = group.length > 1 ? packEpochs(group) : undefined;
+    if (packed) wire.push({ type: 'epochsPacked', packed });
+    else wire.push(...group);
+    group = [];
+  };
+  for (const m of batch) {
+    if (m.type === 'epoch') {
+      if (group.length && !sameShape(group[0], m)) close();
+      group.push(m);
+      continue;
+    }
+    close();
+    wire.push(compact(m));
+  }
+  close();
+  return wire;
+}
+
+/**
+ * A message as the panel is sent it: a snapshot as thousandths when it is one (every recorded
+ * snapshot is), a run's end with its neuron maps as Float64Arrays, any other message as it is.
+ */
+function compact(m: FromWorker): FromWorker | CompactSnapshotMsg | PackedRunEndMsg {
+  if (m.type === 'snapshot') {
+    const c = compactSnapshot(m.snapshot);
+    return c ? { type: 'snapshotMilli', runId: m.runId, snapshot: c } : m;
+  }
+  if (m.type === 'runEnd' && m.run.neuronMaps) {
+    const { units, values } = m.run.neuronMaps;
+    return { ...m, type: 'runEndPacked', run: { ...m.run, neuronMaps: { units, values: values.map((v) => Float64Array.from(v)) } } };
+  }
+  return m;
 }

@@ -42,6 +42,9 @@ interface Job {
   resolve: (r: TrainingResult | undefined) => void;
 }
 
+/** How long a worker that has finished is left before it is ended (see WorkerRun.finish). */
+const WORKER_END_DELAY_MS = 1000;
+
 /** Progress updates are throttled: a fast run emits thousands of epochs a second. */
 const UI_INTERVAL_MS = 100;
 
@@ -112,7 +115,17 @@ export class Trainer implements vscode.Disposable {
     }
   }
 
+  /** Workers whose training is over, left to end a moment later (WorkerRun.finish). */
+  private readonly lingering = new Set<WorkerRun>();
+
+  /** Resolves once every finished training's worker thread has ended (tests count threads after it). */
+  async workersEnded(): Promise<void> {
+    await Promise.all([...this.lingering].map((s) => s.exited));
+  }
+
   private start(job: Job): void {
+    // A new training does not wait beside an old worker: end those now, before anything shows.
+    for (const old of this.lingering) old.endNow();
     const session = new WorkerRun(job, join(this.extensionPath, 'dist', 'worker.js'), this.status, {
       message: (msg) => {
         if (msg.type === 'experimentStart') for (const id of msg.runIds) this.liveDirs.add(join(msg.outDir, id));
@@ -122,6 +135,8 @@ export class Trainer implements vscode.Disposable {
     });
     this.current = session;
     void vscode.commands.executeCommand('setContext', 'logitLab.training', true);
+    this.lingering.add(session);
+    void session.exited.then(() => this.lingering.delete(session));
     session.run().then((result) => {
       for (const d of [...this.liveDirs]) if (d.startsWith(result.outDir)) this.liveDirs.delete(d);
       this.current = undefined;
@@ -137,6 +152,7 @@ export class Trainer implements vscode.Disposable {
   dispose(): void {
     this.clearQueue();
     void this.current?.cancel();
+    for (const old of this.lingering) if (old !== this.current) old.endNow();
     this.messageEmitter.dispose();
     this.startEmitter.dispose();
     this.finishEmitter.dispose();
@@ -145,6 +161,10 @@ export class Trainer implements vscode.Disposable {
 
 class WorkerRun {
   private worker?: Worker;
+  /** Resolves when the worker thread has exited (or never started). */
+  readonly exited: Promise<void>;
+  private markExited: () => void = () => {};
+  private endTimer?: ReturnType<typeof setTimeout>;
   private readonly runs = new Map<string, RunRecord>();
   private readonly runDirs = new Map<string, string>();
   private readonly errors: string[] = [];
@@ -165,7 +185,9 @@ class WorkerRun {
     private readonly workerPath: string,
     private readonly status: StatusBar,
     private readonly hooks: { message: (m: FromWorker) => void; started: (outDir: string) => void },
-  ) {}
+  ) {
+    this.exited = new Promise((resolve) => (this.markExited = resolve));
+  }
 
   async run(): Promise<TrainingResult> {
     const { uri } = this.job;
@@ -237,6 +259,7 @@ class WorkerRun {
     worker.on('message', (msg: FromWorker) => this.onMessage(msg));
     worker.on('error', (err) => this.fail(`the training worker crashed: ${err.stack ?? err.message}`));
     worker.on('exit', (code) => {
+      this.markExited();
       if (this.ended) this.fail(code === 0 || this.cancelRequested ? 'the training worker stopped before finishing' : `the training worker exited with code ${code}`);
     });
     worker.postMessage(request);
@@ -334,8 +357,20 @@ class WorkerRun {
   private finish(): void {
     const end = this.ended;
     this.ended = undefined;
-    void this.worker?.terminate();
+    // Not at once: ending a worker thread blocked this thread ~0.55 s in code-server, measured
+    // (bench/editor-live.ts, a 'hostBlocked' mark right after the experiment's end) — presumably
+    // the worker's heap (TF.js, its WebAssembly memory) being torn down — in which no message
+    // left the extension host: the panel's final picture waited for it. The worker's work is done;
+    // a training that starts meanwhile ends it at once.
+    this.endTimer = setTimeout(() => this.endNow(), WORKER_END_DELAY_MS);
     end?.();
+  }
+
+  /** Ends the worker thread now (a finished one waits WORKER_END_DELAY_MS otherwise). */
+  endNow(): void {
+    clearTimeout(this.endTimer);
+    if (this.worker) void this.worker.terminate();
+    else this.markExited();
   }
 }
 

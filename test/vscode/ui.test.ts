@@ -6,45 +6,12 @@
 // Run: npm run build && node --import tsx --test test/vscode/ui.test.ts
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
-import { ARTIFACTS, CODE_SERVER, REPO, launchChromium, startCodeServer, tempHome } from './codeServer';
-
-const VSIX = join(REPO, 'logit-lab.vsix');
-const shot = (name: string) => join(ARTIFACTS, `${name}.png`);
-
-async function palette(page: Page, command: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(`>${command}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
-}
-
-async function quickOpen(page: Page, file: string): Promise<void> {
-  // One retry: the file index of a fresh window can answer late.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('Control+P');
-      const input = page.locator('.quick-input-widget .quick-input-box input');
-      await input.waitFor({ state: 'visible', timeout: 15_000 });
-      await input.fill(file);
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 20_000 });
-      await page.keyboard.press('Enter');
-      await page.locator('.tab.active', { hasText: file }).waitFor({ timeout: 15_000 });
-      return;
-    } catch (err) {
-      if (attempt >= 2) {
-        await page.screenshot({ path: shot(`ui-quick-open-${file}-failed`) });
-        throw new Error(`could not open ${file} with Quick Open: ${(err as Error).message.split('\n')[0]}; see ${shot(`ui-quick-open-${file}-failed`)}`);
-      }
-    }
-  }
-}
+import type { FrameLocator } from 'playwright-core';
+import { ARTIFACTS, REPO, launchChromium, startCodeServer } from './codeServer';
+import { formatLiveFigures, liveFigures, type LiveTraceData } from './liveFigures';
+import { editorPanel, installVsix, palette, panelFrame, quickOpen, replayFps, shot, takeLongTasks, watchLongTasks } from './workbench';
 
 /** Counts reddish and bluish pixels over the canvases of the panel (binary classes: RdBu map). */
 async function classPixels(frame: FrameLocator): Promise<{ canvases: number; red: number; blue: number; total: number; text: string }> {
@@ -72,19 +39,11 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
   const t0 = Date.now();
   mkdirSync(ARTIFACTS, { recursive: true });
   for (const f of readdirSync(ARTIFACTS)) if (f.startsWith('ui-') && f.endsWith('.png')) rmSync(join(ARTIFACTS, f));
-  // 1. Package and install the VSIX, as a user would.
-  // LOGIT_LAB_VSIX: test an already packaged VSIX (CI packages once) instead of packaging here.
-  const vsix = process.env.LOGIT_LAB_VSIX ?? VSIX;
-  if (!process.env.LOGIT_LAB_VSIX) execFileSync('npm', ['run', 'package'], { cwd: REPO, stdio: 'inherit' });
-  assert.ok(existsSync(vsix), `no VSIX at ${vsix}`);
+  // 1. Package and install the VSIX, as a user would (LOGIT_LAB_VSIX: an already packaged one).
+  const { vsix, home } = installVsix('ui');
   const mb = statSync(vsix).size / 1024 / 1024;
   console.log(`VSIX: ${vsix} ${mb.toFixed(2)} MB`);
   assert.ok(mb <= 12, `the VSIX is ${mb.toFixed(2)} MB, over the 12 MB budget`);
-  const home = tempHome('ui');
-  execFileSync(CODE_SERVER, ['--user-data-dir', home.userData, '--extensions-dir', home.extensions, '--install-extension', vsix], {
-    stdio: 'inherit',
-    env: { ...process.env, XDG_CONFIG_HOME: home.xdg },
-  });
 
   // 2. The workspace: a copy of examples/ (so runs do not land in the repository) plus a broken file.
   const folder = join(home.home, 'examples');
@@ -95,6 +54,11 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
   writeFileSync(join(folder, 'lr-sweep.experiment.json'), JSON.stringify({
     name: 'lr-sweep', data: { kind: 'moons' }, optimizer: { kind: 'adam', lr: 0.01 }, training: { epochs: 200 },
     sweep: { 'optimizer.lr': [0.01, 0.3, 3, 10, 30] }, record: { every: 10, grid: 60 },
+  }, null, 2));
+  // Moons for long enough, snapshotting often enough, to stream ≥ 30 boundaries a second for a few seconds.
+  writeFileSync(join(folder, 'live.experiment.json'), JSON.stringify({
+    name: 'live', seed: 0, data: { kind: 'moons', samples: 300, noise: 0.1, validation: 0.2 }, model: { hidden: [16], activation: 'relu' },
+    optimizer: { kind: 'adam', lr: 0.01 }, training: { epochs: 12000, batchSize: 'full' }, record: { every: 20, grid: 100 },
   }, null, 2));
   writeFileSync(
     join(folder, 'broken.experiment.json'),
@@ -111,7 +75,7 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
     await page.screenshot({ path: shot('ui-1-workbench') });
 
     // 3. Two other experiments first (the panel must not mix them into moons), then moons, all from the palette.
-    const webview = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+    const webview = panelFrame(page);
     for (const [file, name] of [['clusters.experiment.json', 'clusters-linear'], ['blobs.experiment.json', 'blobs-4']]) {
       await quickOpen(page, file);
       await palette(page, 'Logit Lab: Train Experiment');
@@ -126,11 +90,7 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
     }
     await quickOpen(page, 'moons.experiment.json');
     // The workbench's main thread while moons trains: its long tasks (a stall freezes the whole editor).
-    await page.evaluate(() => {
-      const w = window as unknown as { __longTasks: number[] };
-      w.__longTasks = [];
-      new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__longTasks.push(e.duration); }).observe({ type: 'longtask', buffered: false });
-    });
+    await watchLongTasks(page);
     await palette(page, 'Logit Lab: Train Experiment');
     const toast = page.locator('.notifications-toasts .notification-list-item-message', { hasText: /^moons[\w-]*: val acc \d/ });
     try {
@@ -152,7 +112,7 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
       state = await seen();
     }
     const latency = state.finalPaintedAt - notifiedAt;
-    const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+    const longTasks = await takeLongTasks(page);
     const panelFrames = await webview.locator('body').evaluate(() => (window as unknown as { __logitLab: { stats: { longestFrameMs: number; frames: number; renderMs: number } } }).__logitLab.stats);
     console.log(`workbench main thread while moons trained: ${longTasks.length} long tasks, longest ${Math.max(0, ...longTasks).toFixed(0)} ms`);
     console.log(`panel frames so far: ${panelFrames.frames}, mean ${(panelFrames.renderMs / Math.max(1, panelFrames.frames)).toFixed(1)} ms, longest ${panelFrames.longestFrameMs.toFixed(0)} ms`);
@@ -220,7 +180,51 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
     await page.waitForTimeout(500);
     await page.screenshot({ path: shot('ui-5-runs-view') });
 
-    // 6. After a window reload (the host forgets what it showed), Open Panel shows runs from disk.
+    // 5b. Live like Playground: an experiment streaming ≥ 30 snapshots a second. The panel's own
+    // timeline (liveTrace) gives frames/s, how far behind the newest snapshot the picture was, the
+    // last epoch → final picture latency; then replay at 1× and 4× on the Animation tab.
+    await page.keyboard.press('Escape');
+    await quickOpen(page, 'live.experiment.json');
+    // The boundary is what goes live: back to its tab (step 4 left the panel on Curves).
+    const livePanel = await editorPanel(page);
+    await livePanel.locator('[data-tab="boundary"]').click();
+    await watchLongTasks(page);
+    await palette(page, 'Logit Lab: Train Experiment');
+    await page.locator('.notifications-toasts .notification-list-item-message', { hasText: /^live: val acc \d/ }).first().waitFor({ timeout: 180_000 })
+      .catch(async () => {
+        await page.screenshot({ path: shot('ui-5b-live-failed') });
+        assert.fail(`no completion notification for the live experiment within 180 s; see ${shot('ui-5b-live-failed')}`);
+      });
+    type LiveState = { trace: LiveTraceData; finalPaintedAt: number };
+    const liveState = async () => livePanel.evaluate(() => {
+      const ll = (window as unknown as { __logitLab: { liveTrace: LiveTraceData; stats: { finalPaintedAt: number } } }).__logitLab;
+      return { trace: JSON.parse(JSON.stringify(ll.liveTrace)) as LiveTraceData, finalPaintedAt: ll.stats.finalPaintedAt };
+    }) as Promise<LiveState>;
+    let live = await liveState();
+    for (let i = 0; i < 40 && !live.trace.marks.some((m) => m[0] === 'finalPainted'); i++) {
+      await page.waitForTimeout(100);
+      live = await liveState();
+    }
+    const liveStalls = await takeLongTasks(page);
+    const figures = liveFigures(live.trace);
+    await page.screenshot({ path: shot('ui-5b-live') });
+    assert.ok(figures, `no boundary painted while the live experiment trained; see ${shot('ui-5b-live')}`);
+    console.log(formatLiveFigures(figures));
+    console.log(`workbench main thread while live trained: ${liveStalls.length} long tasks, longest ${Math.max(0, ...liveStalls).toFixed(0)} ms`);
+    const replay1 = await replayFps(livePanel, 1);
+    const replay4 = await replayFps(livePanel, 4);
+    console.log(`replay: ${replay1.fps.toFixed(1)} frames/s at 1× (asked ${replay1.asked}), ${replay4.fps.toFixed(1)} at 4× (asked ${replay4.asked})`);
+    // Loose bounds (2 shared CI cores; targets: ≥ 30 frames/s, ≤ 1 behind, ≤ 0.5 s, the asked speed).
+    assert.ok(figures.producedPerSecond >= 30, `the live experiment streamed only ${figures.producedPerSecond.toFixed(1)} snapshots/s: it no longer measures the live panel`);
+    assert.ok(figures.painted >= 20, `only ${figures.painted} distinct boundaries painted while training (target ≥ 30 a second)`);
+    assert.ok(figures.framesPerSecond >= 5, `live ${figures.framesPerSecond.toFixed(1)} frames/s (target 30, CI floor 5)`);
+    assert.ok(figures.latencyMedianMs <= 1000, `a snapshot took ${figures.latencyMedianMs.toFixed(0)} ms (median) from the host to the screen`);
+    assert.ok(figures.lastEpochToFinalMs <= 500 + 2500, `the final picture came ${figures.lastEpochToFinalMs.toFixed(0)} ms after the last epoch (target 500 ms, CI slack 2.5 s)`);
+    assert.ok(replay1.fps >= 3 && replay1.fps <= 9, `replay at 1×: ${replay1.fps.toFixed(1)} frames/s, asked 6`);
+    assert.ok(replay4.fps >= 12, `replay at 4×: ${replay4.fps.toFixed(1)} frames/s, asked 24`);
+    assert.ok(Math.max(0, ...liveStalls) < 2000, `the workbench main thread stalled ${Math.max(...liveStalls).toFixed(0)} ms while the live experiment trained`);
+
+
     await palette(page, 'Developer: Reload Window');
     await page.waitForTimeout(1500);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });

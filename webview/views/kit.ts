@@ -72,6 +72,23 @@ export const painted: Record<string, number | undefined> = {};
 /** Boundary frames painted while training, and how many showed the data points (the editor test reads them). */
 export const liveStats = { frames: 0, withPoints: 0, withBoundary: 0, distinct: 0, firstAt: 0, lastAt: 0 };
 export const layouts: Record<string, BoundaryLayout> = {};
+/**
+ * The live picture's timeline, in wall-clock ms (Date.now(), the host's clock too): when each batch
+ * was posted by the host and received here, when each snapshot reached the host (LiveTrace), and
+ * when each new boundary of a running run was painted. Tests and benches derive frames/s, lag in
+ * snapshots and latency from it. Bounded: a long training keeps the most recent entries.
+ */
+export const liveTrace = {
+  batches: [] as [postedAt: number, receivedAt: number, queuedAt: number, bytes: number][],
+  marks: [] as [what: string, at: number][],
+  arrived: [] as [runId: string, epoch: number, at: number][],
+  painted: [] as [runId: string, epoch: number, at: number][],
+};
+const TRACE_MAX = 20_000;
+export function traced<T>(list: T[], item: T): void {
+  if (list.length >= TRACE_MAX) list.splice(0, TRACE_MAX / 2);
+  list.push(item);
+}
 
 /** Installed by main.ts. */
 export const hooks = { requestRender: () => {}, rebuild: () => {} };
@@ -181,7 +198,10 @@ export function paintBoundary(key: string, canvas: HTMLCanvasElement, run: RunRe
     const now = performance.now();
     if (!liveStats.firstAt) liveStats.firstAt = now;
     liveStats.lastAt = now;
-    if (changed && snapshot) liveStats.distinct++;
+    if (changed && snapshot) {
+      liveStats.distinct++;
+      if (key === 'boundary') traced(liveTrace.painted, [run.id, snapshot.epoch, Date.now()]);
+    }
     liveStats.frames++;
     if (run.points?.train.x.length && (ui.showTrain || ui.showVal)) liveStats.withPoints++;
     if (snapshot) liveStats.withBoundary++;

@@ -215,6 +215,8 @@ describe('Logit Lab in VS Code', function () {
     });
     // The snapshots streamed live, and the threads beside the host while they did.
     const streamed: BoundarySnapshot[] = [];
+    // A finished training's worker lingers a moment (Trainer.workersEnded): count without it.
+    await api.trainer.workersEnded();
     const threadsBefore = threadCount();
     let threadsMost = threadsBefore;
     const sub = api.trainer.onMessage(({ msg }) => {
@@ -396,6 +398,7 @@ describe('Logit Lab in VS Code', function () {
     const config = vscode.workspace.getConfiguration('logitLab');
     await config.update('training.threads', 2, vscode.ConfigurationTarget.Global);
     const threads = threadCount;
+    await api.trainer.workersEnded();
     const before = threads();
     let most = before;
     const started: string[] = [];
