@@ -50,7 +50,8 @@ function isLiveItem(m: unknown): boolean {
   if (m.type === 'epochsPacked') {
     const p = m.packed;
     return isObj(p) && isStr(p.runId) && isNum(p.totalEpochs) && typeof p.hasVal === 'boolean' && Number.isInteger(p.layers) && (p.layers as number) >= 0
-      && p.values instanceof Float64Array && p.values.length % (6 + (p.layers as number)) === 0;
+      && (p.hasLr === undefined || typeof p.hasLr === 'boolean')
+      && p.values instanceof Float64Array && p.values.length % ((p.hasLr ? 7 : 6) + (p.layers as number)) === 0;
   }
   if (m.type === 'runEndPacked') {
     if (!isObj(m.run)) return false;

@@ -17,6 +17,14 @@ test('epochs with validation figures, NaN, Infinity and -0 come back exactly', (
   assert.ok(Object.is(unpackEpochs(packed)[2].epoch.trainAcc, -0));
 });
 
+test('a scheduled run\'s learning rate travels with each epoch; with and without it are not packed together', () => {
+  const msgs = [msg({ epoch: 1, lr: 0.1 }), msg({ epoch: 2, lr: 0.05 })];
+  const packed = packEpochs(msgs)!;
+  assert.equal(packed.hasLr, true);
+  assert.deepEqual(unpackEpochs(packed), msgs);
+  assert.equal(packEpochs([msg({ epoch: 1 }), msg({ epoch: 2, lr: 0.1 })]), undefined);
+});
+
 test('epochs without a validation split keep their nulls; mixed shapes are not packed together', () => {
   const noVal = [msg({ epoch: 1, valLoss: null, valAcc: null }), msg({ epoch: 2, valLoss: null, valAcc: null })];
   assert.deepEqual(unpackEpochs(packEpochs(noVal)!), noVal);
