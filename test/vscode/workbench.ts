@@ -61,16 +61,21 @@ export const panelFrame = (page: Page): FrameLocator => page.frameLocator('ifram
  * The document of the biggest Logit Lab webview on screen: the editor panel (the side-bar view is
  * a webview too, and which one is "last" depends on what was opened).
  */
-export async function editorPanel(page: Page): Promise<Frame> {
-  let best: { area: number; frame: Frame } | undefined;
-  for (const el of await page.$$('iframe.webview.ready')) {
-    const box = await el.boundingBox();
-    const outer = await el.contentFrame();
-    const inner = await (await outer?.$('iframe#active-frame'))?.contentFrame();
-    if (box && inner && (!best || box.width * box.height > best.area)) best = { area: box.width * box.height, frame: inner };
+export async function editorPanel(page: Page, timeoutMs = 15_000): Promise<Frame> {
+  // Opening a file re-lays out the editor groups: for a moment no webview may be ready or on screen.
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let best: { area: number; frame: Frame } | undefined;
+    for (const el of await page.$$('iframe.webview.ready')) {
+      const box = await el.boundingBox();
+      const outer = await el.contentFrame();
+      const inner = await (await outer?.$('iframe#active-frame'))?.contentFrame();
+      if (box && inner && (!best || box.width * box.height > best.area)) best = { area: box.width * box.height, frame: inner };
+    }
+    if (best) return best.frame;
+    if (Date.now() > deadline) throw new Error(`no Logit Lab webview on screen within ${timeoutMs / 1000} s`);
+    await page.waitForTimeout(250);
   }
-  if (!best) throw new Error('no Logit Lab webview on screen');
-  return best.frame;
 }
 
 /** Starts recording the workbench main thread's long tasks (a stall freezes the whole editor). */
