@@ -232,6 +232,14 @@ describe('curves, compare, seeds, report, network', () => {
     await send(page, { type: 'showRuns', title: 'Scheduled', runs: [scheduled] });
     await settle(page);
     await tab(page, 'curves');
+    // The rate is drawn beside the loss, on its own axis.
+    const lr = await page.evaluate(() => {
+      const chart = (window as unknown as LL).__logitLab.charts.get('loss')!;
+      const ds = chart.data.datasets.find((d) => d.label === 'learning rate') as { yAxisID?: string; data: { y: number }[] } | undefined;
+      return ds && { axis: ds.yAxisID, first: ds.data[0].y, last: ds.data.at(-1)!.y, n: ds.data.length };
+    });
+    assert.deepEqual(lr, { axis: 'lr', first: 0.01, last: 0.01 * 0.9 ** (compare[1].history.length - 1), n: compare[1].history.length });
+    await page.screenshot({ path: join(ARTIFACTS, 'curves-lr.png') });
     await page.click('text=Export CSV');
     const csv = (await page.evaluate(() => (window as unknown as LL).__posted.at(-1) as { data: string })).data.trim().split('\n');
     const head = csv[0].split(',');

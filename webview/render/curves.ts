@@ -164,6 +164,14 @@ export function curvesConfig(runs: RunRecord[], opts: CurveOptions): ChartConfig
       });
     }
   });
+  // A run with a learning-rate schedule: its rate beside the loss, on its own (log) axis at the right.
+  const rates = single && opts.metric === 'loss' && series !== 'val' ? learningRates(runs[0], opts.upToEpoch, opts.maxPoints ?? 2000) : undefined;
+  if (rates) {
+    datasets.push({
+      label: 'learning rate', yAxisID: 'lr', data: rates,
+      borderColor: pal.muted, backgroundColor: pal.muted, borderDash: [2, 3], borderWidth: 1.5, pointRadius: 0, spanGaps: true,
+    });
+  }
   const markers = (opts.markers ?? true) && single ? markersFor(runs[0], pal) : [];
   const yMax = log ? lossCeiling(runs, series) : undefined;
   const maxEpoch = Math.max(1, ...runs.map((r) => r.history.at(-1)?.epoch ?? 1));
@@ -191,6 +199,13 @@ export function curvesConfig(runs: RunRecord[], opts: CurveOptions): ChartConfig
           title: { display: true, text: opts.metric === 'loss' ? (log ? 'loss (log)' : 'loss') : 'accuracy', color: pal.foreground },
           ticks: { color: pal.muted, ...(log ? { callback: (v: number | string) => logTick(Number(v)) } : {}) }, grid: { color: pal.grid },
         },
+        ...(rates ? {
+          lr: {
+            type: 'logarithmic' as const, position: 'right' as const,
+            title: { display: true, text: 'learning rate (log)', color: pal.muted },
+            ticks: { color: pal.muted, callback: (v: number | string) => logTick(Number(v)) }, grid: { drawOnChartArea: false },
+          },
+        } : {}),
       },
       plugins: {
         title: { display: !!opts.title, text: opts.title ?? '', color: pal.foreground },
@@ -201,4 +216,11 @@ export function curvesConfig(runs: RunRecord[], opts: CurveOptions): ChartConfig
       },
     },
   };
+}
+
+/** The rate of each epoch a scheduled run recorded (positive ones: the axis is logarithmic), or undefined. */
+function learningRates(run: RunRecord, upToEpoch: number | undefined, maxPoints: number): { x: number; y: number | null }[] | undefined {
+  if (!run.history.some((h) => h.lr !== undefined)) return undefined;
+  const hist = upToEpoch === undefined ? run.history : run.history.filter((h) => h.epoch <= upToEpoch);
+  return thin(hist.length, maxPoints).map((i) => ({ x: hist[i].epoch, y: hist[i].lr !== undefined && hist[i].lr! > 0 ? hist[i].lr! : null }));
 }
