@@ -6,6 +6,7 @@ import type { RunRecord } from '../src/core/engine/types';
 import { ACTIVATION_NAMES } from '../src/core/nn/activations';
 import { OPTIMIZER_NAMES } from '../src/core/nn/optimizers';
 import { INPUT_FEATURE_NAMES } from '../src/core/nn/features';
+import { PENALTY_NAMES } from '../src/core/nn/penalties';
 import type { FromWebview, PredictionResultMsg } from '../src/protocol';
 import { h } from './dom';
 import { classColor } from './render/palette';
@@ -16,6 +17,8 @@ export interface ExploreHost {
 }
 
 export const LEARNING_RATES = [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001];
+/** TensorFlow Playground's regularization rates. */
+export const PENALTY_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 // Every activation the engine knows, in its registry's order.
 export const ACTIVATIONS = ACTIVATION_NAMES;
 
@@ -87,6 +90,19 @@ function knobs(run: RunRecord): Knob[] {
       help: 'x0² and x1² let even logistic regression draw a circle.',
     });
   }
+  // Playground's regularization and its rate in one list: none, or L1/L2 at a rate (model.penalty).
+  const penalty = c.model.penalty ? `${c.model.penalty.kind} ${c.model.penalty.rate}` : 'none';
+  const penalties = ['none', ...PENALTY_NAMES.flatMap((kind) => PENALTY_RATES.map((rate) => `${kind} ${rate}`))];
+  list.push({
+    path: 'model.penalty', label: 'Regularization', control: select('model.penalty', penalties.includes(penalty) ? penalties : [...penalties, penalty], penalty),
+    initial: c.model.penalty ?? null,
+    parse: (t) => {
+      if (t === 'none') return { value: null };
+      const [kind, rate] = t.split(' ');
+      return { value: { kind, rate: Number(rate) } };
+    },
+    help: 'A penalty on the weights added to the loss: L1 drives weights to exactly 0, L2 shrinks them.',
+  });
   list.push(
     {
       path: 'model.batchNorm', label: 'Batch norm', control: select('model.batchNorm', ['off', 'on'], c.model.batchNorm ? 'on' : 'off'), initial: c.model.batchNorm ?? false,

@@ -10,15 +10,25 @@ export function inlineJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The minimal edit setting `path` (dots, numeric segments as indices) to `value`, or undefined if nothing changes. */
+/**
+ * The minimal edit setting `path` (dots, numeric segments as indices) to `value`, or undefined if
+ * nothing changes. `null` removes the setting: Explore's way back to a default of "none" (no penalty);
+ * none of the settings Explore offers takes null as a value.
+ */
 export function exploreEdit(text: string, dotted: string, value: unknown): { offset: number; length: number; text: string } | undefined {
   const path: Segment[] = dotted.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   const node = findNodeAtLocation(parseTree(text) ?? { type: 'object', offset: 0, length: 0 }, path);
+  if (value === null) return node ? modifyEdit(text, path, undefined) : undefined;
   if (node) {
     const next = inlineJson(value);
     return text.slice(node.offset, node.offset + node.length) === next ? undefined : { offset: node.offset, length: node.length, text: next };
   }
   // A setting not in the file yet: jsonc-parser inserts it where it belongs.
+  return modifyEdit(text, path, value);
+}
+
+/** jsonc-parser's edits for setting (or, with undefined, removing) `path`, as one replacement. */
+function modifyEdit(text: string, path: Segment[], value: unknown): { offset: number; length: number; text: string } | undefined {
   const edits = modify(text, path, value, { formattingOptions: { insertSpaces: true, tabSize: 2 } });
   if (!edits.length) return undefined;
   const start = Math.min(...edits.map((e) => e.offset));

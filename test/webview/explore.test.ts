@@ -79,6 +79,21 @@ describe('explore: settings', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'explore.png'), fullPage: true });
   });
 
+  it('regularization: none or L1/L2 at Playground\'s rates; none posts null (the setting is taken out)', async () => {
+    const page = await explore([moons]);
+    const reg = page.getByLabel('Regularization', { exact: true });
+    assert.equal(await reg.inputValue(), 'none');
+    const options = await page.$$eval('#explore-model-penalty option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(options.slice(0, 3), ['none', 'l1 0.001', 'l1 0.003']);
+    assert.ok(options.includes('l2 10'));
+    await reg.selectOption('l1 0.01');
+    await reg.selectOption('none');
+    assert.deepEqual((await posted(page)).slice(-2), [
+      { type: 'explore', path: 'model.penalty', value: { kind: 'l1', rate: 0.01 } },
+      { type: 'explore', path: 'model.penalty', value: null },
+    ]);
+  });
+
   it('input features: Playground\'s checkboxes post model.inputs; none at all is refused inline', async () => {
     const page = await explore([moons]);
     const box = page.getByRole('group', { name: 'Input features' });

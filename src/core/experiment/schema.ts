@@ -8,12 +8,19 @@ import { ACTIVATION_NAMES } from '../nn/activations';
 import { LOSS_NAMES } from '../nn/losses';
 import { METRIC_NAMES } from '../nn/metrics';
 import { OptimizerSpec } from '../nn/optimizer-settings';
-import { PenaltySpec } from '../nn/penalties';
+import { PENALTY_NAMES } from '../nn/penalties';
 import { INPUT_FEATURE_NAMES } from '../nn/features';
 
 // The `data` union is built from the dataset registry: each dataset file owns its schema.
 export { DataSpec, type DataKind } from '../data/registry';
 export { DeclaredSplit } from '../data/specFields';
+
+// No zod in core/nn (the webview and the grid thread read it): the schemas of its entries live here.
+export const PenaltySpec = z.object({
+  kind: z.enum(PENALTY_NAMES).describe('l1: rate·Σ|w| (sparse weights); l2: rate·Σw².'),
+  rate: z.number().min(0).describe('λ, the weight of the term in the loss.'),
+}).strict().describe('A penalty on the weights (not the biases) added to the loss; the recorded losses are the data loss alone.');
+export type PenaltySpec = z.infer<typeof PenaltySpec>;
 
 export const Activation = z.enum(ACTIVATION_NAMES);
 export type Activation = z.infer<typeof Activation>;

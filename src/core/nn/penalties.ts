@@ -3,8 +3,7 @@
 // layers' weights, not their biases (as Playground and Keras' kernel_regularizer do). The
 // recorded losses are the data loss alone, so runs with different rates compare on one scale.
 // Each kernel adds the entry's gradient to the weights' gradients before the optimizer step.
-// Adding a penalty is adding an entry here.
-import { z } from 'zod';
+// Adding a penalty is adding an entry here (its settings are `{kind, rate}`, in experiment/schema.ts).
 import type * as TF from '@tensorflow/tfjs-core';
 
 type Grad = Float64Array | Float32Array;
@@ -36,11 +35,6 @@ export const PENALTIES = {
 export type PenaltyKind = keyof typeof PENALTIES;
 export const PENALTY_NAMES = Object.keys(PENALTIES) as [PenaltyKind, ...PenaltyKind[]];
 
-export const PenaltySpec = z.object({
-  kind: z.enum(PENALTY_NAMES).describe('l1: rate·Σ|w| (sparse weights); l2: rate·Σw².'),
-  rate: z.number().min(0).describe('λ, the weight of the term in the loss.'),
-}).strict().describe('A penalty on the weights (not the biases) added to the loss; the recorded losses are the data loss alone.');
-export type PenaltySpec = z.infer<typeof PenaltySpec>;
 
 export function penaltyOf(kind: PenaltyKind): PenaltyDef {
   return PENALTIES[kind];

@@ -28,4 +28,16 @@ describe('explore edit', () => {
     assert.equal(parse(out).model.activation, 'tanh');
     assert.match(out, /\/\/ a comment/);
   });
+
+  it('a penalty is set as one inline object; null takes it out again, comments kept', () => {
+    const text = '{\n  // a comment\n  "model": { "hidden": [4] }\n}\n';
+    const withPenalty = apply(text, exploreEdit(text, 'model.penalty', { kind: 'l1', rate: 0.01 }));
+    assert.deepEqual(parse(withPenalty).model, { hidden: [4], penalty: { kind: 'l1', rate: 0.01 } });
+    const replaced = apply(withPenalty, exploreEdit(withPenalty, 'model.penalty', { kind: 'l2', rate: 0.1 }));
+    assert.match(replaced, /"penalty": \{ "kind": "l2", "rate": 0\.1 \}/);
+    const removed = apply(replaced, exploreEdit(replaced, 'model.penalty', null));
+    assert.deepEqual(parse(removed).model, { hidden: [4] });
+    assert.match(removed, /\/\/ a comment/);
+    assert.equal(exploreEdit(removed, 'model.penalty', null), undefined, 'removing what is not there is no edit');
+  });
 });
