@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { join } from 'node:path';
 import { launchChromium, startCodeServer, REPO } from '../test/vscode/codeServer';
 import { formatLiveFigures, liveFigures, type LiveTraceData } from '../test/vscode/liveFigures';
-import { installVsix, palette, panelFrame, quickOpen, replayFps, takeLongTasks, watchLongTasks } from '../test/vscode/workbench';
+import { installVsix, openWorkbench, palette, panelFrame, quickOpen, replayFps, takeLongTasks, watchLongTasks } from '../test/vscode/workbench';
 
 /** Moons without a baseline (one run to follow), long enough to stream for a few seconds. */
 const EXPERIMENTS: Record<string, { epochs: number; every: number }> = {
@@ -93,10 +93,7 @@ async function main(): Promise<void> {
   const server = await startCodeServer({ label: 'bench-live', folder, home });
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
+    const page = await openWorkbench(browser, server.url, folder);
     const frame = panelFrame(page);
     for (const name of ['moons', ...chosen.map((k) => `live-${k}`)]) {
       const read = () => frame.locator('body').evaluate(() => {

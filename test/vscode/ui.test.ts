@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { ARTIFACTS, REPO, launchChromium, startCodeServer } from './codeServer';
 import { formatLiveFigures, liveFigures, type LiveTraceData } from './liveFigures';
-import { editorPanel, installVsix, palette, panelFrame, quickOpen, replayFps, shot, takeLongTasks, watchLongTasks } from './workbench';
+import { editorPanel, installVsix, openWorkbench, palette, panelFrame, quickOpen, replayFps, shot, takeLongTasks, watchLongTasks } from './workbench';
 
 /** Counts reddish and bluish pixels over the canvases of the panel (binary classes: RdBu map). */
 async function classPixels(frame: FrameLocator): Promise<{ canvases: number; red: number; blue: number; total: number; text: string }> {
@@ -68,10 +68,7 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
   const server = await startCodeServer({ label: 'ui', folder, home });
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
+    const page = await openWorkbench(browser, server.url, folder);
     await page.screenshot({ path: shot('ui-1-workbench') });
 
     // 3. Two other experiments first (the panel must not mix them into moons), then moons, all from the palette.

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame, FrameLocator, Page } from 'playwright-core';
+import type { Browser, Frame, FrameLocator, Page } from 'playwright-core';
 import { ARTIFACTS, CODE_SERVER, REPO, tempHome } from './codeServer';
 
 export const VSIX = join(REPO, 'logit-lab.vsix');
@@ -21,6 +21,15 @@ export function installVsix(label: string): { vsix: string; home: ReturnType<typ
     env: { ...process.env, XDG_CONFIG_HOME: home.xdg },
   });
   return { vsix, home };
+}
+
+/** A 1600×1000 page on code-server's workbench for `folder`, once its explorer is up. */
+export async function openWorkbench(browser: Browser, serverUrl: string, folder: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.goto(`${serverUrl}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
+  return page;
 }
 
 export async function palette(page: Page, command: string): Promise<void> {
