@@ -115,6 +115,8 @@ export class SemanticModel {
   private callsByName?: Map<string, Node[]>;
   /** `null` = computed, no qualified name. */
   private readonly qualifiedMemo: (string | null | undefined)[];
+  /** Per call node: its callee's qualified name (`null` = none). */
+  private readonly calleeMemo: (string | null | undefined)[];
   private readonly scopeMemo: (Node | undefined)[];
   /** While scopes are still being collected, scopeOf answers must not be memoised. */
   private collecting = true;
@@ -134,6 +136,7 @@ export class SemanticModel {
     this.valueMemo = new Array(size);
     this.objectMemo = new Array(size);
     this.qualifiedMemo = new Array(size);
+    this.calleeMemo = new Array(size);
     this.scopeMemo = new Array(size);
     this.noGradMemo = new Array(size);
     this.index = root.id === root.tree.rootNode.id ? TreeIndex.of(root) : new TreeIndex(root);
@@ -197,8 +200,17 @@ export class SemanticModel {
 
   /** Canonical qualified name of the function a call calls, if it resolves through imports. */
   calleeQualifiedName(call: Node): string | undefined {
+    // Most rules scan every call and ask this of each: one array read after the first time.
+    if (call.tree !== this.root.tree) {
+      const fn = call.childForFieldName('function');
+      return fn ? this.qualifiedName(fn) : undefined;
+    }
+    const memo = this.calleeMemo[call.id];
+    if (memo !== undefined) return memo ?? undefined;
     const fn = call.childForFieldName('function');
-    return fn ? this.qualifiedName(fn) : undefined;
+    const result = fn ? this.qualifiedName(fn) : undefined;
+    this.calleeMemo[call.id] = result ?? null;
+    return result;
   }
 
   // ───────────────────────────── scopes and bindings ─────────────────────────────
@@ -739,7 +751,8 @@ export class SemanticModel {
     if (!binding) return UNKNOWN_OBJECT;
     const usedAs = (methods: string[]) =>
       methods.some((m) =>
-        this.methodCalls(m).some((c) => {
+        // Only the calls inside `fn` (a binary search: the file's calls of `m` are in source order).
+        this.methodCallsWithin(m, fn).some((c) => {
           const recv = receiver(c);
           return recv?.type === 'identifier' && recv.text === identifier.text && isInside(c, fn) && this.scopeOf(c).id === fn.id && callArgs(c).positional.length === 0;
         }),
@@ -954,6 +967,23 @@ export class SemanticModel {
       }
     }
     return this.methodIndex.get(name) ?? [];
+  }
+
+  /** `methodCalls(name)` that start inside `container`'s range, in source order. */
+  private methodCallsWithin(name: string, container: Node): Node[] {
+    const calls = this.methodCalls(name);
+    const start = container.startIndex;
+    const end = container.endIndex;
+    let lo = 0;
+    let hi = calls.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (calls[mid].startIndex < start) lo = mid + 1;
+      else hi = mid;
+    }
+    let last = lo;
+    while (last < calls.length && calls[last].startIndex <= end) last++;
+    return lo === 0 && last === calls.length ? calls : calls.slice(lo, last);
   }
 
   /** All loss calls that use the same loss definition as `lossCall` (for fix safety). */
