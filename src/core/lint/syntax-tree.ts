@@ -55,6 +55,9 @@ export class SyntaxTree {
   }
 }
 
+/** Up to this many children, `childForFieldName` scans them instead of caching per field. */
+const FIELD_SCAN_LIMIT = 8;
+
 /** The children of every leaf (one shared array: most nodes are leaves). */
 const NO_CHILDREN: SyntaxNode[] = Object.freeze([]) as unknown as SyntaxNode[];
 
@@ -120,12 +123,19 @@ export class SyntaxNode {
   childForFieldName(name: string): SyntaxNode | null {
     const id = this.tree.fieldId(name);
     if (id < 0) return null;
-    // Rules ask the same few fields of the same nodes again and again (`function` of a call, …):
-    // the first child of each field is found once per node (and moves with it after an edit).
+    const children = this.children;
+    // Most nodes asked for a field (calls, attributes, assignments, definitions) have a handful of
+    // children: a scan is faster than any cache. (A sparse per-node array, tried before, fell into
+    // V8's slow dictionary elements: its first write is at the highest field id.)
+    if (children.length <= FIELD_SCAN_LIMIT) {
+      for (let i = 0; i < children.length; i++) if (children[i].fieldId === id) return children[i];
+      return null;
+    }
+    // Many children (a long argument list, a block): the first child of each field, found once
+    // per node (it moves with the node into the next copy after an edit), in a dense array.
     let byField = this.fieldCache;
     if (!byField) {
-      byField = this.fieldCache = [];
-      const children = this.children;
+      byField = this.fieldCache = new Array<SyntaxNode | undefined>(this.tree.grammar.fields.length).fill(undefined);
       for (let i = children.length - 1; i >= 0; i--) {
         const f = children[i].fieldId;
         if (f) byField[f] = children[i];
