@@ -5,6 +5,7 @@ import { LineIndex, type Node } from '../parser';
 import { canonical, ImportTable } from './imports';
 import { callArgs, isInside, named, receiver, unparen } from './syntax';
 import { TreeIndex } from './tree-index';
+import { NodeMemo } from './node-memo';
 import { PYTHON_BUILTINS } from './python-builtins';
 import {
   ACTIVATION_FUNCTIONS,
@@ -104,9 +105,9 @@ export class SemanticModel {
   /** Indices into `scopes` of the scopes not nested in another one. */
   private readonly topScopes: number[] = [];
   private readonly classNodes: Node[] = [];
-  // Memo tables indexed by node id (ids are dense pre-order positions: arrays beat Maps here).
-  private readonly valueMemo: (ValueFact | undefined)[];
-  private readonly objectMemo: (TorchObject | undefined)[];
+  // Memo tables indexed by node id (ids are dense pre-order positions: arrays beat Maps here; see ./node-memo.ts).
+  private readonly valueMemo: NodeMemo<ValueFact>;
+  private readonly objectMemo: NodeMemo<TorchObject>;
   /** Nodes whose value/object is being computed (cycle guard). */
   private readonly visitingValues = new Set<number>();
   private readonly visitingObjects = new Set<number>();
@@ -114,13 +115,13 @@ export class SemanticModel {
   private methodIndex?: Map<string, Node[]>;
   private callsByName?: Map<string, Node[]>;
   /** `null` = computed, no qualified name. */
-  private readonly qualifiedMemo: (string | null | undefined)[];
+  private readonly qualifiedMemo: NodeMemo<string | null>;
   /** Per call node: its callee's qualified name (`null` = none). */
-  private readonly calleeMemo: (string | null | undefined)[];
-  private readonly scopeMemo: (Node | undefined)[];
+  private readonly calleeMemo: NodeMemo<string | null>;
+  private readonly scopeMemo: NodeMemo<Node>;
   /** While scopes are still being collected, scopeOf answers must not be memoised. */
   private collecting = true;
-  private readonly noGradMemo: (boolean | undefined)[];
+  private readonly noGradMemo: NodeMemo<boolean>;
   /** Nodes by type, ranges and nearest-ancestor links, from one pass over the tree (shared by rules). */
   readonly index: TreeIndex;
   /** The file's path in its project (set by LintProject; messages cite it for facts from here). */
@@ -133,12 +134,12 @@ export class SemanticModel {
     readonly resolver?: ModuleResolver,
   ) {
     const size = root.tree.nodeCount;
-    this.valueMemo = new Array(size);
-    this.objectMemo = new Array(size);
-    this.qualifiedMemo = new Array(size);
-    this.calleeMemo = new Array(size);
-    this.scopeMemo = new Array(size);
-    this.noGradMemo = new Array(size);
+    this.valueMemo = new NodeMemo(size);
+    this.objectMemo = new NodeMemo(size);
+    this.qualifiedMemo = new NodeMemo(size);
+    this.calleeMemo = new NodeMemo(size);
+    this.scopeMemo = new NodeMemo(size);
+    this.noGradMemo = new NodeMemo(size);
     this.index = root.id === root.tree.rootNode.id ? TreeIndex.of(root) : new TreeIndex(root);
     this.imports = new ImportTable(root, this.index);
     this.collect();
@@ -174,11 +175,11 @@ export class SemanticModel {
   qualifiedName(node: Node): string | undefined {
     // Memo tables are per tree: another file's node is answered by its own model.
     if (node.tree !== this.root.tree) return this.foreign(node)?.qualifiedName(node);
-    const memo = this.qualifiedMemo[node.id];
+    const memo = this.qualifiedMemo.get(node.id);
     if (memo !== undefined) return memo ?? undefined;
     const raw = this.rawQualifiedName(unparen(node));
     const result = raw === undefined ? undefined : canonical(raw);
-    this.qualifiedMemo[node.id] = result ?? null;
+    this.qualifiedMemo.set(node.id, result ?? null);
     return result;
   }
 
@@ -205,11 +206,11 @@ export class SemanticModel {
       const fn = call.childForFieldName('function');
       return fn ? this.qualifiedName(fn) : undefined;
     }
-    const memo = this.calleeMemo[call.id];
+    const memo = this.calleeMemo.get(call.id);
     if (memo !== undefined) return memo ?? undefined;
     const fn = call.childForFieldName('function');
     const result = fn ? this.qualifiedName(fn) : undefined;
-    this.calleeMemo[call.id] = result ?? null;
+    this.calleeMemo.set(call.id, result ?? null);
     return result;
   }
 
@@ -219,10 +220,10 @@ export class SemanticModel {
   scopeOf(node: Node): Node {
     if (node.tree !== this.root.tree) return this.foreign(node)?.scopeOf(node) ?? node.tree.rootNode;
     if (!this.collecting) {
-      const memo = this.scopeMemo[node.id];
+      const memo = this.scopeMemo.get(node.id);
       if (memo) return memo;
       const scope = this.findScope(node);
-      this.scopeMemo[node.id] = scope;
+      this.scopeMemo.set(node.id, scope);
       return scope;
     }
     return this.findScope(node);
@@ -618,14 +619,14 @@ export class SemanticModel {
   objectOf(expr: Node): TorchObject {
     const node = unparen(expr);
     if (node.tree !== this.root.tree) return this.foreign(node)?.objectOf(node) ?? UNKNOWN_OBJECT;
-    const memo = this.objectMemo[node.id];
+    const memo = this.objectMemo.get(node.id);
     if (memo) return memo;
     const key = node.id;
     if (this.visitingObjects.has(key) || this.visitingTooDeep()) return UNKNOWN_OBJECT;
     this.visitingObjects.add(key);
     try {
       const result = this.computeObject(node);
-      this.objectMemo[node.id] = result;
+      this.objectMemo.set(node.id, result);
       return result;
     } finally {
       this.visitingObjects.delete(key);
@@ -813,14 +814,14 @@ export class SemanticModel {
       const f = this.foreign(node)?.valueOf(node);
       return !f || f.kind === 'unknown' ? UNKNOWN : { ...f, origin: undefined, via: f.via === 'inline' ? 'variable' : f.via };
     }
-    const memo = this.valueMemo[node.id];
+    const memo = this.valueMemo.get(node.id);
     if (memo) return memo;
     const key = node.id;
     if (this.visitingValues.has(key) || this.visitingTooDeep()) return UNKNOWN;
     this.visitingValues.add(key);
     try {
       const result = this.computeValue(node);
-      this.valueMemo[node.id] = result;
+      this.valueMemo.set(node.id, result);
       return result;
     } finally {
       this.visitingValues.delete(key);
@@ -1027,8 +1028,11 @@ export class SemanticModel {
       return false;
     };
     for (const p of this.index.ancestors(node, NO_GRAD_CONTEXTS)) {
-      let memo = this.noGradMemo[p.id];
-      if (memo === undefined) this.noGradMemo[p.id] = memo = disablesGrad(p);
+      let memo = this.noGradMemo.get(p.id);
+      if (memo === undefined) {
+        memo = disablesGrad(p);
+        this.noGradMemo.set(p.id, memo);
+      }
       if (memo) return true;
     }
     return false;
