@@ -26,11 +26,12 @@ export function field(node: Node, name: string): Node | null {
 }
 
 /**
- * Depth-first pre-order walk; return `false` from `visit` to skip a node's children. With `only`,
+ * Depth-first pre-order walk; return `false` from `visit` to skip a node's children, `'stop'` to end
+ * the walk (a question already answered need not see the rest of the file). With `only`,
  * `visit` sees just nodes of those types: named ones from the shared TreeIndex when it holds every
  * type, else any node of those types (as tree-sitter's `descendantsOfType`).
  */
-export function walk(root: Node, visit: (node: Node) => boolean | void, only?: ReadonlySet<string>): void {
+export function walk(root: Node, visit: (node: Node) => boolean | void | 'stop', only?: ReadonlySet<string>): void {
   if (only && allIndexed(only)) {
     TreeIndex.of(root).visit(root, visit, only);
     return;
@@ -41,7 +42,10 @@ export function walk(root: Node, visit: (node: Node) => boolean | void, only?: R
   const wanted = only ? typeIdsOf(only, root.tree.grammar.types) : undefined;
   for (let id = root.id; id <= last; id++) {
     const node = nodes[id];
-    if ((!wanted || wanted[node.typeId]) && visit(node) === false) id = lastDescendant(node).id;
+    if (wanted && !wanted[node.typeId]) continue;
+    const answer = visit(node);
+    if (answer === false) id = lastDescendant(node).id;
+    else if (answer === 'stop') return;
   }
 }
 
