@@ -185,9 +185,12 @@ export class SemanticModel {
 
   private rawQualifiedName(node: Node): string | undefined {
     if (node.type === 'identifier') {
+      // Most names are not imported: answered without looking up the name's scope.
+      const imported = this.imports.resolve(node.text);
+      if (imported === undefined) return undefined;
       // A local assignment shadows an import (`F = my_features`).
       if (this.bindingsIn(this.scopeOf(node)).get(node.text)?.some((b) => b.value)) return undefined;
-      return this.imports.resolve(node.text);
+      return imported;
     }
     if (node.type === 'attribute') {
       const object = node.childForFieldName('object');
