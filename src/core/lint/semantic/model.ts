@@ -433,7 +433,10 @@ export class SemanticModel {
   /** The outermost if/try/loop inside `scope` that contains `definition` but not `use`. */
   private separatingConditional(definition: Node, use: Node, scope: Node): Node | undefined {
     let found: Node | undefined;
-    for (const p of this.index.ancestors(definition)) {
+    // The index's ancestor chain, read directly (this runs for most name lookups: no generator).
+    const { nodes, parents } = this.index;
+    for (let i = this.index.enclosingPosition(definition); i >= 0; i = parents[i]) {
+      const p = nodes[i];
       if (p.id === scope.id) break;
       if (CONDITIONAL_TYPES.has(p.type) && !isInside(use, p)) found = p;
     }
@@ -1030,7 +1033,10 @@ export class SemanticModel {
       for (const d of named(p).filter((c) => c.type === 'decorator')) if (isNoGrad(named(d)[0])) return true;
       return false;
     };
-    for (const p of this.index.ancestors(node, NO_GRAD_CONTEXTS)) {
+    const { nodes, parents, types } = this.index;
+    for (let i = this.index.enclosingPosition(node); i >= 0; i = parents[i]) {
+      if (!NO_GRAD_CONTEXTS.has(types[i])) continue;
+      const p = nodes[i];
       let memo = this.noGradMemo.get(p.id);
       if (memo === undefined) {
         memo = disablesGrad(p);
