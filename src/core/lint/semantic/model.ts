@@ -114,6 +114,7 @@ export class SemanticModel {
   private lossCallCache?: LossCall[];
   private methodIndex?: Map<string, Node[]>;
   private callsByName?: Map<string, Node[]>;
+  private callsByQualifiedName?: Map<string, Node[]>;
   /** `null` = computed, no qualified name. */
   private readonly qualifiedMemo: NodeMemo<string | null>;
   /** Per call node: its callee's qualified name (`null` = none). */
@@ -397,6 +398,21 @@ export class SemanticModel {
       values.push(args.keywords.get(b.name) ?? (b.param!.index > 0 ? args.positional[b.param!.index - 1] : undefined) ?? b.param!.default);
     }
     return values.length ? values : [undefined];
+  }
+
+  /** Calls whose callee's qualified name is `qualified` (`torch.load`), in source order. */
+  callsTo(qualified: string): Node[] {
+    if (!this.callsByQualifiedName) {
+      this.callsByQualifiedName = new Map();
+      for (const call of this.calls) {
+        const qn = this.calleeQualifiedName(call);
+        if (qn === undefined) continue;
+        const list = this.callsByQualifiedName.get(qn);
+        if (list) list.push(call);
+        else this.callsByQualifiedName.set(qn, [call]);
+      }
+    }
+    return this.callsByQualifiedName.get(qualified) ?? [];
   }
 
   /** Calls of a bare name `name(...)`, in source order. */
