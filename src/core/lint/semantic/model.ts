@@ -417,18 +417,34 @@ export class SemanticModel {
 
   /** Calls of a bare name `name(...)`, in source order. */
   callsOf(name: string): Node[] {
-    if (!this.callsByName) {
-      this.callsByName = new Map();
-      for (const call of this.calls) {
-        const callee = call.childForFieldName('function');
-        if (!callee || callee.type !== 'identifier') continue;
-        const text = callee.text;
-        const list = this.callsByName.get(text);
-        if (list) list.push(call);
-        else this.callsByName.set(text, [call]);
-      }
+    if (!this.callsByName) this.indexCallsByCallee();
+    return this.callsByName!.get(name) ?? [];
+  }
+
+  /** `callsByName` and `methodIndex` in one pass over the calls (nearly every lint asks for both). */
+  private indexCallsByCallee(): void {
+    const byName = new Map<string, Node[]>();
+    const byMethod = new Map<string, Node[]>();
+    for (const call of this.calls) {
+      const callee = call.childForFieldName('function');
+      if (!callee) continue;
+      let index: Map<string, Node[]>;
+      let key: string;
+      if (callee.type === 'identifier') {
+        index = byName;
+        key = callee.text;
+      } else if (callee.type === 'attribute') {
+        const attr = callee.childForFieldName('attribute');
+        if (!attr || !attr.text) continue;
+        index = byMethod;
+        key = attr.text;
+      } else continue;
+      const list = index.get(key);
+      if (list) list.push(call);
+      else index.set(key, [call]);
     }
-    return this.callsByName.get(name) ?? [];
+    this.callsByName = byName;
+    this.methodIndex = byMethod;
   }
 
   /** An if/elif/else whose every branch (an else included) holds one of the bindings. */
@@ -977,19 +993,8 @@ export class SemanticModel {
 
   /** Method calls `<receiver>.<name>(...)` (e.g. `step`, `backward`, `zero_grad`), in source order. */
   methodCalls(name: string): Node[] {
-    if (!this.methodIndex) {
-      this.methodIndex = new Map();
-      for (const call of this.calls) {
-        const fn = call.childForFieldName('function');
-        if (!fn || fn.type !== 'attribute') continue;
-        const method = optText(fn.childForFieldName('attribute'));
-        if (!method) continue;
-        const list = this.methodIndex.get(method) ?? [];
-        list.push(call);
-        this.methodIndex.set(method, list);
-      }
-    }
-    return this.methodIndex.get(name) ?? [];
+    if (!this.methodIndex) this.indexCallsByCallee();
+    return this.methodIndex!.get(name) ?? [];
   }
 
   /** `methodCalls(name)` that start inside `container`'s range, in source order. */
