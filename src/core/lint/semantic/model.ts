@@ -293,17 +293,22 @@ export class SemanticModel {
   definitions(identifier: Node): (Node | undefined)[] {
     if (identifier.tree !== this.root.tree) return this.foreign(identifier)?.definitions(identifier) ?? [undefined];
     const name = identifier.text;
-    for (let scope: Node | undefined = this.scopeOf(identifier); scope; scope = scope.id === this.root.id ? undefined : this.scopeOf(scope)) {
+    const own = this.scopeOf(identifier);
+    const at = identifier.startIndex;
+    for (let scope: Node | undefined = own; scope; scope = scope.id === this.root.id ? undefined : this.scopeOf(scope)) {
       const all = this.bindingsIn(scope).get(name);
       if (!all?.length) continue;
-      const local = scope.id === this.scopeOf(identifier).id;
-      const before = all.filter((b) => b.visibleFrom <= identifier.startIndex);
+      const local = scope.id === own.id;
+      // The last binding visible at the use, found without building the list of those before it
+      // (needed only when a branch separates it from the use).
+      let lastBefore = all.length - 1;
+      while (lastBefore >= 0 && all[lastBefore].visibleFrom > at) lastBefore--;
       // From an inner function, a global is looked up when the function runs: prefer the last one before, else the last.
-      const chosen = before.length ? before : local ? [] : all;
-      if (!chosen.length) return [undefined];
-      const last = chosen[chosen.length - 1];
+      if (lastBefore < 0 && local) return [undefined];
+      const last = all[lastBefore >= 0 ? lastBefore : all.length - 1];
       const branch = this.separatingConditional(last.target, identifier, scope);
       if (!branch) return this.valuesOf(last);
+      const chosen = lastBefore >= 0 ? all.filter((b) => b.visibleFrom <= at) : all;
       const alternatives = chosen.filter((b) => isInside(b.target, branch));
       // `if …: x = a` / `else: x = b`: every branch binds it, so nothing from before reaches the use.
       if (this.everyBranchBinds(branch, alternatives)) return alternatives.flatMap((b) => this.valuesOf(b));
