@@ -22,6 +22,19 @@ export const ERROR_TYPE_ID = 65535;
 
 const fieldIdsByGrammar = new WeakMap<GrammarNames['fields'], Map<string, number>>();
 
+/**
+ * The successive copies of one document (each edit's copy takes over the previous one's unchanged
+ * nodes): `current` is the newest. Nodes point here rather than at their SyntaxTree, so moving a
+ * node into the next copy writes only numbers into it (`id`, `version`, offsets). (Writing a pointer
+ * to the young new tree into each of ~27,000 older nodes costs V8 a write barrier and a
+ * remembered-set entry per node on every edit.)
+ */
+export class TreeLineage {
+  current!: SyntaxTree;
+  /** Copies made so far in this lineage (the next copy's `version`). */
+  versions = 0;
+}
+
 export class SyntaxTree {
   /** The root node (a `module` for Python). Set by the builder. */
   rootNode!: SyntaxNode;
@@ -34,11 +47,20 @@ export class SyntaxTree {
     return this.nodes.length;
   }
 
+  /** This copy's number in its lineage (the `version` of the nodes it holds). */
+  readonly version: number;
+
   constructor(
     /** The parsed text. */
     readonly text: string,
     readonly grammar: GrammarNames,
+    /** The previous copy's lineage when this copy takes over its nodes; else a new one. */
+    readonly lineage: TreeLineage = new TreeLineage(),
   ) {
+    // From here on, every node of the lineage (moved or not yet) answers `tree` with this copy:
+    // the previous copy is given up (see ./tree-copy.ts).
+    lineage.current = this;
+    this.version = ++lineage.versions;
     let ids = fieldIdsByGrammar.get(grammar.fields);
     if (!ids) fieldIdsByGrammar.set(grammar.fields, (ids = new Map()));
     this.fieldIds = ids;
@@ -54,6 +76,9 @@ export class SyntaxTree {
     return id > 0 ? id : -1;
   }
 }
+
+/** Up to this many children, `childForFieldName` scans them instead of caching per field. */
+const FIELD_SCAN_LIMIT = 8;
 
 /** The children of every leaf (one shared array: most nodes are leaves). */
 const NO_CHILDREN: SyntaxNode[] = Object.freeze([]) as unknown as SyntaxNode[];
@@ -72,11 +97,14 @@ export class SyntaxNode {
    */
   memo: { named?: SyntaxNode[]; args?: unknown } | undefined = undefined;
 
-  // `tree`, `id`, `startIndex` and `endIndex` are written only by the copier: after a one-line edit
-  // it moves the unchanged subtrees of the previous copy into the new one (see ./tree-copy.ts),
+  // `version`, `id`, `startIndex` and `endIndex` are written only by the copier: after a one-line
+  // edit it moves the unchanged subtrees of the previous copy into the new one (see ./tree-copy.ts),
   // which re-numbers them and shifts their offsets. Everything else about a node never changes.
   constructor(
-    public tree: SyntaxTree,
+    /** The copies this node belongs to (`tree` is the newest). */
+    readonly lineage: TreeLineage,
+    /** The `version` of the copy that holds this node. */
+    public version: number,
     /** Unique within its tree: the node's pre-order position (`tree.nodes[id]`). */
     public id: number,
     readonly typeId: number,
@@ -93,6 +121,11 @@ export class SyntaxNode {
     if (this.children === NO_CHILDREN) this.children = [];
     this.children.push(child);
     child.parent = this;
+  }
+
+  /** The copy this node belongs to: its lineage's newest. */
+  get tree(): SyntaxTree {
+    return this.lineage.current;
   }
 
   get text(): string {
@@ -120,12 +153,19 @@ export class SyntaxNode {
   childForFieldName(name: string): SyntaxNode | null {
     const id = this.tree.fieldId(name);
     if (id < 0) return null;
-    // Rules ask the same few fields of the same nodes again and again (`function` of a call, …):
-    // the first child of each field is found once per node (and moves with it after an edit).
+    const children = this.children;
+    // Most nodes asked for a field (calls, attributes, assignments, definitions) have a handful of
+    // children: a scan is faster than any cache. (A sparse per-node array, tried before, fell into
+    // V8's slow dictionary elements: its first write is at the highest field id.)
+    if (children.length <= FIELD_SCAN_LIMIT) {
+      for (let i = 0; i < children.length; i++) if (children[i].fieldId === id) return children[i];
+      return null;
+    }
+    // Many children (a long argument list, a block): the first child of each field, found once
+    // per node (it moves with the node into the next copy after an edit), in a dense array.
     let byField = this.fieldCache;
     if (!byField) {
-      byField = this.fieldCache = [];
-      const children = this.children;
+      byField = this.fieldCache = new Array<SyntaxNode | undefined>(this.tree.grammar.fields.length).fill(undefined);
       for (let i = children.length - 1; i >= 0; i--) {
         const f = children[i].fieldId;
         if (f) byField[f] = children[i];

@@ -65,7 +65,7 @@ function namedTypes(tree: Tree): boolean[] {
 export function copyTree(tree: Tree, text: string, exports?: CursorExports, reuse?: Reuse): SyntaxTree {
   const grammar: GrammarNames = { types: tree.language.types, fields: tree.language.fields };
   const named = namedTypes(tree);
-  const result = new SyntaxTree(text, grammar);
+  const result = new SyntaxTree(text, grammar, reuse?.previous.lineage);
   const cursor = exports ? rawCursor(tree, exports) : publicCursor(tree);
   const recycler = reuse ? new Recycler(reuse, result) : undefined;
   try {
@@ -73,7 +73,8 @@ export function copyTree(tree: Tree, text: string, exports?: CursorExports, reus
       const typeId = cursor.typeId();
       const isError = typeId === ERROR_TYPE_ID;
       const node = new SyntaxNode(
-        result,
+        result.lineage,
+        result.version,
         result.nodes.length,
         typeId,
         isError ? 'ERROR' : (grammar.types[typeId] ?? 'ERROR'),
@@ -181,11 +182,11 @@ class Recycler {
     // child already moved (its offsets shifted, its tree the new one) is passed over.
     const children = oldParent.children;
     let i = this.scanFrom.get(oldParent) ?? 0;
-    while (i < children.length && (children[i].tree === this.into || children[i].startIndex < oldStart)) i++;
+    while (i < children.length && (children[i].version === this.into.version || children[i].startIndex < oldStart)) i++;
     this.scanFrom.set(oldParent, i);
     for (; i < children.length && children[i].startIndex === oldStart; i++) {
       const c = children[i];
-      if (c.tree !== this.into && c.endIndex === oldEnd && c.typeId === typeId && c.fieldId === fieldId) return c;
+      if (c.version !== this.into.version && c.endIndex === oldEnd && c.typeId === typeId && c.fieldId === fieldId) return c;
     }
     return undefined;
   }
@@ -235,7 +236,7 @@ function publicCursor(tree: Tree): Cursor {
 function renumber(node: SyntaxNode, tree: SyntaxTree, shift: number, depth = 0): void {
   // Recursion is the fast way here; a pathologically deep subtree continues with an explicit stack.
   if (depth > 500) return renumberDeep(node, tree, shift);
-  node.tree = tree;
+  node.version = tree.version;
   node.id = tree.nodes.length;
   tree.nodes.push(node);
   if (shift) {
@@ -250,7 +251,7 @@ function renumberDeep(root: SyntaxNode, tree: SyntaxTree, shift: number): void {
   const stack = [root];
   while (stack.length) {
     const node = stack.pop()!;
-    node.tree = tree;
+    node.version = tree.version;
     node.id = tree.nodes.length;
     tree.nodes.push(node);
     node.startIndex += shift;

@@ -86,7 +86,9 @@ function wantsGradients(text: string, sem: SemanticModel, call: Node): boolean {
   const scope = sem.scopeOf(call);
   const later = (n: Node) => n.startIndex > call.startIndex && sem.scopeOf(n).id === scope.id;
   if (backwardCalls(sem).some(later)) return true;
-  if (sem.calls.some((c) => later(c) && sem.calleeQualifiedName(c) === 'torch.autograd.grad')) return true;
+  if (sem.callsTo('torch.autograd.grad').some(later)) return true;
+  // Most files never mention requires_grad: no slice and regex per model call then.
+  if (!text.includes('requires_grad')) return false;
   const body = scope.id === sem.root.id ? text : text.slice(scope.startIndex, scope.endIndex);
   return /requires_grad_\(|requires_grad\s*=\s*True/.test(body);
 }
@@ -98,6 +100,10 @@ function detachedLater(text: string, sem: SemanticModel, call: Node): boolean {
   const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : undefined;
   if (!left || unparen(left).type !== 'identifier') return false;
   const scope = sem.scopeOf(call);
-  const rest = text.slice(stmt.endIndex, scope.id === sem.root.id ? text.length : scope.endIndex);
+  const end = scope.id === sem.root.id ? text.length : scope.endIndex;
+  // The regex needs this text in the rest of the scope: look for it first, without slicing.
+  const at = text.indexOf(`${left.text}.detach(`, stmt.endIndex);
+  if (at < 0 || at >= end) return false;
+  const rest = text.slice(stmt.endIndex, end);
   return new RegExp(`\\b${left.text}\\.detach\\(`).test(rest);
 }

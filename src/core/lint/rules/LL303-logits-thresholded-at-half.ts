@@ -6,6 +6,7 @@ import { producingModel } from '../torch/evaluation';
 
 const ORDERINGS = new Set(['>', '>=', '<', '<=']);
 const REGRESSION_LOSSES = new Set(['MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss']);
+const IDENTIFIERS = new Set(['identifier']);
 
 export const logitsThresholdedAtHalf: Rule = {
   code: 'LL303',
@@ -90,7 +91,7 @@ function throughParameter(sem: SemanticModel, expr: Node, depth = 0): boolean {
     if (scope.type === 'function_definition') {
       const params = scope.childForFieldName('parameters');
       let isParam = false;
-      if (params) walk(params, (p) => void (p.text === e.text && (isParam = true)), new Set(['identifier']));
+      if (params) walk(params, (p) => void (p.text === e.text && (isParam = true)), IDENTIFIERS);
       if (isParam && !hasLocalAssignment(scope, e)) return true;
     }
     return sem.definitions(e).some((d) => !!d && throughParameter(sem, d, depth + 1));

@@ -105,7 +105,7 @@ function isSelfContainedTraining(sem: SemanticModel, step: Node): boolean {
   const skip = new Set<number>();
   if (contained) {
     walk(sem.root, (n) => {
-      if (!contained) return false;
+      if (!contained) return 'stop';
       switch (n.type) {
         case 'import_statement':
         case 'import_from_statement':

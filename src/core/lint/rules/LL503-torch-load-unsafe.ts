@@ -30,8 +30,7 @@ model.load_state_dict(state)
 `,
   check(ctx) {
     const sem = ctx.semantic;
-    for (const call of sem.calls) {
-      if (sem.calleeQualifiedName(call) !== 'torch.load') continue;
+    for (const call of sem.callsTo('torch.load')) {
       const args = callArgs(call);
       const w = args.keywords.get('weights_only');
       if (w?.text === 'True' || (args.splat && !w)) continue;

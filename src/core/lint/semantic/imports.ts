@@ -5,7 +5,7 @@ import { named, walk } from './syntax';
 import type { TreeIndex } from './tree-index';
 
 /** Spellings that name the same object; the right side is what rules compare against. */
-const CANONICAL: Record<string, string> = {
+const CANONICAL_SPELLINGS: Record<string, string> = {
   'torch.nn.functional.sigmoid': 'torch.sigmoid',
   'torch.special.expit': 'torch.sigmoid',
   'torch.nn.functional.tanh': 'torch.tanh',
@@ -24,6 +24,8 @@ const CANONICAL: Record<string, string> = {
   'lightning.pytorch.core.LightningModule': 'torch.nn.Module',
   'torch.cuda.amp.GradScaler': 'torch.amp.GradScaler',
 };
+/** As a Map: looked up once per qualified name built, and a plain object would also answer for inherited keys (`constructor`). */
+const CANONICAL = new Map(Object.entries(CANONICAL_SPELLINGS));
 /** `torch.nn.modules.loss.BCELoss` → `torch.nn.BCELoss`. */
 const NN_SUBMODULE = 'torch.nn.modules.';
 
@@ -32,7 +34,7 @@ export function canonical(qualified: string): string {
     const rest = qualified.slice(NN_SUBMODULE.length);
     qualified = 'torch.nn.' + rest.slice(rest.indexOf('.') + 1);
   }
-  return CANONICAL[qualified] ?? qualified;
+  return CANONICAL.get(qualified) ?? qualified;
 }
 
 const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement']);

@@ -5,6 +5,7 @@ import { LineIndex, type Node } from '../parser';
 import { canonical, ImportTable } from './imports';
 import { callArgs, isInside, named, receiver, unparen } from './syntax';
 import { TreeIndex } from './tree-index';
+import { NodeMemo } from './node-memo';
 import { PYTHON_BUILTINS } from './python-builtins';
 import {
   ACTIVATION_FUNCTIONS,
@@ -104,21 +105,24 @@ export class SemanticModel {
   /** Indices into `scopes` of the scopes not nested in another one. */
   private readonly topScopes: number[] = [];
   private readonly classNodes: Node[] = [];
-  // Memo tables indexed by node id (ids are dense pre-order positions: arrays beat Maps here).
-  private readonly valueMemo: (ValueFact | undefined)[];
-  private readonly objectMemo: (TorchObject | undefined)[];
+  // Memo tables indexed by node id (ids are dense pre-order positions: arrays beat Maps here; see ./node-memo.ts).
+  private readonly valueMemo: NodeMemo<ValueFact>;
+  private readonly objectMemo: NodeMemo<TorchObject>;
   /** Nodes whose value/object is being computed (cycle guard). */
   private readonly visitingValues = new Set<number>();
   private readonly visitingObjects = new Set<number>();
   private lossCallCache?: LossCall[];
   private methodIndex?: Map<string, Node[]>;
   private callsByName?: Map<string, Node[]>;
+  private callsByQualifiedName?: Map<string, Node[]>;
   /** `null` = computed, no qualified name. */
-  private readonly qualifiedMemo: (string | null | undefined)[];
-  private readonly scopeMemo: (Node | undefined)[];
+  private readonly qualifiedMemo: NodeMemo<string | null>;
+  /** Per call node: its callee's qualified name (`null` = none). */
+  private readonly calleeMemo: NodeMemo<string | null>;
+  private readonly scopeMemo: NodeMemo<Node>;
   /** While scopes are still being collected, scopeOf answers must not be memoised. */
   private collecting = true;
-  private readonly noGradMemo: (boolean | undefined)[];
+  private readonly noGradMemo: NodeMemo<boolean>;
   /** Nodes by type, ranges and nearest-ancestor links, from one pass over the tree (shared by rules). */
   readonly index: TreeIndex;
   /** The file's path in its project (set by LintProject; messages cite it for facts from here). */
@@ -131,11 +135,12 @@ export class SemanticModel {
     readonly resolver?: ModuleResolver,
   ) {
     const size = root.tree.nodeCount;
-    this.valueMemo = new Array(size);
-    this.objectMemo = new Array(size);
-    this.qualifiedMemo = new Array(size);
-    this.scopeMemo = new Array(size);
-    this.noGradMemo = new Array(size);
+    this.valueMemo = new NodeMemo(size);
+    this.objectMemo = new NodeMemo(size);
+    this.qualifiedMemo = new NodeMemo(size);
+    this.calleeMemo = new NodeMemo(size);
+    this.scopeMemo = new NodeMemo(size);
+    this.noGradMemo = new NodeMemo(size);
     this.index = root.id === root.tree.rootNode.id ? TreeIndex.of(root) : new TreeIndex(root);
     this.imports = new ImportTable(root, this.index);
     this.collect();
@@ -171,19 +176,22 @@ export class SemanticModel {
   qualifiedName(node: Node): string | undefined {
     // Memo tables are per tree: another file's node is answered by its own model.
     if (node.tree !== this.root.tree) return this.foreign(node)?.qualifiedName(node);
-    const memo = this.qualifiedMemo[node.id];
+    const memo = this.qualifiedMemo.get(node.id);
     if (memo !== undefined) return memo ?? undefined;
     const raw = this.rawQualifiedName(unparen(node));
     const result = raw === undefined ? undefined : canonical(raw);
-    this.qualifiedMemo[node.id] = result ?? null;
+    this.qualifiedMemo.set(node.id, result ?? null);
     return result;
   }
 
   private rawQualifiedName(node: Node): string | undefined {
     if (node.type === 'identifier') {
+      // Most names are not imported: answered without looking up the name's scope.
+      const imported = this.imports.resolve(node.text);
+      if (imported === undefined) return undefined;
       // A local assignment shadows an import (`F = my_features`).
       if (this.bindingsIn(this.scopeOf(node)).get(node.text)?.some((b) => b.value)) return undefined;
-      return this.imports.resolve(node.text);
+      return imported;
     }
     if (node.type === 'attribute') {
       const object = node.childForFieldName('object');
@@ -197,8 +205,17 @@ export class SemanticModel {
 
   /** Canonical qualified name of the function a call calls, if it resolves through imports. */
   calleeQualifiedName(call: Node): string | undefined {
+    // Most rules scan every call and ask this of each: one array read after the first time.
+    if (call.tree !== this.root.tree) {
+      const fn = call.childForFieldName('function');
+      return fn ? this.qualifiedName(fn) : undefined;
+    }
+    const memo = this.calleeMemo.get(call.id);
+    if (memo !== undefined) return memo ?? undefined;
     const fn = call.childForFieldName('function');
-    return fn ? this.qualifiedName(fn) : undefined;
+    const result = fn ? this.qualifiedName(fn) : undefined;
+    this.calleeMemo.set(call.id, result ?? null);
+    return result;
   }
 
   // ───────────────────────────── scopes and bindings ─────────────────────────────
@@ -207,10 +224,10 @@ export class SemanticModel {
   scopeOf(node: Node): Node {
     if (node.tree !== this.root.tree) return this.foreign(node)?.scopeOf(node) ?? node.tree.rootNode;
     if (!this.collecting) {
-      const memo = this.scopeMemo[node.id];
+      const memo = this.scopeMemo.get(node.id);
       if (memo) return memo;
       const scope = this.findScope(node);
-      this.scopeMemo[node.id] = scope;
+      this.scopeMemo.set(node.id, scope);
       return scope;
     }
     return this.findScope(node);
@@ -276,17 +293,22 @@ export class SemanticModel {
   definitions(identifier: Node): (Node | undefined)[] {
     if (identifier.tree !== this.root.tree) return this.foreign(identifier)?.definitions(identifier) ?? [undefined];
     const name = identifier.text;
-    for (let scope: Node | undefined = this.scopeOf(identifier); scope; scope = scope.id === this.root.id ? undefined : this.scopeOf(scope)) {
+    const own = this.scopeOf(identifier);
+    const at = identifier.startIndex;
+    for (let scope: Node | undefined = own; scope; scope = scope.id === this.root.id ? undefined : this.scopeOf(scope)) {
       const all = this.bindingsIn(scope).get(name);
       if (!all?.length) continue;
-      const local = scope.id === this.scopeOf(identifier).id;
-      const before = all.filter((b) => b.visibleFrom <= identifier.startIndex);
+      const local = scope.id === own.id;
+      // The last binding visible at the use, found without building the list of those before it
+      // (needed only when a branch separates it from the use).
+      let lastBefore = all.length - 1;
+      while (lastBefore >= 0 && all[lastBefore].visibleFrom > at) lastBefore--;
       // From an inner function, a global is looked up when the function runs: prefer the last one before, else the last.
-      const chosen = before.length ? before : local ? [] : all;
-      if (!chosen.length) return [undefined];
-      const last = chosen[chosen.length - 1];
+      if (lastBefore < 0 && local) return [undefined];
+      const last = all[lastBefore >= 0 ? lastBefore : all.length - 1];
       const branch = this.separatingConditional(last.target, identifier, scope);
       if (!branch) return this.valuesOf(last);
+      const chosen = lastBefore >= 0 ? all.filter((b) => b.visibleFrom <= at) : all;
       const alternatives = chosen.filter((b) => isInside(b.target, branch));
       // `if …: x = a` / `else: x = b`: every branch binds it, so nothing from before reaches the use.
       if (this.everyBranchBinds(branch, alternatives)) return alternatives.flatMap((b) => this.valuesOf(b));
@@ -383,20 +405,51 @@ export class SemanticModel {
     return values.length ? values : [undefined];
   }
 
-  /** Calls of a bare name `name(...)`, in source order. */
-  callsOf(name: string): Node[] {
-    if (!this.callsByName) {
-      this.callsByName = new Map();
+  /** Calls whose callee's qualified name is `qualified` (`torch.load`), in source order. */
+  callsTo(qualified: string): Node[] {
+    if (!this.callsByQualifiedName) {
+      this.callsByQualifiedName = new Map();
       for (const call of this.calls) {
-        const callee = call.childForFieldName('function');
-        if (!callee || callee.type !== 'identifier') continue;
-        const text = callee.text;
-        const list = this.callsByName.get(text);
+        const qn = this.calleeQualifiedName(call);
+        if (qn === undefined) continue;
+        const list = this.callsByQualifiedName.get(qn);
         if (list) list.push(call);
-        else this.callsByName.set(text, [call]);
+        else this.callsByQualifiedName.set(qn, [call]);
       }
     }
-    return this.callsByName.get(name) ?? [];
+    return this.callsByQualifiedName.get(qualified) ?? [];
+  }
+
+  /** Calls of a bare name `name(...)`, in source order. */
+  callsOf(name: string): Node[] {
+    if (!this.callsByName) this.indexCallsByCallee();
+    return this.callsByName!.get(name) ?? [];
+  }
+
+  /** `callsByName` and `methodIndex` in one pass over the calls (nearly every lint asks for both). */
+  private indexCallsByCallee(): void {
+    const byName = new Map<string, Node[]>();
+    const byMethod = new Map<string, Node[]>();
+    for (const call of this.calls) {
+      const callee = call.childForFieldName('function');
+      if (!callee) continue;
+      let index: Map<string, Node[]>;
+      let key: string;
+      if (callee.type === 'identifier') {
+        index = byName;
+        key = callee.text;
+      } else if (callee.type === 'attribute') {
+        const attr = callee.childForFieldName('attribute');
+        if (!attr || !attr.text) continue;
+        index = byMethod;
+        key = attr.text;
+      } else continue;
+      const list = index.get(key);
+      if (list) list.push(call);
+      else index.set(key, [call]);
+    }
+    this.callsByName = byName;
+    this.methodIndex = byMethod;
   }
 
   /** An if/elif/else whose every branch (an else included) holds one of the bindings. */
@@ -417,7 +470,10 @@ export class SemanticModel {
   /** The outermost if/try/loop inside `scope` that contains `definition` but not `use`. */
   private separatingConditional(definition: Node, use: Node, scope: Node): Node | undefined {
     let found: Node | undefined;
-    for (const p of this.index.ancestors(definition)) {
+    // The index's ancestor chain, read directly (this runs for most name lookups: no generator).
+    const { nodes, parents } = this.index;
+    for (let i = this.index.enclosingPosition(definition); i >= 0; i = parents[i]) {
+      const p = nodes[i];
       if (p.id === scope.id) break;
       if (CONDITIONAL_TYPES.has(p.type) && !isInside(use, p)) found = p;
     }
@@ -606,14 +662,14 @@ export class SemanticModel {
   objectOf(expr: Node): TorchObject {
     const node = unparen(expr);
     if (node.tree !== this.root.tree) return this.foreign(node)?.objectOf(node) ?? UNKNOWN_OBJECT;
-    const memo = this.objectMemo[node.id];
+    const memo = this.objectMemo.get(node.id);
     if (memo) return memo;
     const key = node.id;
     if (this.visitingObjects.has(key) || this.visitingTooDeep()) return UNKNOWN_OBJECT;
     this.visitingObjects.add(key);
     try {
       const result = this.computeObject(node);
-      this.objectMemo[node.id] = result;
+      this.objectMemo.set(node.id, result);
       return result;
     } finally {
       this.visitingObjects.delete(key);
@@ -739,7 +795,8 @@ export class SemanticModel {
     if (!binding) return UNKNOWN_OBJECT;
     const usedAs = (methods: string[]) =>
       methods.some((m) =>
-        this.methodCalls(m).some((c) => {
+        // Only the calls inside `fn` (a binary search: the file's calls of `m` are in source order).
+        this.methodCallsWithin(m, fn).some((c) => {
           const recv = receiver(c);
           return recv?.type === 'identifier' && recv.text === identifier.text && isInside(c, fn) && this.scopeOf(c).id === fn.id && callArgs(c).positional.length === 0;
         }),
@@ -800,14 +857,14 @@ export class SemanticModel {
       const f = this.foreign(node)?.valueOf(node);
       return !f || f.kind === 'unknown' ? UNKNOWN : { ...f, origin: undefined, via: f.via === 'inline' ? 'variable' : f.via };
     }
-    const memo = this.valueMemo[node.id];
+    const memo = this.valueMemo.get(node.id);
     if (memo) return memo;
     const key = node.id;
     if (this.visitingValues.has(key) || this.visitingTooDeep()) return UNKNOWN;
     this.visitingValues.add(key);
     try {
       const result = this.computeValue(node);
-      this.valueMemo[node.id] = result;
+      this.valueMemo.set(node.id, result);
       return result;
     } finally {
       this.visitingValues.delete(key);
@@ -941,19 +998,25 @@ export class SemanticModel {
 
   /** Method calls `<receiver>.<name>(...)` (e.g. `step`, `backward`, `zero_grad`), in source order. */
   methodCalls(name: string): Node[] {
-    if (!this.methodIndex) {
-      this.methodIndex = new Map();
-      for (const call of this.calls) {
-        const fn = call.childForFieldName('function');
-        if (!fn || fn.type !== 'attribute') continue;
-        const method = optText(fn.childForFieldName('attribute'));
-        if (!method) continue;
-        const list = this.methodIndex.get(method) ?? [];
-        list.push(call);
-        this.methodIndex.set(method, list);
-      }
+    if (!this.methodIndex) this.indexCallsByCallee();
+    return this.methodIndex!.get(name) ?? [];
+  }
+
+  /** `methodCalls(name)` that start inside `container`'s range, in source order. */
+  private methodCallsWithin(name: string, container: Node): Node[] {
+    const calls = this.methodCalls(name);
+    const start = container.startIndex;
+    const end = container.endIndex;
+    let lo = 0;
+    let hi = calls.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (calls[mid].startIndex < start) lo = mid + 1;
+      else hi = mid;
     }
-    return this.methodIndex.get(name) ?? [];
+    let last = lo;
+    while (last < calls.length && calls[last].startIndex <= end) last++;
+    return lo === 0 && last === calls.length ? calls : calls.slice(lo, last);
   }
 
   /** All loss calls that use the same loss definition as `lossCall` (for fix safety). */
@@ -996,9 +1059,15 @@ export class SemanticModel {
       for (const d of named(p).filter((c) => c.type === 'decorator')) if (isNoGrad(named(d)[0])) return true;
       return false;
     };
-    for (const p of this.index.ancestors(node, NO_GRAD_CONTEXTS)) {
-      let memo = this.noGradMemo[p.id];
-      if (memo === undefined) this.noGradMemo[p.id] = memo = disablesGrad(p);
+    const { nodes, parents, types } = this.index;
+    for (let i = this.index.enclosingPosition(node); i >= 0; i = parents[i]) {
+      if (!NO_GRAD_CONTEXTS.has(types[i])) continue;
+      const p = nodes[i];
+      let memo = this.noGradMemo.get(p.id);
+      if (memo === undefined) {
+        memo = disablesGrad(p);
+        this.noGradMemo.set(p.id, memo);
+      }
       if (memo) return true;
     }
     return false;

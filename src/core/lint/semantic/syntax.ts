@@ -26,11 +26,13 @@ export function field(node: Node, name: string): Node | null {
 }
 
 /**
- * Depth-first pre-order walk; return `false` from `visit` to skip a node's children. With `only`,
+ * Depth-first pre-order walk; return `false` from `visit` to skip a node's children, `'stop'` to end
+ * the walk (a question already answered need not see the rest of the file). With `only`,
  * `visit` sees just nodes of those types: named ones from the shared TreeIndex when it holds every
- * type, else any node of those types (as tree-sitter's `descendantsOfType`).
+ * type, else any node of those types (as tree-sitter's `descendantsOfType`). `only` is remembered by
+ * identity: pass a constant Set and do not change it afterwards.
  */
-export function walk(root: Node, visit: (node: Node) => boolean | void, only?: ReadonlySet<string>): void {
+export function walk(root: Node, visit: (node: Node) => boolean | void | 'stop', only?: ReadonlySet<string>): void {
   if (only && allIndexed(only)) {
     TreeIndex.of(root).visit(root, visit, only);
     return;
@@ -41,13 +43,25 @@ export function walk(root: Node, visit: (node: Node) => boolean | void, only?: R
   const wanted = only ? typeIdsOf(only, root.tree.grammar.types) : undefined;
   for (let id = root.id; id <= last; id++) {
     const node = nodes[id];
-    if ((!wanted || wanted[node.typeId]) && visit(node) === false) id = lastDescendant(node).id;
+    if (wanted && !wanted[node.typeId]) continue;
+    const answer = visit(node);
+    if (answer === false) id = lastDescendant(node).id;
+    else if (answer === 'stop') return;
   }
 }
 
 /** Per grammar and set of type names: 1 at the type ids whose `type` is in the set (callers often build a new Set per call). */
 const typeIdSets = new WeakMap<object, Map<string, Uint8Array>>();
+/** The same, by the Set itself (most callers pass a constant Set: no key to build per walk). */
+const typeIdsBySet = new WeakMap<ReadonlySet<string>, { names: readonly (string | null | undefined)[]; ids: Uint8Array }>();
 function typeIdsOf(types: ReadonlySet<string>, names: readonly (string | null | undefined)[]): Uint8Array {
+  const known = typeIdsBySet.get(types);
+  if (known && known.names === names) return known.ids;
+  const ids = typeIdsByKey(types, names);
+  typeIdsBySet.set(types, { names, ids });
+  return ids;
+}
+function typeIdsByKey(types: ReadonlySet<string>, names: readonly (string | null | undefined)[]): Uint8Array {
   let byKey = typeIdSets.get(names);
   if (!byKey) typeIdSets.set(names, (byKey = new Map()));
   const key = [...types].join(' ');

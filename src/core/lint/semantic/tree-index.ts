@@ -166,9 +166,9 @@ export class TreeIndex {
 
   /**
    * Pre-order visit of the indexed nodes of `types` in `root`'s range (root included); `false` from
-   * `visit` skips the nodes inside that one — what `walk(root, visit, types)` does.
+   * `visit` skips the nodes inside that one, `'stop'` ends the visit — what `walk(root, visit, types)` does.
    */
-  visit(root: Node, visit: (node: Node) => boolean | void, types: ReadonlySet<string>): void {
+  visit(root: Node, visit: (node: Node) => boolean | void | 'stop', types: ReadonlySet<string>): void {
     const start = root.startIndex;
     const end = root.endIndex;
     // From the root itself when indexed (not from a same-range ancestor), else the first node at its start.
@@ -178,7 +178,10 @@ export class TreeIndex {
       if (this.ends[i] > end) continue;
       if (skipEnd >= 0 && this.starts[i] < skipEnd) continue;
       skipEnd = -1;
-      if (types.has(this.types[i]) && visit(this.nodes[i]) === false && this.ends[i] > this.starts[i]) skipEnd = this.ends[i];
+      if (!types.has(this.types[i])) continue;
+      const answer = visit(this.nodes[i]);
+      if (answer === 'stop') return;
+      if (answer === false && this.ends[i] > this.starts[i]) skipEnd = this.ends[i];
     }
   }
 

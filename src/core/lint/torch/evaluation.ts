@@ -20,6 +20,7 @@ const ITERABLE_WRAPPERS = new Set(['enumerate', 'tqdm', 'iter', 'zip', 'list', '
 /** Methods/functions that keep "which data this is": device moves, dtype, conversions. */
 const DATA_PASSTHROUGH = new Set(['to', 'cuda', 'cpu', 'float', 'double', 'long', 'view', 'reshape', 'unsqueeze', 'squeeze', 'flatten', 'contiguous', 'permute', 'type', 'values', 'to_numpy', 'astype']);
 const DATA_CONVERSIONS = new Set(['torch.tensor', 'torch.as_tensor', 'torch.from_numpy', 'torch.Tensor', 'torch.FloatTensor', 'numpy.array', 'numpy.asarray']);
+const IDENTIFIERS = new Set(['identifier']);
 
 /** The expression is (derived from) evaluation data: an eval-named variable or a batch of an eval-named loader. */
 export function isEvalData(sem: SemanticModel, expr: Node, depth = 0): boolean {
@@ -60,7 +61,7 @@ function isEvalLoopTarget(sem: SemanticModel, id: Node): boolean {
     if (loop.node.type !== 'for_statement') continue;
     const left = loop.node.childForFieldName('left');
     let binds = false;
-    if (left) walk(left, (n) => void (n.text === id.text && (binds = true)), new Set(['identifier']));
+    if (left) walk(left, (n) => void (n.text === id.text && (binds = true)), IDENTIFIERS);
     if (!binds) continue;
     const right = loop.node.childForFieldName('right');
     return !!right && isEvalIterable(sem, right);
@@ -230,7 +231,7 @@ export function isDetachedInline(call: Node): boolean {
 /** Identifiers of `node`'s subtree (cheap: one typed walk). */
 export function identifiersIn(node: Node): Node[] {
   const out: Node[] = [];
-  walk(node, (n) => void out.push(n), new Set(['identifier']));
+  walk(node, (n) => void out.push(n), IDENTIFIERS);
   return out;
 }
 

@@ -309,6 +309,7 @@ function reshapeByMethod(method: string, base: Shape, positional: Node[], keywor
 }
 
 const ASSIGNMENTS = new Set(['assignment', 'for_statement']);
+const IDENTIFIERS = new Set(['identifier']);
 const tupleIndex = new WeakMap<SemanticModel, Map<string, { start: number; end: number; node: Node }[]>>();
 
 /**
@@ -331,13 +332,18 @@ export function latestTupleAssignment(sem: SemanticModel, id: Node): { call: Nod
       const end = n.type === 'for_statement' ? left.endIndex : n.endIndex;
       walk(left, (t) => {
         if (t.type === 'identifier') add(t.text, n, end);
-      }, new Set(['identifier']));
+      }, IDENTIFIERS);
     }, ASSIGNMENTS);
     tupleIndex.set(sem, index);
   }
   const scope = sem.scopeOf(id);
-  const candidates = (index.get(id.text) ?? []).filter((b) => b.end <= id.startIndex && sem.scopeOf(b.node).id === scope.id);
-  const last = candidates[candidates.length - 1];
+  // The last binding (in the index's order) before `id` in its scope: scanned from the end.
+  const bindings = index.get(id.text) ?? [];
+  let last: { start: number; end: number; node: Node } | undefined;
+  for (let k = bindings.length - 1; k >= 0 && !last; k--) {
+    const b = bindings[k];
+    if (b.end <= id.startIndex && sem.scopeOf(b.node).id === scope.id) last = b;
+  }
   if (!last || last.node.type !== 'assignment') return undefined;
   const left = unparen(last.node.childForFieldName('left')!);
   const right = last.node.childForFieldName('right');
