@@ -331,6 +331,7 @@ interface Figures {
   warm_5000_ms: number;
   edit_ms: number;
   edit_parse_ms: number;
+  edit_row_ms: number;
   edit_vs_full: number;
   edit_cpu_ms: number;
   edit_vs_full_cpu: number;
@@ -407,6 +408,19 @@ async function measure(suites: Suite[]): Promise<Map<string, Figures>> {
       add(s, 'edit_full_cpu_ms', cpuMs() - fullCpuBefore);
     }
   }
+  // Edits in a row, as typed in the editor: no full lint in between (whose garbage the interleaved
+  // figure above also collects). Suites take turns, a block of edits each.
+  for (let block = 0; block < Math.max(4, repeats); block++) {
+    for (const { s, doc, next } of editors) {
+      for (let i = 0; i < 10; i++) {
+        const [a, b, t] = next.next().value as [number, number, string];
+        add(s, 'edit_row_ms', time(() => {
+          doc.edit(a, b, t);
+          s.lint.lintDocument(doc, OPTS);
+        }));
+      }
+    }
+  }
   for (const { doc } of editors) doc.dispose();
 
   // Memory: heap after 10 edit+lint rounds vs after `editCount`, per suite (not interleaved: heaps are shared).
@@ -479,6 +493,7 @@ async function measure(suites: Suite[]): Promise<Map<string, Figures>> {
       warm_5000_ms: median(m.warm_5000_ms),
       edit_ms: median(m.edit_ms),
       edit_parse_ms: median(m.edit_parse_ms),
+      edit_row_ms: median(m.edit_row_ms),
       edit_vs_full: median(m.edit_ms) / median(m.edit_full_ms),
       edit_cpu_ms: median(m.edit_cpu_ms),
       edit_vs_full_cpu: median(m.edit_cpu_ms) / median(m.edit_full_cpu_ms),
@@ -500,6 +515,7 @@ const TARGETS: Record<string, [string, number | undefined]> = {
   warm_5000_ms: ['warm full lint, 5,000 lines', undefined],
   edit_ms: ['one-line edit: incremental parse + re-lint (issue 12: incl. the cross-file analysis)', 20],
   edit_parse_ms: ['  of which the incremental parse', undefined],
+  edit_row_ms: ['one-line edits in a row, as typed (no full lint in between)', 20],
   edit_vs_full: ['  ÷ a full lint of the same text, interleaved (ratio)', undefined],
   edit_cpu_ms: ['  the same edit in CPU time (process, all threads)', undefined],
   edit_vs_full_cpu: ['  ÷ the full lint, CPU time (ratio)', undefined],
