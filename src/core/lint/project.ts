@@ -32,8 +32,16 @@ export class LintProject {
   /** Models by tree, to answer for nodes that belong to another file. */
   private readonly modelByTree = new WeakMap<object, SemanticModel>();
   private hops = 0;
-  /** `file\0name` → the project files importing `name` from `file`, with their local name (per version). */
-  private importIndex?: { version: number; map: Map<string, { path: string; local: string }[]> };
+  /**
+   * `file\0name` → the project files importing `name` from `file`, with their local name. Built
+   * once per set of files; after an edit only the edited files' own imports are redone (what an
+   * import resolves to depends on which files exist, not on their text).
+   */
+  private importIndex?: { fileSet: number; map: Map<string, { path: string; local: string }[]>; keysOf: Map<string, string[]> };
+  /** Bumped when a file is added or removed. */
+  private fileSet = 0;
+  /** Files whose text changed since the import index last saw them. */
+  private readonly importsChanged = new Set<string>();
 
   /** Adds or updates a file; returns false when the text is unchanged (its analysis is kept). */
   setFile(path: string, text: string): boolean {
@@ -41,6 +49,8 @@ export class LintProject {
     const old = this.files.get(key);
     if (old && old.text === text) return false;
     const stale = old ? this.dependentsOf(key) : this.allResolved();
+    if (old) this.importsChanged.add(key);
+    else this.fileSet++;
     if (old?.doc && !old.notebook) {
       // The editor's path: one edit → an incremental re-parse of the kept tree, not a fresh parse.
       old.doc.update(text);
@@ -66,6 +76,7 @@ export class LintProject {
     const stale = this.dependentsOf(key);
     this.drop(old);
     this.files.delete(key);
+    this.fileSet++;
     for (const p of stale) {
       const e = this.files.get(p);
       if (e) this.forget(e);
@@ -201,23 +212,54 @@ export class LintProject {
 
   /** Who imports which name from which file, built from import tables once per project version. */
   private importersByName(): Map<string, { path: string; local: string }[]> {
-    if (this.importIndex?.version === this.version) return this.importIndex.map;
-    const map = new Map<string, { path: string; local: string }[]>();
-    for (const [path, entry] of this.files) {
-      if (path.endsWith('.ipynb')) continue;
-      for (const [local, qualified] of this.importTableOf(path, entry).bindings) {
-        const dot = qualified.lastIndexOf('.');
-        if (dot < 0) continue;
-        const file = this.resolveModule(path, qualified.slice(0, dot) || '.');
-        if (!file) continue;
-        const key = `${file}\0${qualified.slice(dot + 1)}`;
-        const list = map.get(key);
-        if (list) list.push({ path, local });
-        else map.set(key, [{ path, local }]);
-      }
+    const index = this.importIndex;
+    if (!index || index.fileSet !== this.fileSet) {
+      const map = new Map<string, { path: string; local: string }[]>();
+      const keysOf = new Map<string, string[]>();
+      for (const [path, entry] of this.files) keysOf.set(path, this.addImporters(map, path, entry));
+      this.importIndex = { fileSet: this.fileSet, map, keysOf };
+      this.importsChanged.clear();
+      return map;
     }
-    this.importIndex = { version: this.version, map };
-    return map;
+    if (this.importsChanged.size) {
+      // Out with the edited files' entries, in with their new ones, each list back in the files'
+      // order: the same index a rebuild would give.
+      const touched = new Set<string>();
+      for (const path of this.importsChanged) {
+        for (const key of index.keysOf.get(path) ?? []) {
+          touched.add(key);
+          const list = index.map.get(key)!.filter((e) => e.path !== path);
+          if (list.length) index.map.set(key, list);
+          else index.map.delete(key);
+        }
+        const entry = this.files.get(path);
+        const keys = entry ? this.addImporters(index.map, path, entry) : [];
+        index.keysOf.set(path, keys);
+        for (const key of keys) touched.add(key);
+      }
+      this.importsChanged.clear();
+      const order = new Map([...this.files.keys()].map((p, i) => [p, i]));
+      for (const key of touched) index.map.get(key)?.sort((a, b) => order.get(a.path)! - order.get(b.path)!);
+    }
+    return index.map;
+  }
+
+  /** One file's imports into the index; the keys it added to. */
+  private addImporters(map: Map<string, { path: string; local: string }[]>, path: string, entry: Entry): string[] {
+    if (path.endsWith('.ipynb')) return [];
+    const keys: string[] = [];
+    for (const [local, qualified] of this.importTableOf(path, entry).bindings) {
+      const dot = qualified.lastIndexOf('.');
+      if (dot < 0) continue;
+      const file = this.resolveModule(path, qualified.slice(0, dot) || '.');
+      if (!file) continue;
+      const key = `${file}\0${qualified.slice(dot + 1)}`;
+      const list = map.get(key);
+      if (list) list.push({ path, local });
+      else map.set(key, [{ path, local }]);
+      keys.push(key);
+    }
+    return keys;
   }
 
   private importTableOf(path: string, entry: Entry): ImportTable {

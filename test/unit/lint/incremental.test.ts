@@ -168,6 +168,49 @@ test('incremental re-lints equal fresh lints in a project: random edits to a fil
   }
 });
 
+test('the callers a function gets from its importers follow edits of those importers, as a fresh project sees them', async () => {
+  await initParser();
+  // The import index is redone only for edited files: renaming, dropping and adding imports of
+  // `fit` in the importers must change what loop.py's parameters are known as, exactly as a rebuild.
+  const h = 'import torch\nimport torch.nn as nn\n';
+  const net = 'class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 1)\n    def forward(self, x):\n        return torch.sigmoid(self.fc(x))\n';
+  const files = new Map([
+    ['loop.py', h + 'def fit(model, criterion):\n    return criterion(model(torch.randn(2, 4)), torch.rand(2, 1))\n'],
+    ['model.py', h + net],
+    ['a.py', h + 'from model import Net\nfrom loop import fit\nfit(Net(), nn.BCEWithLogitsLoss())\n'],
+    ['b.py', h + 'x = 1\n'],
+  ]);
+  const steps: [string, string][] = [
+    ['a.py', h + 'from model import Net\nfrom loop import fit as train\ntrain(Net(), nn.BCEWithLogitsLoss())\n'],
+    ['a.py', h + 'from model import Net\nx = Net()\n'],
+    ['b.py', h + 'from model import Net\nfrom loop import fit\nfit(Net(), nn.BCELoss())\n'],
+    ['a.py', h + 'from model import Net\nfrom loop import fit\nfit(Net(), nn.BCEWithLogitsLoss())\n'],
+    ['b.py', h + 'x = 2\n'],
+    ['loop.py', h + 'def fit(model, loss_fn):\n    return loss_fn(model(torch.randn(2, 4)), torch.rand(2, 1))\n'],
+  ];
+  const project = new LintProject();
+  for (const [path, text] of files) project.setFile(path, text);
+  const seen = new Set<string>();
+  try {
+    for (const [i, [path, text]] of [['', ''] as [string, string], ...steps].entries()) {
+      if (path) {
+        files.set(path, text);
+        project.setFile(path, text);
+      }
+      const fresh = new LintProject();
+      for (const [p, t] of files) fresh.setFile(p, t);
+      const got = project.lintSync('loop.py');
+      assert.deepEqual(got, fresh.lintSync('loop.py'), `step ${i} (${path || 'start'})`);
+      seen.add(got.map((d) => d.code).join(','));
+      fresh.dispose();
+    }
+  } finally {
+    project.dispose();
+  }
+  // The steps moved the answer: with and without a logits loss reaching fit's criterion.
+  assert.ok(seen.size >= 2, `loop.py's diagnostics never changed: ${[...seen].join(' | ')}`);
+});
+
 test('the comparison can fail: a copy told the wrong edit keeps a stale subtree', async () => {
   await initParser();
   const doc = new PythonDocument('def f(x):\n    return x + 1\n\ny = f(2)\n');
