@@ -4,7 +4,7 @@
 import { LineIndex, type Node } from '../parser';
 import { canonical, ImportTable } from './imports';
 import { callArgs, isInside, named, receiver, unparen } from './syntax';
-import { TreeIndex } from './tree-index';
+import { firstStartingAt, TreeIndex } from './tree-index';
 import { NodeMemo } from './node-memo';
 import { PYTHON_BUILTINS } from './python-builtins';
 import {
@@ -1005,15 +1005,8 @@ export class SemanticModel {
   /** `methodCalls(name)` that start inside `container`'s range, in source order. */
   private methodCallsWithin(name: string, container: Node): Node[] {
     const calls = this.methodCalls(name);
-    const start = container.startIndex;
     const end = container.endIndex;
-    let lo = 0;
-    let hi = calls.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (calls[mid].startIndex < start) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstStartingAt(calls, container.startIndex);
     let last = lo;
     while (last < calls.length && calls[last].startIndex <= end) last++;
     return lo === 0 && last === calls.length ? calls : calls.slice(lo, last);

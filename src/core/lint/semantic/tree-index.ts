@@ -150,15 +150,8 @@ export class TreeIndex {
   within(container: Node, type: string): Node[] {
     const list = this.lists.get(type);
     if (!list) return [];
-    const start = container.startIndex;
     const end = container.endIndex;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].startIndex < start) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstStartingAt(list, container.startIndex);
     const out: Node[] = [];
     for (let i = lo; i < list.length && list[i].startIndex < end; i++) if (list[i].endIndex <= end && list[i].id !== container.id) out.push(list[i]);
     return out;
@@ -199,4 +192,16 @@ export class TreeIndex {
   typeOf(node: Node): string {
     return node.type;
   }
+}
+
+/** In nodes sorted by start, the index of the first that starts at or after `start` (binary search). */
+export function firstStartingAt(sorted: readonly Node[], start: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].startIndex < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
