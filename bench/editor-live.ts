@@ -6,12 +6,13 @@
 // replay at 1× and 4×. Figures only, no assertion (the UI test asserts loosely).
 // Run: npx tsx bench/editor-live.ts            (packages the VSIX; LOGIT_LAB_VSIX=… to reuse one)
 //      LIVE_EXPERIMENTS=every5 npx tsx bench/editor-live.ts
+//      LIVE_SIDEBAR=1 …                       (the Logit Lab side bar open too: two live webviews)
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { join } from 'node:path';
 import { launchChromium, startCodeServer, REPO } from '../test/vscode/codeServer';
 import { formatLiveFigures, liveFigures, type LiveTraceData } from '../test/vscode/liveFigures';
-import { installVsix, openWorkbench, palette, panelFrame, quickOpen, replayFps, takeLongTasks, watchLongTasks } from '../test/vscode/workbench';
+import { editorPanel, installVsix, openWorkbench, palette, quickOpen, replayFps, takeLongTasks, watchLongTasks } from '../test/vscode/workbench';
 
 /** Moons without a baseline (one run to follow), long enough to stream for a few seconds. */
 const EXPERIMENTS: Record<string, { epochs: number; every: number }> = {
@@ -94,13 +95,20 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     const page = await openWorkbench(browser, server.url, folder);
-    const frame = panelFrame(page);
+    // The editor panel, found again at each read (with the side bar open, "the last webview" is not it).
+    const frame = { locator: (sel: string) => ({ evaluate: async <T>(fn: () => T) => (await editorPanel(page, 5000)).locator(sel).evaluate(fn) }) };
+    if (process.env.LIVE_SIDEBAR) {
+      // The Logit Lab side bar open beside the editor panel (as in the UI test): two webviews live.
+      await page.locator('.activitybar .action-item a[aria-label^="Logit Lab"], .activitybar .action-item[aria-label^="Logit Lab"]').first().click();
+      await page.waitForTimeout(1000);
+    }
     for (const name of ['moons', ...chosen.map((k) => `live-${k}`)]) {
       const read = () => frame.locator('body').evaluate(() => {
-        const ll = (window as unknown as { __logitLab: { liveTrace: LiveTraceData; stats: { finalPaintedAt: number; longestFrameMs: number } } }).__logitLab;
-        return { trace: JSON.parse(JSON.stringify(ll.liveTrace)) as LiveTraceData, finalPaintedAt: ll.stats.finalPaintedAt, longestFrameMs: ll.stats.longestFrameMs };
+        const ll = (window as unknown as { __logitLab: { liveTrace: LiveTraceData; stats: { finalPaintedAt: number; longestFrameMs: number; frames: number; renderMs: number } } }).__logitLab;
+        return { trace: JSON.parse(JSON.stringify(ll.liveTrace)) as LiveTraceData, finalPaintedAt: ll.stats.finalPaintedAt, longestFrameMs: ll.stats.longestFrameMs, frames: ll.stats.frames, renderMs: ll.stats.renderMs };
       });
-      const before = (await read().catch(() => undefined))?.finalPaintedAt;
+      const start = await read().catch(() => undefined);
+      const before = start?.finalPaintedAt;
       await quickOpen(page, `${name}.experiment.json`);
       await watchLongTasks(page);
       const profiler = process.env.LIVE_PROFILE ? await startProfile(page) : process.env.LIVE_TRACE ? await startTrace(page) : undefined;
@@ -121,10 +129,10 @@ async function main(): Promise<void> {
       console.log(figures ? formatLiveFigures(figures) : 'live: no boundary painted while training');
       const lastArrival = Math.max(...state.trace.arrived.map((a) => a[2]));
       console.log(`  final state on screen ${state.finalPaintedAt - notifiedAt} ms after the completion notification, ${state.finalPaintedAt - lastArrival} ms after the last snapshot reached the host`);
-      console.log(`  workbench main thread: ${longTasks.length} long tasks, longest ${Math.max(0, ...longTasks).toFixed(0)} ms; longest panel frame ${state.longestFrameMs.toFixed(0)} ms`);
+      console.log(`  workbench main thread: ${longTasks.length} long tasks, longest ${Math.max(0, ...longTasks).toFixed(0)} ms; longest panel frame ${state.longestFrameMs.toFixed(0)} ms; panel frames ${state.frames - (start?.frames ?? 0)}, mean ${((state.renderMs - (start?.renderMs ?? 0)) / Math.max(1, state.frames - (start?.frames ?? 0))).toFixed(1)} ms`);
     }
     for (const speed of [1, 4]) {
-      const r = await replayFps(frame, speed);
+      const r = await replayFps(await editorPanel(page), speed);
       console.log(`replay ${speed}×: ${r.fps.toFixed(1)} frames/s (asked ${r.asked}); longest panel frame ${r.longestFrameMs.toFixed(0)} ms`);
     }
   } finally {

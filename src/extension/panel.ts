@@ -34,17 +34,32 @@ const FRAME_MS = 16;
  * how long batches took to reach it (LiveLagMsg, a few times a second) and the host stretches its
  * interval while that is over LAG_HIGH_MS, up to MAX_FRAME_MS, and tightens it back under
  * LAG_LOW_MS. Otherwise a queue in the relay holds every picture, and the end, behind seconds of others.
+ * Set above the relay's ordinary hiccups (100–200 ms in code-server on a calm machine): at 120 ms
+ * they stretched the pace for good and capped the panel at ~36 batches, 25 boundaries a second.
  */
 const MAX_FRAME_MS = 100;
-const LAG_HIGH_MS = 120;
+const LAG_HIGH_MS = 250;
 const LAG_LOW_MS = 50;
 /** Backlog snapshots per frame (≈ 20 kB each at 100×100). */
 const BACKLOG_PER_FRAME = 6;
+/**
+ * With the side bar and the editor panel both on screen, both webviews share the workbench's relay
+ * (and, in code-server, its renderer): measured, two full live streams quadrupled the transit
+ * (median 20 → 90–110 ms) and cut the panel to 21–29 boundaries a second. The editor panel gets
+ * the full stream; the other view every epoch but a new boundary at most this often, the rest
+ * after the experiment's end.
+ */
+const SECONDARY_SNAPSHOT_MS = 250;
 
 interface Target {
   webview: vscode.Webview;
   ready: boolean;
   isVisible: () => boolean;
+  /** The editor-area panel (the live stream's first choice) or the side bar view. */
+  editor: boolean;
+  /** Per run, the snapshots of the live training this webview was sent. */
+  sent: Map<string, Set<number>>;
+  lastSnapshotAt: number;
 }
 
 export interface PanelHandlers {
@@ -66,7 +81,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   private panel?: vscode.WebviewPanel;
   private shown?: ShowRunsMsg;
   /** The training the panel follows: its records (built by applyRunEvent) and other messages. */
-  private live?: { title: string; records: Map<string, RunRecord>; other: FromWorker[]; sent: Map<string, Set<number>> };
+  private live?: { title: string; records: Map<string, RunRecord>; other: FromWorker[] };
   /** The experiment file the shown runs came from (for "explore" edits). */
   experiment?: vscode.Uri;
   private readonly disposables: vscode.Disposable[] = [];
@@ -76,13 +91,14 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   private pendingSnapshot = new Map<string, number>();
   /** The live pace now (FRAME_MS … MAX_FRAME_MS). */
   private frameMs = FRAME_MS;
+  private lastFlushAt = 0;
   /** When each snapshot of the outbox reached the host (for the panel's lag figures). */
   private arrived: [string, number, number][] = [];
   private marks: [string, number][] = [];
   private queuedAt = 0;
   private flushTimer?: ReturnType<typeof setTimeout>;
   /** Snapshots a finished run keeps that the panel was not sent, drained a few per frame. */
-  private backlog: SnapshotMsg[] = [];
+  private backlog: { target: Target; msg: SnapshotMsg }[] = [];
   private backlogTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
@@ -146,7 +162,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   }
 
   private attach(webview: vscode.Webview, isVisible: () => boolean, label: string): Target {
-    const target: Target = { webview, ready: false, isVisible };
+    const target: Target = { webview, ready: false, isVisible, editor: label === '(editor)', sent: new Map(), lastSnapshotAt: 0 };
     this.targets.add(target);
     webview.html = this.html(webview);
     webview.onDidReceiveMessage((raw: unknown) => {
@@ -228,7 +244,8 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   beginLive(experiment: vscode.Uri): void {
     this.experiment = experiment;
     this.shown = undefined;
-    this.live = { title: vscode.workspace.asRelativePath(experiment), records: new Map(), other: [], sent: new Map() };
+    this.live = { title: vscode.workspace.asRelativePath(experiment), records: new Map(), other: [] };
+    for (const t of this.targets) t.sent.clear();
     this.frameMs = FRAME_MS;
     this.watchLoop();
     this.dropPending();
@@ -276,7 +293,14 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     else if (msg.type === 'runEnd') this.marks.push([`runEnd:${msg.runId}`, Date.now()]);
     else if (msg.type === 'experimentEnd') this.marks.push(['experimentEnd', Date.now()]);
     if (msg.type === 'epoch' || msg.type === 'snapshot') {
-      this.flushTimer ??= setTimeout(() => this.flush(), this.frameMs);
+      // At most one batch per frame, but a new boundary as soon as the pace allows: a snapshot that
+      // finds the last batch a frame old goes at once, not a frame later (epochs just wait their frame).
+      if (msg.type === 'snapshot') {
+        clearTimeout(this.flushTimer);
+        this.flushTimer = setTimeout(() => this.flush(), Math.max(0, this.lastFlushAt + this.frameMs - Date.now()));
+      } else {
+        this.flushTimer ??= setTimeout(() => this.flush(), this.frameMs);
+      }
     } else {
       this.flush();
       if (msg.type === 'experimentEnd') this.startBacklog();
@@ -289,9 +313,22 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     if (!this.outbox.length) return;
     const batch = this.outbox.filter((m): m is FromWorker => m !== undefined);
     this.outbox = [];
+    this.lastFlushAt = Date.now();
     this.pendingSnapshot.clear();
-    for (const m of batch) if (m.type === 'snapshot') this.sentSet(m.runId)?.add(m.snapshot.epoch);
-    this.post({ type: 'live', msgs: wireForm(batch), trace: { postedAt: Date.now(), queuedAt: this.queuedAt, arrived: this.arrived, marks: this.marks } });
+    const targets = this.liveTargets();
+    const now = Date.now();
+    targets.forEach((t, i) => {
+      // The first target gets everything; another, the newest snapshot of each run now and then.
+      let msgs = batch;
+      if (i > 0) {
+        const due = now - t.lastSnapshotAt >= SECONDARY_SNAPSHOT_MS;
+        const newest = new Map<string, FromWorker>();
+        if (due) for (const m of batch) if (m.type === 'snapshot') newest.set(m.runId, m);
+        msgs = batch.filter((m) => m.type !== 'snapshot' || newest.get(m.runId) === m);
+      }
+      for (const m of msgs) if (m.type === 'snapshot') { sentSet(t, m.runId).add(m.snapshot.epoch); t.lastSnapshotAt = now; }
+      void t.webview.postMessage({ type: 'live', msgs: wireForm(msgs), trace: i === 0 ? { postedAt: now, queuedAt: this.queuedAt, arrived: this.arrived, marks: this.marks } : undefined } satisfies LiveMsg);
+    });
     this.arrived = [];
     this.marks = [];
   }
@@ -300,26 +337,31 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     this.backlogTimer = undefined;
     if (!this.outbox.length) {
       const chunk = this.backlog.splice(0, BACKLOG_PER_FRAME);
-      if (chunk.length) this.post({ type: 'live', msgs: chunk.map(compact), trace: { postedAt: Date.now(), arrived: [], marks: this.marks.splice(0) } });
+      const primary = this.liveTargets()[0];
+      for (const t of new Set(chunk.map((c) => c.target))) {
+        if (!t.ready || !t.isVisible()) continue;
+        const msgs = chunk.filter((c) => c.target === t).map((c) => compact(c.msg));
+        void t.webview.postMessage({ type: 'live', msgs, trace: t === primary ? { postedAt: Date.now(), arrived: [], marks: this.marks.splice(0) } : undefined } satisfies LiveMsg);
+      }
     }
     if (this.backlog.length) this.backlogTimer = setTimeout(() => this.drainBacklog(), FRAME_MS);
   }
 
-  private sentSet(runId: string): Set<number> | undefined {
-    const sent = this.live?.sent;
-    if (!sent) return undefined;
-    let set = sent.get(runId);
-    if (!set) sent.set(runId, (set = new Set()));
-    return set;
+  /** Ready, visible webviews, the one that gets the full live stream first (the editor panel if shown). */
+  private liveTargets(): Target[] {
+    return [...this.targets].filter((t) => t.ready && t.isVisible()).sort((a, b) => Number(b.editor) - Number(a.editor));
   }
 
   /** At a run's end: the snapshots it keeps that the panel was not sent, queued in epoch order. */
   private backfill(record: RunRecord): void {
     // Snapshots still waiting in the outbox may be coalesced away: they count as not sent (a
     // snapshot that arrives twice replaces itself).
-    const sent = this.sentSet(record.id);
-    for (const snapshot of record.snapshots) {
-      if (!sent?.has(snapshot.epoch)) this.backlog.push({ type: 'snapshot', runId: record.id, snapshot });
+    // The first target's go first: the other view was only thinned for its sake.
+    for (const target of this.liveTargets()) {
+      const sent = sentSet(target, record.id);
+      for (const snapshot of record.snapshots) {
+        if (!sent.has(snapshot.epoch)) this.backlog.push({ target, msg: { type: 'snapshot', runId: record.id, snapshot } });
+      }
     }
   }
 
@@ -375,6 +417,8 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
       this.flush();
       if (this.live.other.length) send({ type: 'live', msgs: this.live.other });
       send({ type: 'showRuns', runs: [...this.live.records.values()], title: this.live.title, live: true, experiments: this.names });
+      target.sent.clear();
+      for (const r of this.live.records.values()) for (const snap of r.snapshots) sentSet(target, r.id).add(snap.epoch);
     }
   }
 
@@ -427,6 +471,12 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function sentSet(target: Target, runId: string): Set<number> {
+  let set = target.sent.get(runId);
+  if (!set) target.sent.set(runId, (set = new Set()));
+  return set;
 }
 
 /** A batch as the panel is sent it: runs of epochs packed, snapshots and run ends compacted. */

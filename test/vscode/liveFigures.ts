@@ -34,6 +34,8 @@ export interface LiveFigures {
   /** Host posted a batch → the webview received it (ms). */
   transitMedianMs: number;
   transitMaxMs: number;
+  /** Batches the webview received per second while the run's snapshots arrived (the relay's pace). */
+  batchesPerSecond: number;
   /** How long the host held a batch before posting it (its frame pacing), and the largest batch. */
   holdMedianMs: number;
   holdMaxMs: number;
@@ -42,8 +44,13 @@ export interface LiveFigures {
   lastEpochToFinalMs: number;
   /** experimentEnd reached the host → posted by it → received by the webview → painted (ms). */
   endHostMs: number;
+  /** The last epoch reached the host → the run's end, the experiment's end reached it (ms). */
+  endRunEndMs: number;
+  endExperimentEndMs: number;
   endTransitMs: number;
   endPaintMs: number;
+  /** Extension-host stalls and long GCs from the last epoch to the final paint ('hostBlocked:ms', 'hostGC:ms'). */
+  endHostStalls: string[];
 }
 
 const quantile = (xs: number[], q: number): number => {
@@ -85,13 +92,23 @@ export function liveFigures(trace: LiveTraceData): LiveFigures | undefined {
     latencyMaxMs: Math.max(...latency),
     transitMedianMs: quantile(transit, 0.5),
     transitMaxMs: Math.max(...transit),
+    batchesPerSecond: (() => {
+      const [from, to] = [arrived[0]?.[2] ?? NaN, arrived[arrived.length - 1]?.[2] ?? NaN];
+      const inside = trace.batches.filter((b) => b[1] >= from && b[1] <= to).length;
+      return inside / ((to - from) / 1000);
+    })(),
     holdMedianMs: quantile(hold, 0.5),
     holdMaxMs: Math.max(...hold),
     batchMaxBytes: Math.max(...trace.batches.map((b) => b[3])),
     lastEpochToFinalMs: lastEpochs.length ? finalAt - Math.max(...lastEpochs) : NaN,
     endHostMs: mark('hostPosted:experimentEnd') - mark('experimentEnd'),
+    endRunEndMs: mark(`runEnd:${runId}`) - Math.max(...lastEpochs),
+    endExperimentEndMs: mark('experimentEnd') - Math.max(...lastEpochs),
     endTransitMs: mark('webviewReceived:experimentEnd') - mark('hostPosted:experimentEnd'),
     endPaintMs: finalAt - mark('webviewReceived:experimentEnd'),
+    endHostStalls: trace.marks
+      .filter((m) => /^host(Blocked|GC):/.test(m[0]) && m[1] >= Math.max(...lastEpochs) - 100 && m[1] <= finalAt)
+      .map((m) => `${m[0].replace(':', ' ')} ms at +${m[1] - Math.max(...lastEpochs)} ms`),
   };
 }
 
@@ -101,8 +118,9 @@ export function formatLiveFigures(f: LiveFigures): string {
     `live ${f.runId}: ${f.produced} snapshots reached the host (${n(f.producedPerSecond)}/s), ${f.painted} distinct boundaries painted = ${n(f.framesPerSecond)} frames/s`,
     `  gaps between new boundaries: median ${n(f.gapMedianMs, 0)} ms, p95 ${n(f.gapP95Ms, 0)} ms, max ${n(f.gapMaxMs, 0)} ms`,
     `  behind the newest snapshot at the host when painted: median ${f.behindMedian}, max ${f.behindMax} snapshots`,
-    `  snapshot at host → painted: median ${n(f.latencyMedianMs, 0)} ms, max ${n(f.latencyMaxMs, 0)} ms; batch host → webview: median ${n(f.transitMedianMs, 0)} ms, max ${n(f.transitMaxMs, 0)} ms`,
+    `  snapshot at host → painted: median ${n(f.latencyMedianMs, 0)} ms, max ${n(f.latencyMaxMs, 0)} ms; batch host → webview: median ${n(f.transitMedianMs, 0)} ms, max ${n(f.transitMaxMs, 0)} ms, ${n(f.batchesPerSecond)} batches/s`,
     `  host held batches median ${n(f.holdMedianMs, 0)} ms, max ${n(f.holdMaxMs, 0)} ms; largest batch ${(f.batchMaxBytes / 1024).toFixed(0)} KiB of snapshots`,
-    `  end: last epoch at host → final state painted ${n(f.lastEpochToFinalMs, 0)} ms (experimentEnd at host → posted ${n(f.endHostMs, 0)} ms → webview ${n(f.endTransitMs, 0)} ms → painted ${n(f.endPaintMs, 0)} ms)`,
+    `  end: last epoch at host → final state painted ${n(f.lastEpochToFinalMs, 0)} ms (runEnd at host +${n(f.endRunEndMs, 0)} ms, experimentEnd +${n(f.endExperimentEndMs, 0)} ms; experimentEnd at host → posted ${n(f.endHostMs, 0)} ms → webview ${n(f.endTransitMs, 0)} ms → painted ${n(f.endPaintMs, 0)} ms)`,
+    ...(f.endHostStalls.length ? [`  extension host near the end: ${f.endHostStalls.join(', ')}`] : []),
   ].join('\n');
 }

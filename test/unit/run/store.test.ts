@@ -17,6 +17,7 @@ import { EPOCHS, packRun, readRunDir, RunStoreWriter, SNAPSHOTS } from '../../..
 import { unpackRun } from '../../../src/core/run/packed';
 import { isLogSample } from '../../../src/core/run/retention';
 import { filterGrid, unfilterGrid } from '../../../src/core/run/gridCodec';
+import { RunHistory, rememberRun } from '../../../src/core/run/history';
 
 const ctx = { baseDir: process.cwd(), workspaceRoot: process.cwd() };
 
@@ -54,6 +55,17 @@ test('a run read back from its store equals the record built live, bit for bit',
   assert.equal(read.status, 'completed');
   // The record the engine returned is the same run too: one apply, one record.
   assert.deepEqual(live.history, result.record.history);
+});
+
+test('a run that just ended is read from memory until its files change', async () => {
+  const { live, dir } = await trainStored({ data: { kind: 'moons', samples: 100 }, training: { epochs: 40 }, record: { every: 10, grid: 20 } });
+  rememberRun(dir, live);
+  const history = new RunHistory(tmpdir());
+  assert.equal((await history.readRun(dir))?.record, live, 'the record the stream built, not a second read of its files');
+  writeFileSync(join(dir, EPOCHS), readFileSync(join(dir, EPOCHS), 'utf8').split('\n').slice(0, 10).join('\n') + '\n');
+  const reread = (await history.readRun(dir))?.record;
+  assert.notEqual(reread, live);
+  assert.equal(reread?.history.length, 10, 'changed files are read again');
 });
 
 test('three classes and a report: the packed form unpacks to the same record', async () => {

@@ -237,6 +237,12 @@ describe('Logit Lab in VS Code', function () {
     assert.equal(run.status, 'completed', `status ${run.status}: ${run.message ?? ''}`);
     assert.equal(run.history.length, 500);
 
+    // Run from the palette, the result crosses to the workbench as JSON on this thread: a summary,
+    // not 500 epochs and 50 boundaries (which held the panel's final picture up 0.55 s on long runs).
+    const wire = JSON.stringify(result);
+    assert.ok(wire.length < 4000, `the train command's result serialises to ${wire.length} characters`);
+    assert.equal((JSON.parse(wire) as { runs: { epochs: number }[] }).runs[0].epochs, 500);
+
     const onDisk = readRunDir(result.runDirs[0])!;
     assert.equal(onDisk.status, 'completed');
     assert.equal(onDisk.history.length, 500);
