@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { ARTIFACTS, REPO, launchChromium, startCodeServer } from './codeServer';
 import { formatLiveFigures, liveFigures, type LiveTraceData } from './liveFigures';
-import { editorPanel, installVsix, openWorkbench, palette, panelFrame, quickOpen, replayFps, shot, takeLongTasks, watchLongTasks } from './workbench';
+import { allPanels, editorPanel, installVsix, openWorkbench, palette, panelFrame, quickOpen, replayFps, shot, takeLongTasks, watchLongTasks } from './workbench';
 
 /** Counts reddish and bluish pixels over the canvases of the panel (binary classes: RdBu map). */
 async function classPixels(frame: FrameLocator): Promise<{ canvases: number; red: number; blue: number; total: number; text: string }> {
@@ -181,6 +181,8 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
     // timeline (liveTrace) gives frames/s, how far behind the newest snapshot the picture was, the
     // last epoch → final picture latency; then replay at 1× and 4× on the Animation tab.
     await page.keyboard.press('Escape');
+    // Opened in the first editor group, beside the panel (in the panel's group it would hide it).
+    await palette(page, 'View: Focus First Editor Group');
     await quickOpen(page, 'live.experiment.json');
     // The boundary is what goes live: back to its tab (step 4 left the panel on Curves).
     const livePanel = await editorPanel(page);
@@ -220,6 +222,22 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
     assert.ok(replay1.fps >= 3 && replay1.fps <= 9, `replay at 1×: ${replay1.fps.toFixed(1)} frames/s, asked 6`);
     assert.ok(replay4.fps >= 12, `replay at 4×: ${replay4.fps.toFixed(1)} frames/s, asked 24`);
     assert.ok(Math.max(0, ...liveStalls) < 2000, `the workbench main thread stalled ${Math.max(...liveStalls).toFixed(0)} ms while the live experiment trained`);
+
+    // The side bar (open since step 5) was sent a boundary only now and then while the editor panel
+    // had the full stream; after the end it catches up: both hold every recorded boundary.
+    const boundariesPerPanel = async () => Promise.all((await allPanels(page)).map((f) => f.evaluate((id) => {
+      const ll = (window as unknown as { __logitLab: { store: { runs: { id: string; snapshots: unknown[] }[] } } }).__logitLab;
+      return ll.store.runs.find((r) => r.id === id)?.snapshots.length ?? -1;
+    }, figures.runId).catch(() => -1)));
+    const complete = (cs: number[]) => cs.length >= 2 && cs[0] > 0 && cs.every((c) => c === cs[0]);
+    let counts = await boundariesPerPanel();
+    for (let i = 0; i < 50 && !complete(counts); i++) {
+      await page.waitForTimeout(200);
+      counts = await boundariesPerPanel();
+    }
+    console.log(`boundaries held by each Logit Lab webview after the end: ${counts.join(', ')}`);
+    assert.ok(counts.length >= 2, `expected the side bar and the editor panel on screen, found ${counts.length} webview(s)`);
+    assert.ok(complete(counts), `every webview should hold the run's recorded boundaries: ${counts.join(', ')}`);
 
 
     await palette(page, 'Developer: Reload Window');

@@ -67,24 +67,40 @@ export async function quickOpen(page: Page, file: string): Promise<void> {
 export const panelFrame = (page: Page): FrameLocator => page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
 
 /**
- * The document of the biggest Logit Lab webview on screen: the editor panel (the side-bar view is
- * a webview too, and which one is "last" depends on what was opened).
+ * The document of the editor panel (the side-bar view is a webview too, and which one is "last" or
+ * biggest depends on what was opened), or of the side bar's when it is the only one on screen.
  */
 export async function editorPanel(page: Page, timeoutMs = 15_000): Promise<Frame> {
   // Opening a file re-lays out the editor groups: for a moment no webview may be ready or on screen.
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let best: { area: number; frame: Frame } | undefined;
+    // Webviews float above the workbench: the side bar's is the one inside the side bar's box.
+    const sidebar = await page.locator('.part.sidebar').first().boundingBox().catch(() => null);
+    const inSidebar = (b: { x: number; y: number; width: number }) => !!sidebar && sidebar.width > 0 && b.x >= sidebar.x - 1 && b.x + b.width <= sidebar.x + sidebar.width + 1;
     for (const el of await page.$$('iframe.webview.ready')) {
       const box = await el.boundingBox();
       const outer = await el.contentFrame();
       const inner = await (await outer?.$('iframe#active-frame'))?.contentFrame();
-      if (box && inner && (!best || box.width * box.height > best.area)) best = { area: box.width * box.height, frame: inner };
+      if (!box || !inner) continue;
+      // The editor panel first, the biggest of the rest otherwise.
+      const area = box.width * box.height + (inSidebar(box) ? 0 : 1e9);
+      if (!best || area > best.area) best = { area, frame: inner };
     }
     if (best) return best.frame;
     if (Date.now() > deadline) throw new Error(`no Logit Lab webview on screen within ${timeoutMs / 1000} s`);
     await page.waitForTimeout(250);
   }
+}
+
+/** The documents of every Logit Lab webview on screen (the editor panel, the side-bar view). */
+export async function allPanels(page: Page): Promise<Frame[]> {
+  const frames: Frame[] = [];
+  for (const el of await page.$$('iframe.webview.ready')) {
+    const inner = await (await (await el.contentFrame())?.$('iframe#active-frame'))?.contentFrame();
+    if (inner && (await el.boundingBox())) frames.push(inner);
+  }
+  return frames;
 }
 
 /** Starts recording the workbench main thread's long tasks (a stall freezes the whole editor). */
