@@ -542,8 +542,32 @@ function workspaceFiles(n: number): [string, string][] {
   return out;
 }
 
+/**
+ * --project-only: just the project edits (setFile + lintSync), 400 of them, and their median — for
+ * a profile: node --cpu-prof --import tsx bench/lint.ts --project-only
+ */
+function projectOnly(): void {
+  const p = new current.LintProject();
+  for (const [path, text] of workspaceFiles(200)) p.setFile(path, text);
+  const base = 'from m0 import Net0\n' + buildPython(2000);
+  const lineEnd = base.indexOf('\n', base.length >> 1);
+  p.setFile('big.py', base);
+  p.lintSync('big.py', OPTS);
+  const ms: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    const text = i % 2 ? base : base.slice(0, lineEnd) + `  # note ${i}` + base.slice(lineEnd);
+    ms.push(time(() => {
+      p.setFile('big.py', text);
+      p.lintSync('big.py', OPTS);
+    }));
+  }
+  p.dispose();
+  console.log(`project edit: median ${median(ms).toFixed(1)} ms over ${ms.length}`);
+}
+
 async function main(): Promise<void> {
   if (args.includes('--child-first')) return childFirst();
+  if (args.includes('--project-only')) return current.initParser().then(projectOnly);
   const out = flag('--write-inputs');
   if (out) {
     mkdirSync(out, { recursive: true });
