@@ -131,6 +131,15 @@ async function main(): Promise<void> {
       console.log(`  final state on screen ${state.finalPaintedAt - notifiedAt} ms after the completion notification, ${state.finalPaintedAt - lastArrival} ms after the last snapshot reached the host`);
       console.log(`  workbench main thread: ${longTasks.length} long tasks, longest ${Math.max(0, ...longTasks).toFixed(0)} ms; longest panel frame ${state.longestFrameMs.toFixed(0)} ms; panel frames ${state.frames - (start?.frames ?? 0)}, mean ${((state.renderMs - (start?.renderMs ?? 0)) / Math.max(1, state.frames - (start?.frames ?? 0))).toFixed(1)} ms`);
     }
+    // The display's own pace in the panel, idle: the ceiling for any frames/s figure on this machine.
+    // (A string: tsx would wrap a named function in a helper the page does not have.)
+    const rafPerSecond = await (await editorPanel(page)).evaluate(`new Promise((res) => {
+      let n = 0;
+      const t0 = performance.now();
+      const tick = () => (performance.now() - t0 < 2000 ? (n++, requestAnimationFrame(tick)) : res(n / ((performance.now() - t0) / 1000)));
+      requestAnimationFrame(tick);
+    })`) as number;
+    console.log(`panel idle: ${rafPerSecond.toFixed(1)} animation frames/s`);
     for (const speed of [1, 4]) {
       const r = await replayFps(await editorPanel(page), speed);
       console.log(`replay ${speed}×: ${r.fps.toFixed(1)} frames/s (asked ${r.asked}); longest panel frame ${r.longestFrameMs.toFixed(0)} ms`);

@@ -46,10 +46,10 @@ const BACKLOG_PER_FRAME = 6;
  * With the side bar and the editor panel both on screen, both webviews share the workbench's relay
  * (and, in code-server, its renderer): measured, two full live streams quadrupled the transit
  * (median 20 → 90–110 ms) and cut the panel to 21–29 boundaries a second. The editor panel gets
- * the full stream; the other view every epoch but a new boundary at most this often, the rest
- * after the experiment's end.
+ * the full stream; the other view a batch this often (every epoch, the newest boundary), the
+ * boundaries it missed after the experiment's end.
  */
-const SECONDARY_SNAPSHOT_MS = 250;
+const SECONDARY_MS = 250;
 
 interface Target {
   webview: vscode.Webview;
@@ -59,7 +59,9 @@ interface Target {
   editor: boolean;
   /** Per run, the snapshots of the live training this webview was sent. */
   sent: Map<string, Set<number>>;
-  lastSnapshotAt: number;
+  /** Live messages not yet posted to it (a view that is not the first one gets them less often). */
+  held: FromWorker[];
+  lastPostAt: number;
 }
 
 export interface PanelHandlers {
@@ -162,7 +164,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   }
 
   private attach(webview: vscode.Webview, isVisible: () => boolean, label: string): Target {
-    const target: Target = { webview, ready: false, isVisible, editor: label === '(editor)', sent: new Map(), lastSnapshotAt: 0 };
+    const target: Target = { webview, ready: false, isVisible, editor: label === '(editor)', sent: new Map(), held: [], lastPostAt: 0 };
     this.targets.add(target);
     webview.html = this.html(webview);
     webview.onDidReceiveMessage((raw: unknown) => {
@@ -245,7 +247,10 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     this.experiment = experiment;
     this.shown = undefined;
     this.live = { title: vscode.workspace.asRelativePath(experiment), records: new Map(), other: [] };
-    for (const t of this.targets) t.sent.clear();
+    for (const t of this.targets) {
+      t.sent.clear();
+      t.held = [];
+    }
     this.frameMs = FRAME_MS;
     this.watchLoop();
     this.dropPending();
@@ -318,15 +323,19 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     const targets = this.liveTargets();
     const now = Date.now();
     targets.forEach((t, i) => {
-      // The first target gets everything; another, the newest snapshot of each run now and then.
-      let msgs = batch;
+      // The first target gets every batch; another, what gathered since its last one, every
+      // SECONDARY_MS or at a run's start or end, with only the newest snapshot of each run.
+      t.held.push(...batch);
+      if (i > 0 && now - t.lastPostAt < SECONDARY_MS && batch.every((m) => m.type === 'epoch' || m.type === 'snapshot')) return;
+      let msgs = t.held;
+      t.held = [];
       if (i > 0) {
-        const due = now - t.lastSnapshotAt >= SECONDARY_SNAPSHOT_MS;
         const newest = new Map<string, FromWorker>();
-        if (due) for (const m of batch) if (m.type === 'snapshot') newest.set(m.runId, m);
-        msgs = batch.filter((m) => m.type !== 'snapshot' || newest.get(m.runId) === m);
+        for (const m of msgs) if (m.type === 'snapshot') newest.set(m.runId, m);
+        msgs = msgs.filter((m) => m.type !== 'snapshot' || newest.get(m.runId) === m);
       }
-      for (const m of msgs) if (m.type === 'snapshot') { sentSet(t, m.runId).add(m.snapshot.epoch); t.lastSnapshotAt = now; }
+      for (const m of msgs) if (m.type === 'snapshot') sentSet(t, m.runId).add(m.snapshot.epoch);
+      t.lastPostAt = now;
       void t.webview.postMessage({ type: 'live', msgs: wireForm(msgs), trace: i === 0 ? { postedAt: now, queuedAt: this.queuedAt, arrived: this.arrived, marks: this.marks } : undefined } satisfies LiveMsg);
     });
     this.arrived = [];
@@ -405,6 +414,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     this.outbox = [];
     this.arrived = [];
     this.marks = [];
+    for (const t of this.targets) t.held = [];
   }
 
   private replay(target: Target): void {
@@ -418,6 +428,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
       if (this.live.other.length) send({ type: 'live', msgs: this.live.other });
       send({ type: 'showRuns', runs: [...this.live.records.values()], title: this.live.title, live: true, experiments: this.names });
       target.sent.clear();
+      target.held = [];
       for (const r of this.live.records.values()) for (const snap of r.snapshots) sentSet(target, r.id).add(snap.epoch);
     }
   }
