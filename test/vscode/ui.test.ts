@@ -181,6 +181,13 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
     // timeline (liveTrace) gives frames/s, how far behind the newest snapshot the picture was, the
     // last epoch → final picture latency; then replay at 1× and 4× on the Animation tab.
     await page.keyboard.press('Escape');
+    // The side bar's Logit Lab view on screen beside the editor panel: two live webviews.
+    await palette(page, 'Logit Lab: Focus on Logit Lab View');
+    // Loaded before the training starts (on this machine a webview opened while another streams
+    // can take 10+ s to load, and would then only be shown the finished runs).
+    const loaded = async () => (await Promise.all((await allPanels(page)).map((f) => f.evaluate(() => document.body.innerText.includes('Decision boundary')).catch(() => false)))).filter(Boolean).length;
+    for (let i = 0; i < 150 && (await loaded()) < 2; i++) await page.waitForTimeout(200);
+    assert.ok((await loaded()) >= 2, `the side bar's Logit Lab view did not load within 30 s; see ${shot('ui-5-runs-view')}`);
     // Opened in the first editor group, beside the panel (in the panel's group it would hide it).
     await palette(page, 'View: Focus First Editor Group');
     await quickOpen(page, 'live.experiment.json');

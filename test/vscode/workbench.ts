@@ -77,15 +77,11 @@ export async function editorPanel(page: Page, timeoutMs = 15_000): Promise<Frame
     let best: { area: number; frame: Frame } | undefined;
     // Webviews float above the workbench: the side bar's is the one inside the side bar's box.
     const sidebar = await page.locator('.part.sidebar').first().boundingBox().catch(() => null);
-    const inSidebar = (b: { x: number; y: number; width: number }) => !!sidebar && sidebar.width > 0 && b.x >= sidebar.x - 1 && b.x + b.width <= sidebar.x + sidebar.width + 1;
-    for (const el of await page.$$('iframe.webview.ready')) {
-      const box = await el.boundingBox();
-      const outer = await el.contentFrame();
-      const inner = await (await outer?.$('iframe#active-frame'))?.contentFrame();
-      if (!box || !inner) continue;
+    const inSidebar = (b: { x: number; width: number }) => !!sidebar && sidebar.width > 0 && b.x >= sidebar.x - 1 && b.x + b.width <= sidebar.x + sidebar.width + 1;
+    for (const { box, frame } of await webviewsOnScreen(page)) {
       // The editor panel first, the biggest of the rest otherwise.
       const area = box.width * box.height + (inSidebar(box) ? 0 : 1e9);
-      if (!best || area > best.area) best = { area, frame: inner };
+      if (!best || area > best.area) best = { area, frame };
     }
     if (best) return best.frame;
     if (Date.now() > deadline) throw new Error(`no Logit Lab webview on screen within ${timeoutMs / 1000} s`);
@@ -95,12 +91,18 @@ export async function editorPanel(page: Page, timeoutMs = 15_000): Promise<Frame
 
 /** The documents of every Logit Lab webview on screen (the editor panel, the side-bar view). */
 export async function allPanels(page: Page): Promise<Frame[]> {
-  const frames: Frame[] = [];
+  return (await webviewsOnScreen(page)).map((w) => w.frame);
+}
+
+/** Each ready webview on screen: its box in the workbench and its inner document. */
+async function webviewsOnScreen(page: Page): Promise<{ box: { x: number; y: number; width: number; height: number }; frame: Frame }[]> {
+  const out: { box: { x: number; y: number; width: number; height: number }; frame: Frame }[] = [];
   for (const el of await page.$$('iframe.webview.ready')) {
-    const inner = await (await (await el.contentFrame())?.$('iframe#active-frame'))?.contentFrame();
-    if (inner && (await el.boundingBox())) frames.push(inner);
+    const box = await el.boundingBox();
+    const frame = await (await (await el.contentFrame())?.$('iframe#active-frame'))?.contentFrame();
+    if (box && frame) out.push({ box, frame });
   }
-  return frames;
+  return out;
 }
 
 /** Starts recording the workbench main thread's long tasks (a stall freezes the whole editor). */
