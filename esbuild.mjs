@@ -13,6 +13,7 @@ const nodeEntries = [
   ['src/worker/trainWorker.ts', 'worker'],
   ['src/worker/memberWorker.ts', 'member-worker'],
   ['src/worker/gridWorker.ts', 'grid-worker'],
+  ['src/worker/lintWorker.ts', 'lint-worker'],
   ['src/cli/main.ts', 'cli'],
   ['bench/bench.ts', 'bench'],
 ].filter(([src]) => existsSync(src));

@@ -12,7 +12,7 @@
 //                   interleaved with this one in the same process so machine load cancels out.
 //                   DIR must contain its own node_modules/web-tree-sitter (a second wasm instance).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -342,6 +342,8 @@ interface Figures {
   diagnostics_2000: number;
   project_edit_ms: number;
   project_index_200_ms: number;
+  thread_edit_ms: number;
+  thread_index_200_ms: number;
 }
 
 /** First lint (parser init included) of the 2,000-line file in a fresh process. */
@@ -482,6 +484,31 @@ async function measure(suites: Suite[]): Promise<Map<string, Figures>> {
     }
   }
 
+  // The editor's path (src/extension/lint.ts): the same project edits as a round trip to the lint
+  // thread as shipped (dist/lint-worker.js, young generation 64 MB), the text sent whole as the
+  // extension sends it. Only this copy's bundle exists; `npm run bench` builds it first.
+  const threadFile = resolve('dist', 'lint-worker.js');
+  if (existsSync(threadFile)) {
+    const thread = new current.LintThread(threadFile, { youngMb: 64 });
+    const settings = select ? { select } : {};
+    const all = [...files.map(([path, text]) => ({ path, fsPath: path, text })), { path: 'big.py', fsPath: 'big.py', text: base }];
+    // Files are analysed when first needed: the time to the first diagnostics of a newly opened workspace.
+    for (let i = 0; i < 3; i++) {
+      add(suites[0], 'thread_index_200_ms', await timeAsync(async () => {
+        await thread.call('indexFolder', 'w', all);
+        await thread.call('lintProjectFile', 'w', 'big.py', base, settings);
+      }));
+    }
+    // The thread's code is new to its JIT: 100 edits first, as the rows above warmed this thread's.
+    const warmup = 100;
+    for (let i = 0; i < warmup + Math.max(40, repeats * 4); i++) {
+      const text = i % 2 ? base : base.slice(0, lineEnd) + `  # thread ${i}` + base.slice(lineEnd);
+      const ms = await timeAsync(() => thread.call('lintProjectFile', 'w', 'big.py', text, settings));
+      if (i >= warmup) add(suites[0], 'thread_edit_ms', ms);
+    }
+    await thread.dispose();
+  } else console.log(`(no ${threadFile}: the lint thread rows are skipped; \`npm run build\` makes it)`);
+
   const out = new Map<string, Figures>();
   const MB = 1024 * 1024;
   for (const s of suites) {
@@ -504,6 +531,8 @@ async function measure(suites: Suite[]): Promise<Map<string, Figures>> {
       diagnostics_2000: diagCount.get(s.name)!,
       project_edit_ms: m.project_edit_ms ? median(m.project_edit_ms) : NaN,
       project_index_200_ms: m.project_index_200_ms ? median(m.project_index_200_ms) : NaN,
+      thread_edit_ms: m.thread_edit_ms ? median(m.thread_edit_ms) : NaN,
+      thread_index_200_ms: m.thread_index_200_ms ? median(m.thread_index_200_ms) : NaN,
     });
   }
   return out;
@@ -526,6 +555,8 @@ const TARGETS: Record<string, [string, number | undefined]> = {
   diagnostics_2000: ['diagnostics on the 2,000-line file', undefined],
   project_edit_ms: ['one-line edit in a project: setFile + cross-file re-lint, 2,000 lines', 20],
   project_index_200_ms: ['200-file workspace indexed (parse + analyse + imports)', 3000],
+  thread_edit_ms: ["the editor's path: the project edit as a round trip to the lint thread", 20],
+  thread_index_200_ms: ['  the 200-file workspace sent to the lint thread, then its first lint', 3000],
 };
 
 /**
@@ -604,6 +635,8 @@ async function main(): Promise<void> {
       edit_parse_ms: f.edit_parse_ms,
       edit_vs_full: f.edit_vs_full,
       edit_cpu_ms: f.edit_cpu_ms,
+      project_edit_ms: f.project_edit_ms,
+      thread_edit_ms: f.thread_edit_ms,
     });
     const doc: Record<string, unknown> = { lint: pick(figures.get('current')!) };
     if (against) doc.against = pick(figures.get('against')!);

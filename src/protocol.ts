@@ -148,3 +148,14 @@ export type ToGrid =
 export type FromGrid =
   | { type: 'snapshot'; request: number; snapshot: BoundarySnapshot }
   | { type: 'failed'; request: number; message: string };
+
+// ---- extension host → lint thread (the editor's linter, off the extension host) -------------
+// Each call names a LintService method and its arguments; the answer carries the same id
+// (src/core/lint/thread.ts, src/worker/lintWorker.ts).
+export interface ToLint {
+  id: number;
+  method: string;
+  args: unknown[];
+}
+
+export type FromLint = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string };

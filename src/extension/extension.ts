@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
   const runStores = () => (vscode.workspace.workspaceFolders ?? []).map((f) => storeFor(f.uri.fsPath));
 
   const diagnostics = new ExperimentDiagnostics();
-  const linter = new PythonLinter();
+  const linter = new PythonLinter(join(context.extensionPath, 'dist', 'lint-worker.js'));
   const tree = new RunsTree(runStores);
   // Every command inside the error boundary: a failure is one notification and a logged stack.
   const boundary: BoundaryReport = {

@@ -1,18 +1,18 @@
 // The PyTorch linter as editor diagnostics: Python files and Jupyter notebooks (linted as one module,
 // so a loss defined in one cell and misused in another is still found), quick fixes from the rules'
 // fixes, "# noqa" suppression, and "Lint Workspace". It only parses code: nothing is executed, so it
-// also runs in Restricted Mode. The linter (tree-sitter wasm) loads on first use, not at activation.
+// also runs in Restricted Mode. The linting itself runs on the lint thread (dist/lint-worker.js),
+// which loads the parser (tree-sitter wasm) on first use: a keystroke's re-lint never blocks the
+// extension host.
 import * as vscode from 'vscode';
 import { readLintableFile } from '../core/lint/read';
-import type { Diagnostic as LintDiagnostic, LintConfig, Fix, PythonDocument } from '../core/lint';
+import type { Fix } from '../core/lint/rule';
+import type { LintReply, LintSettings, ServiceDiagnostic } from '../core/lint/service';
+import { LintThread } from '../core/lint/thread';
 import { settings, type LintSeverity } from './config';
 import { errorText, log } from './log';
 import { KeyedDebouncer } from './debounce';
 import { WorkspaceLintProjects } from './lintProject';
-
-type LintModule = typeof import('../core/lint/index.js');
-let lintModule: Promise<LintModule> | undefined;
-const loadLint = () => (lintModule ??= import('../core/lint/index.js'));
 
 const DEBOUNCE_MS = 300;
 const EXCLUDE = '**/{node_modules,.venv,venv,.git,.logit-lab,site-packages,__pycache__}/**';
@@ -23,16 +23,22 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
   private readonly fixes = new WeakMap<vscode.Diagnostic, Fix>();
   private readonly pending = new KeyedDebouncer();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly thread: LintThread;
   /** Cross-file: the workspace folders' Python files (see lintProject.ts). */
-  private readonly projects = new WorkspaceLintProjects(loadLint, (docs) => docs.forEach((d) => this.schedule(d, 0)));
-  /**
-   * Open editors outside any workspace folder (untitled, loose files), parsed and kept between lints:
-   * after an edit only the changed range is re-parsed and re-copied (files in a folder get the same
-   * from their LintProject).
-   */
-  private readonly looseDocuments = new Map<string, PythonDocument>();
+  private readonly projects: WorkspaceLintProjects;
 
-  constructor() {
+  /** `workerFile`: the lint thread's bundle (dist/lint-worker.js); without it, linting runs in the extension host. */
+  constructor(workerFile: string) {
+    this.thread = new LintThread(workerFile, {
+      // Young generation sized for a re-lint's short-lived objects (see src/core/lint/thread.ts).
+      youngMb: 64,
+      onRestart: (why) => {
+        log().warn(`The lint thread stopped (${why.message}); linting the open files again.`);
+        this.projects.forget();
+        this.relintOpen();
+      },
+    });
+    this.projects = new WorkspaceLintProjects(this.thread, (docs) => docs.forEach((d) => this.schedule(d, 0)));
     this.disposables.push(
       this.collection,
       this.projects,
@@ -40,7 +46,7 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
       // A closed file keeps its problems as saved on disk (what Lint Workspace reports too).
       vscode.workspace.onDidCloseTextDocument((d) => {
-        this.forgetLoose(d.uri);
+        void this.thread.call('forgetOpenFile', d.uri.toString()).catch(() => undefined);
         if (d.uri.scheme === 'file' && d.languageId === 'python') this.debounce(d.uri.toString(), 0, () => this.lintFile(d.uri));
       }),
       vscode.workspace.onDidOpenNotebookDocument((nb) => this.scheduleNotebook(nb, 0)),
@@ -54,6 +60,11 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
       }),
     );
     this.relintOpen();
+  }
+
+  /** Whether linting runs on the lint thread (false: in the extension host, the thread being unavailable). */
+  get threaded(): boolean {
+    return this.thread.threaded;
   }
 
   relintOpen(): void {
@@ -81,22 +92,21 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
     this.pending.schedule(key, ms, () => fn().catch((err) => log().warn(`Lint failed: ${errorText(err)}`)));
   }
 
-  /** Lint configuration: pyproject.toml's [tool.logit-lab.lint], then the logitLab.lint.* settings. */
-  private async config(uri: vscode.Uri): Promise<{ config: LintConfig; overrides: Record<string, LintSeverity>; enabled: boolean }> {
+  /** The logitLab.lint.* settings; pyproject.toml's [tool.logit-lab.lint] is read by the lint thread, from the file's folders up. */
+  private config(uri: vscode.Uri): { settings: LintSettings; overrides: Record<string, LintSeverity>; enabled: boolean } {
     const s = settings(uri).lint;
-    const lint = await loadLint();
-    let project: LintConfig = {};
-    if (uri.scheme === 'file') {
-      try {
-        project = lint.loadPyprojectConfig(uri.fsPath).config;
-      } catch (err) {
-        log().warn(errorText(err));
-      }
-    }
-    const fromSettings: LintConfig = {};
-    if (s.select.length) fromSettings.select = s.select;
-    if (s.ignore.length) fromSettings.ignore = s.ignore;
-    return { config: lint.mergeConfig(project, fromSettings), overrides: s.severity, enabled: s.enable };
+    return {
+      settings: { select: s.select, ignore: s.ignore, configFrom: uri.scheme === 'file' ? uri.fsPath : undefined },
+      overrides: s.severity,
+      enabled: s.enable,
+    };
+  }
+
+  /** Logs what a lint had to say beside its diagnostics. */
+  private logged(reply: LintReply): ServiceDiagnostic[] {
+    for (const w of reply.warnings) log().warn(w);
+    for (const n of reply.notes) log().debug(n);
+    return reply.diagnostics;
   }
 
   async lintDocument(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]> {
@@ -105,75 +115,52 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
 
   /** Lints a Python file (its editor text when given, else the file on disk) and publishes the result. */
   async lintFile(uri: vscode.Uri, text?: string): Promise<vscode.Diagnostic[]> {
-    const { config, overrides, enabled } = await this.config(uri);
+    const { settings: lintSettings, overrides, enabled } = this.config(uri);
     if (!enabled) {
       this.collection.delete(uri);
       return [];
     }
-    const lint = await loadLint();
-    const source = text ?? (await readLintableFile(uri.fsPath));
     // In a workspace folder: linted within its project (imports of the folder's own modules resolve).
     const inProject = await this.projects.projectFor(uri);
-    let found: LintDiagnostic[];
+    let reply: LintReply;
     if (inProject) {
-      inProject.project.setFile(inProject.path, source);
-      found = await inProject.project.lint(inProject.path, { config, debug: (m) => log().debug(m) });
+      const source = text ?? (await readLintableFile(uri.fsPath));
+      reply = await this.thread.call('lintProjectFile', inProject.folder, inProject.path, source, lintSettings);
     } else if (text !== undefined) {
-      await lint.initParser();
-      found = lint.lintDocument(this.looseDocument(lint, uri, source), { config, debug: (m) => log().debug(m) });
-    } else found = await lint.lintText(source, { config, debug: (m) => log().debug(m) });
-    const diagnostics = found.map((d) => this.toDiagnostic(d, overrides, lint, uri));
+      // Kept parsed on the lint thread between edits: only the changed range is parsed again.
+      reply = await this.thread.call('lintOpenFile', uri.toString(), text, lintSettings);
+    } else reply = await this.thread.call('lintFile', uri.fsPath, lintSettings);
+    const diagnostics = this.logged(reply).map((d) => this.toDiagnostic(d, overrides, uri));
     this.collection.set(uri, diagnostics);
     return diagnostics;
   }
 
-  /** The kept parse of an open editor outside the workspace folders, brought up to `text` incrementally. */
-  private looseDocument(lint: LintModule, uri: vscode.Uri, text: string): PythonDocument {
-    const key = uri.toString();
-    const kept = this.looseDocuments.get(key);
-    if (kept) {
-      kept.update(text);
-      return kept;
-    }
-    const doc = new lint.PythonDocument(text);
-    this.looseDocuments.set(key, doc);
-    return doc;
-  }
-
-  private forgetLoose(uri: vscode.Uri): void {
-    const key = uri.toString();
-    this.looseDocuments.get(key)?.dispose();
-    this.looseDocuments.delete(key);
-  }
-
   async lintNotebook(nb: vscode.NotebookDocument): Promise<void> {
-    const { config, overrides, enabled } = await this.config(nb.uri);
+    const { settings: lintSettings, overrides, enabled } = this.config(nb.uri);
     const cells = nb.getCells();
     const isCode = (c: vscode.NotebookCell) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python';
     for (const c of cells) this.collection.delete(c.document.uri);
     // Problems Lint Workspace put on the closed notebook file: the open notebook's cells carry them now.
     this.collection.delete(nb.uri);
     if (!enabled || !cells.some(isCode)) return;
-    const lint = await loadLint();
     // Every cell, markdown included, so cell indexes (and "cell N" in messages) are VS Code's.
     const json = JSON.stringify({ cells: cells.map((c) => ({ cell_type: isCode(c) ? 'code' : 'markdown', source: c.document.getText() })) });
-    const found = await lint.lintNotebook(json, { config, debug: (m) => log().debug(m) }, nb.uri.fsPath);
+    const found = this.logged(await this.thread.call('lintNotebook', json, nb.uri.fsPath, lintSettings));
     const byCell = new Map<number, vscode.Diagnostic[]>();
     const cellUri = (i: number) => cells[i]?.document.uri;
     for (const d of found) {
       const cell = cells[d.cell ?? -1];
       if (!cell) continue;
       const list = byCell.get(d.cell!) ?? [];
-      list.push(this.toDiagnostic(d, overrides, lint, cell.document.uri, cellUri));
+      list.push(this.toDiagnostic(d, overrides, cell.document.uri, cellUri));
       byCell.set(d.cell!, list);
     }
     for (const [i, list] of byCell) this.collection.set(cells[i].document.uri, list);
   }
 
   private toDiagnostic(
-    d: LintDiagnostic,
+    d: ServiceDiagnostic,
     overrides: Record<string, LintSeverity>,
-    lint: LintModule,
     uri?: vscode.Uri,
     cellUri?: (cell: number) => vscode.Uri | undefined,
   ): vscode.Diagnostic {
@@ -184,8 +171,7 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
       .sort((a, b) => b[0].length - a[0].length)[0]?.[1];
     const diag = new vscode.Diagnostic(range, d.message, toSeverity(override ?? d.severity));
     diag.source = 'logit-lab';
-    const rule = lint.ruleByCode(d.code);
-    diag.code = rule ? { value: `${d.code} ${d.name}`, target: vscode.Uri.parse(lint.ruleDocUrl(rule)) } : d.code;
+    diag.code = d.docUrl ? { value: `${d.code} ${d.name}`, target: vscode.Uri.parse(d.docUrl) } : d.code;
     if (d.fix) this.fixes.set(diag, d.fix);
     // The loss call(s) the sigmoid/softmax reaches: relatedInformation, in this document (or cell).
     if (d.related?.length && uri) {
@@ -228,7 +214,6 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
   /** Lints every Python file and notebook of the workspace; returns [problems, files with problems, files]. */
   async lintWorkspace(): Promise<{ problems: number; filesWithProblems: number; files: number }> {
     const uris = await vscode.workspace.findFiles('**/*.{py,ipynb}', EXCLUDE, 5000);
-    const lint = await loadLint();
     let problems = 0;
     let filesWithProblems = 0;
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Logit Lab: linting', cancellable: true }, async (progress, token) => {
@@ -239,9 +224,9 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
         let n = 0;
         try {
           if (uri.path.endsWith('.ipynb')) {
-            const { config, overrides, enabled } = await this.config(uri);
+            const { settings: lintSettings, overrides, enabled } = this.config(uri);
             if (!enabled) continue;
-            const found = await lint.lintNotebook(await readLintableFile(uri.fsPath), { config }, uri.fsPath);
+            const found = this.logged(await this.thread.call('lintNotebook', undefined, uri.fsPath, lintSettings));
             // Closed notebooks: report on the file, at the cell and line the problem is in.
             const diags = found.map((d) => {
               const diag = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `cell ${(d.cell ?? 0) + 1}, line ${d.line}: ${d.message}`, toSeverity(overrides[d.code] ?? d.severity));
@@ -268,9 +253,8 @@ export class PythonLinter implements vscode.Disposable, vscode.CodeActionProvide
 
   dispose(): void {
     this.pending.dispose();
-    for (const doc of this.looseDocuments.values()) doc.dispose();
-    this.looseDocuments.clear();
     for (const d of this.disposables) d.dispose();
+    void this.thread.dispose();
   }
 }
 

@@ -1,26 +1,31 @@
-// Cross-file linting in the editor: one LintProject per workspace folder holding that folder's
-// Python files (the open editors' text where a file is open, the saved text otherwise), so that
-// `from model import Net` in train.py sees model.py. The folder is indexed once, on first use;
-// saving, creating or deleting a .py file updates it, and the caller re-lints the open files that
-// import the changed one. Files outside any workspace folder are linted on their own.
+// Cross-file linting in the editor: the lint thread holds one project per workspace folder with
+// that folder's Python files (the open editors' text where a file is open, the saved text
+// otherwise), so that `from model import Net` in train.py sees model.py. A folder is indexed once,
+// on first use; saving, creating or deleting a .py file updates it, and the open files that import
+// the changed one are re-linted. Files outside any workspace folder are linted on their own.
 import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
-import type { LintProject } from '../core/lint';
+import type { LintThread } from '../core/lint/thread';
 import { log, errorText } from './log';
-
-type LintModule = typeof import('../core/lint/index.js');
 
 const PY_FILES = '**/*.py';
 const EXCLUDE = '**/{node_modules,.venv,venv,.git,.logit-lab,site-packages,__pycache__}/**';
 /** A folder with more files than this is too big to index cheaply: its files are linted alone. */
 const MAX_FILES = 5000;
 
+/** A file's place in the lint thread: its folder's project and its path there. */
+export interface ProjectFile {
+  folder: string;
+  path: string;
+}
+
 export class WorkspaceLintProjects implements vscode.Disposable {
-  private readonly projects = new Map<string, Promise<LintProject | undefined>>();
+  /** Per folder: whether the lint thread holds its project (false: too big, linted file by file). */
+  private readonly indexed = new Map<string, Promise<boolean>>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
-    private readonly loadLint: () => Promise<LintModule>,
+    private readonly thread: LintThread,
     /** Called with the open documents to re-lint after a file they import changed. */
     private readonly relint: (docs: vscode.TextDocument[]) => void,
   ) {
@@ -31,40 +36,43 @@ export class WorkspaceLintProjects implements vscode.Disposable {
       watcher.onDidChange((uri) => void this.fromDisk(uri)),
       watcher.onDidDelete((uri) => void this.removed(uri)),
       vscode.workspace.onDidSaveTextDocument((doc) => void this.update(doc.uri, doc.getText())),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.projects.clear()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.forget();
+        void this.thread.call('dropFolders').catch(() => undefined);
+      }),
     );
   }
 
-  /** The project of the folder holding `uri` and the file's path in it, or undefined (no folder, too big). */
-  async projectFor(uri: vscode.Uri): Promise<{ project: LintProject; path: string } | undefined> {
+  /** Forgets which folders were indexed (the lint thread restarted without them). */
+  forget(): void {
+    this.indexed.clear();
+  }
+
+  /** The project file for `uri`, indexing its folder on first use; undefined outside a folder or in a folder too big. */
+  async projectFor(uri: vscode.Uri): Promise<ProjectFile | undefined> {
     const folder = uri.scheme === 'file' ? vscode.workspace.getWorkspaceFolder(uri) : undefined;
     if (!folder) return undefined;
     const key = folder.uri.toString();
-    let pending = this.projects.get(key);
-    if (!pending) this.projects.set(key, (pending = this.index(folder)));
-    const project = await pending;
-    return project ? { project, path: relativePath(folder, uri) } : undefined;
+    let pending = this.indexed.get(key);
+    if (!pending) {
+      this.indexed.set(key, (pending = this.index(folder, key)));
+      // A failed index is tried again on the next lint.
+      pending.catch(() => this.indexed.get(key) === pending && this.indexed.delete(key));
+    }
+    return (await pending) ? { folder: key, path: relativePath(folder, uri) } : undefined;
   }
 
-  private async index(folder: vscode.WorkspaceFolder): Promise<LintProject | undefined> {
-    const lint = await this.loadLint();
+  private async index(folder: vscode.WorkspaceFolder, key: string): Promise<boolean> {
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, PY_FILES), EXCLUDE, MAX_FILES + 1);
     if (uris.length > MAX_FILES) {
       log().info(`Lint: ${folder.name} has more than ${MAX_FILES} Python files; cross-file analysis is off there.`);
-      return undefined;
+      return false;
     }
-    const project = new lint.LintProject();
-    await Promise.all(
-      uris.map(async (u) => {
-        const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === u.toString());
-        try {
-          project.setFile(relativePath(folder, u), open ? open.getText() : await fs.readFile(u.fsPath, 'utf8'));
-        } catch (err) {
-          log().debug(`Lint index: ${u.fsPath}: ${errorText(err)}`);
-        }
-      }),
-    );
-    return project;
+    const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
+    const files = uris.map((u) => ({ path: relativePath(folder, u), fsPath: u.fsPath, text: open.get(u.toString())?.getText() }));
+    const { unreadable } = await this.thread.call('indexFolder', key, files);
+    for (const why of unreadable) log().debug(`Lint index: ${why}`);
+    return true;
   }
 
   private async fromDisk(uri: vscode.Uri): Promise<void> {
@@ -79,34 +87,30 @@ export class WorkspaceLintProjects implements vscode.Disposable {
 
   private async update(uri: vscode.Uri, text: string): Promise<void> {
     if (!uri.fsPath.endsWith('.py')) return;
-    const found = await this.projectFor(uri);
-    if (!found || !found.project.setFile(found.path, text)) return;
-    this.relintImporters(found.project, found.path, uri);
+    await this.changed(uri, (file) => this.thread.call('setFile', file.folder, file.path, text));
   }
 
   private async removed(uri: vscode.Uri): Promise<void> {
-    const found = await this.projectFor(uri);
-    if (!found) return;
-    const importers = found.project.importersOf(found.path);
-    found.project.removeFile(found.path);
-    this.relintPaths(found.project, importers, uri);
+    await this.changed(uri, (file) => this.thread.call('removeFile', file.folder, file.path));
   }
 
-  private relintImporters(project: LintProject, path: string, uri: vscode.Uri): void {
-    this.relintPaths(project, project.importersOf(path), uri);
-  }
-
-  private relintPaths(_project: LintProject, paths: string[], changed: vscode.Uri): void {
-    const folder = vscode.workspace.getWorkspaceFolder(changed);
-    if (!folder || !paths.length) return;
-    const wanted = new Set(paths);
-    this.relint(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file' && vscode.workspace.getWorkspaceFolder(d.uri) === folder && wanted.has(relativePath(folder, d.uri))));
+  /** Applies a change to `uri`'s project, then re-lints the open files that import it. */
+  private async changed(uri: vscode.Uri, change: (file: ProjectFile) => Promise<string[]>): Promise<void> {
+    try {
+      const file = await this.projectFor(uri);
+      if (!file) return;
+      const importers = new Set(await change(file));
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      if (!folder || !importers.size) return;
+      this.relint(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file' && vscode.workspace.getWorkspaceFolder(d.uri) === folder && importers.has(relativePath(folder, d.uri))));
+    } catch (err) {
+      log().warn(`Lint index: ${uri.fsPath}: ${errorText(err)}`);
+    }
   }
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
-    for (const p of this.projects.values()) void p.then((project) => project?.dispose());
-    this.projects.clear();
+    this.indexed.clear();
   }
 }
 

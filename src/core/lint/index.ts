@@ -9,3 +9,5 @@ export { ALL_RULES, ruleByCode } from './rules';
 export type { Rule, RuleContext, Fix, TextEdit, Severity } from './rule';
 export { SemanticModel } from './semantic';
 export { LintProject } from './project';
+export { LintService, type LintSettings, type LintReply, type ServiceDiagnostic, type IndexedFile, type LintCalls } from './service';
+export { LintThread, type LintThreadOptions } from './thread';

@@ -169,6 +169,29 @@ describe('Logit Lab in VS Code', function () {
     await doc.save();
   });
 
+  it('cross-file on the lint thread: softmax in model.py, CrossEntropyLoss in train.py; saving model.py without it clears train.py', async function () {
+    const dir = join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'lint-project');
+    await fs.mkdir(dir, { recursive: true });
+    const header = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n';
+    const model = header + 'class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 3)\n    def forward(self, x):\n        return F.softmax(self.fc(x), dim=1)\n';
+    await fs.writeFile(join(dir, 'model.py'), model);
+    await fs.writeFile(join(dir, 'train.py'), header + 'from model import Net\nnet = Net()\nloss = nn.CrossEntropyLoss()(net(torch.randn(2, 4)), torch.tensor([0, 1]))\n');
+    const train = vscode.Uri.file(join(dir, 'train.py'));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(train));
+    const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+    const ll102 = () => vscode.languages.getDiagnostics(train).find((d) => codeOf(d).startsWith('LL102'));
+    // Alone, train.py cannot know what Net returns: found only through model.py.
+    const hit = await waitFor('LL102 in train.py through model.py', ll102, 30_000);
+    assert.equal(hit.range.start.line, 5);
+    assert.ok(api.linter.threaded, 'linted on the lint thread the package ships (dist/lint-worker.js)');
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(dir, 'model.py')));
+    const editor = await vscode.window.showTextDocument(doc);
+    const at = doc.getText().indexOf('F.softmax(self.fc(x), dim=1)');
+    await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'F.softmax(self.fc(x), dim=1)'.length)), 'self.fc(x)'));
+    assert.ok(await doc.save());
+    await waitFor('train.py re-linted after model.py was saved', () => (ll102() ? undefined : true), 30_000);
+  });
+
   it('LL101 across notebook cells: a Sequential ending in Sigmoid in one cell, its with-logits loss in another', async function () {
     const cell = (source: string) => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, source, 'python');
     const data = new vscode.NotebookData([
