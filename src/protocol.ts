@@ -65,6 +65,13 @@ export interface ErrorMsg {
 export interface PredictionResultMsg { type: 'prediction'; requestId: number; probs?: Record<string, number>; error?: string }
 export type RunMsg = RunStartMsg | EpochMsg | SnapshotMsg | RunEndMsg;
 export type FromWorker = BackendMsg | ExperimentStartMsg | RunMsg | ExperimentEndMsg | ErrorMsg | PredictionResultMsg;
+/**
+ * The training worker's last word, to the host only: the HTML report was written (or could not
+ * be). It follows experimentEnd, so the panel's final picture never waits for the report; the host
+ * does not end the thread before it. Neither `path` nor `error`: there was nothing to report on.
+ */
+export interface ReportWrittenMsg { type: 'reportWritten'; path?: string; error?: string }
+export type FromTrainWorker = FromWorker | ReportWrittenMsg;
 
 // ---- host → webview ------------------------------------------------------------------------
 /**

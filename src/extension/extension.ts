@@ -202,8 +202,12 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
   }
 
   async function openReport(experimentDir: string, runDir?: string): Promise<void> {
-    for (const candidate of [runDir && join(runDir, 'report.html'), join(experimentDir, 'report.html')]) {
-      if (candidate && (await fs.access(candidate).then(() => true, () => false))) {
+    const candidates = [runDir && join(runDir, 'report.html'), join(experimentDir, 'report.html')].filter((c): c is string => !!c);
+    const exists = (f: string) => fs.access(f).then(() => true, () => false);
+    // A training that just ended writes its report right after (its worker's last step): wait for it a moment.
+    for (let i = 0; i < 20 && !(await Promise.all(candidates.map(exists))).some(Boolean); i++) await new Promise((r) => setTimeout(r, 100));
+    for (const candidate of candidates) {
+      if (await exists(candidate)) {
         if (vscode.env.remoteName || vscode.env.uiKind === vscode.UIKind.Web) {
           // The report is a file on the remote machine: a local browser cannot open it. Show the
           // same runs in the panel and say where the file is.

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { BackendName, RunRecord } from '../core/engine/types';
-import type { FromWorker, TrainRequest } from '../protocol';
+import type { FromTrainWorker, FromWorker, TrainRequest } from '../protocol';
 import { applyRunEvent } from '../core/run/apply';
 import { rememberRun } from '../core/run/history';
 import { settings } from './config';
@@ -70,6 +70,8 @@ interface Job {
 
 /** How long a worker that has finished is left before it is ended (see WorkerRun.finish). */
 const WORKER_END_DELAY_MS = 1000;
+/** How long an ending worker is given to finish writing its report. */
+const REPORT_WAIT_MS = 10_000;
 
 /** Progress updates are throttled: a fast run emits thousands of epochs a second. */
 const UI_INTERVAL_MS = 100;
@@ -190,6 +192,9 @@ class WorkerRun {
   /** Resolves when the worker thread has exited (or never started). */
   readonly exited: Promise<void>;
   private markExited: () => void = () => {};
+  /** Resolves when the worker has written the experiment's report (after experimentEnd), or is gone. */
+  private readonly reportDone: Promise<void>;
+  private markReportDone: () => void = () => {};
   private endTimer?: ReturnType<typeof setTimeout>;
   private readonly runs = new Map<string, RunRecord>();
   private readonly runDirs = new Map<string, string>();
@@ -213,6 +218,7 @@ class WorkerRun {
     private readonly hooks: { message: (m: FromWorker) => void; started: (outDir: string) => void },
   ) {
     this.exited = new Promise((resolve) => (this.markExited = resolve));
+    this.reportDone = new Promise((resolve) => (this.markReportDone = resolve));
   }
 
   async run(): Promise<TrainingResult> {
@@ -283,10 +289,15 @@ class WorkerRun {
     this.worker = worker;
     worker.stdout.on('data', (b: Buffer) => log().info(`[worker] ${b.toString().trimEnd()}`));
     worker.stderr.on('data', (b: Buffer) => log().warn(`[worker] ${b.toString().trimEnd()}`));
-    worker.on('message', (msg: FromWorker) => this.onMessage(msg));
+    worker.on('message', (msg: FromTrainWorker) => {
+      if (msg.type !== 'reportWritten') return this.onMessage(msg);
+      if (msg.error) log().warn(msg.error);
+      this.markReportDone();
+    });
     worker.on('error', (err) => this.fail(`the training worker crashed: ${err.stack ?? err.message}`));
     worker.on('exit', (code) => {
       this.markExited();
+      this.markReportDone();
       if (this.ended) this.fail(code === 0 || this.cancelRequested ? 'the training worker stopped before finishing' : `the training worker exited with code ${code}`);
     });
     worker.postMessage(request);
@@ -397,8 +408,14 @@ class WorkerRun {
   /** Ends the worker thread now (a finished one waits WORKER_END_DELAY_MS otherwise). */
   endNow(): void {
     clearTimeout(this.endTimer);
-    if (this.worker) void this.worker.terminate();
-    else this.markExited();
+    const worker = this.worker;
+    if (!worker) {
+      this.markExited();
+      return;
+    }
+    // Not before the report is written (it follows the experiment's end), unless the thread hangs.
+    const waited = new Promise<void>((resolve) => setTimeout(resolve, REPORT_WAIT_MS));
+    void Promise.race([this.reportDone, waited]).then(() => worker.terminate());
   }
 }
 

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, ToWorker } from '../../../src/protocol';
+import type { FromTrainWorker as FromWorker, ToWorker } from '../../../src/protocol';
 import { readRunDir } from '../../../src/core/run/store';
 
 const root = resolve(__dirname, '../../..');
@@ -42,8 +42,12 @@ test('trains an experiment and streams protocol messages in order, then predicts
   const { ws, file } = experiment({ name: 'w', data: { kind: 'moons', samples: 100 }, model: { hidden: [6] }, training: { epochs: 40 }, record: { every: 10, grid: 20 } });
   const outDir = join(ws, 'out');
   const req: ToWorker = { type: 'train', experimentPath: file, workspaceRoot: ws, backend: 'auto', outDir };
-  const msgs = await converse((w) => w.postMessage(req), (m) => m.type === 'experimentEnd');
+  const msgs = await converse((w) => w.postMessage(req), (m) => m.type === 'reportWritten');
   const types = msgs.map((m) => m.type);
+  // The report last, after the experiment's end: the panel's final picture does not wait for it.
+  assert.deepEqual(types.slice(-2), ['experimentEnd', 'reportWritten']);
+  const written = msgs.at(-1)!;
+  assert.ok(written.type === 'reportWritten' && written.path === join(outDir, 'report.html') && !written.error, JSON.stringify(written));
   assert.deepEqual(types.slice(0, 3), ['backend', 'experimentStart', 'runStart']);
   assert.equal(types.filter((t) => t === 'epoch').length, 40);
   assert.equal(types.filter((t) => t === 'snapshot').length, 4);
