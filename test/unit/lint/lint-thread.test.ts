@@ -77,10 +77,13 @@ test('pyproject.toml that cannot be read: a warning beside the diagnostics', asy
 test('a thread that dies: owed calls reject, the caller is told, the next call runs on a new thread', async () => {
   await thread.call('indexFolder', 'g', [{ path: 'train.py', fsPath: '/nonexistent/train.py', text: TRAIN }]);
   const worker = (thread as unknown as { worker: { terminate(): Promise<number> } }).worker;
-  const owed = thread.call('lintProjectFile', 'g', 'train.py', TRAIN, {});
   // A terminating thread no longer holds the test process open (the extension host always is).
   const alive = setInterval(() => undefined, 1000);
-  await worker.terminate();
+  // The call is sent to a thread already ending, so it is owed for certain (sent before, a quick
+  // lint could be answered before the thread stops: a flaky test).
+  const ending = worker.terminate();
+  const owed = thread.call('lintProjectFile', 'g', 'train.py', TRAIN, {});
+  await ending;
   await assert.rejects(owed, /stopped/);
   clearInterval(alive);
   assert.equal(restarts.length, 1);
