@@ -95,6 +95,10 @@ export function activate(context: vscode.ExtensionContext): LogitLabApi {
     if (arg instanceof vscode.Uri) return arg;
     const active = vscode.window.activeTextEditor?.document.uri;
     if (isExperimentFile(active)) return active;
+    // Focus in the panel (a click on its tabs) leaves no active editor: the one experiment on
+    // screen beside it is the one the user means.
+    const onScreen = vscode.window.visibleTextEditors.map((e) => e.document.uri).filter(isExperimentFile);
+    if (onScreen.length && onScreen.every((u) => u.toString() === onScreen[0].toString())) return onScreen[0];
     const files = await vscode.workspace.findFiles(EXPERIMENT_GLOB, '**/{node_modules,.logit-lab,.git}/**', 500);
     if (files.length === 0) {
       void notify('info', 'No *.experiment.json in this workspace yet.', 'New Experiment…').then((choice) => {
