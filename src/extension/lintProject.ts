@@ -12,6 +12,8 @@ const PY_FILES = '**/*.py';
 const EXCLUDE = '**/{node_modules,.venv,venv,.git,.logit-lab,site-packages,__pycache__}/**';
 /** A folder with more files than this is too big to index cheaply: its files are linted alone. */
 const MAX_FILES = 5000;
+/** A folder with more .py files than this is not re-read when one of them is opened. */
+const MAX_SIBLINGS = 200;
 
 /** A file's place in the lint thread: its folder's project and its path there. */
 export interface ProjectFile {
@@ -36,6 +38,7 @@ export class WorkspaceLintProjects implements vscode.Disposable {
       watcher.onDidChange((uri) => void this.fromDisk(uri)),
       watcher.onDidDelete((uri) => void this.removed(uri)),
       vscode.workspace.onDidSaveTextDocument((doc) => void this.update(doc.uri, doc.getText())),
+      vscode.workspace.onDidOpenTextDocument((doc) => void this.syncSiblings(doc.uri)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
         this.forget();
         void this.thread.call('dropFolders').catch(() => undefined);
@@ -73,6 +76,28 @@ export class WorkspaceLintProjects implements vscode.Disposable {
     const { unreadable } = await this.thread.call('indexFolder', key, files);
     for (const why of unreadable) log().debug(`Lint index: ${why}`);
     return true;
+  }
+
+  /**
+   * The .py files beside a file just opened, read into its project. The watcher alone misses files
+   * written into a folder right after it was created (inotify watches a new folder only once told
+   * of it: `mkdir` then `git checkout`, or a script writing model.py and train.py); a sibling is
+   * what `from model import Net` most often names. Unchanged files cost a comparison in the thread.
+   */
+  private async syncSiblings(uri: vscode.Uri): Promise<void> {
+    if (uri.scheme !== 'file' || !uri.fsPath.endsWith('.py') || !vscode.workspace.getWorkspaceFolder(uri)) return;
+    const dir = vscode.Uri.joinPath(uri, '..');
+    let names: string[];
+    try {
+      names = (await fs.readdir(dir.fsPath)).filter((n) => n.endsWith('.py'));
+    } catch {
+      return;
+    }
+    if (names.length > MAX_SIBLINGS) return;
+    for (const name of names) {
+      const sibling = vscode.Uri.joinPath(dir, name);
+      if (sibling.toString() !== uri.toString()) await this.fromDisk(sibling);
+    }
   }
 
   private async fromDisk(uri: vscode.Uri): Promise<void> {

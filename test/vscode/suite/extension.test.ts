@@ -170,6 +170,8 @@ describe('Logit Lab in VS Code', function () {
   });
 
   it('cross-file on the lint thread: softmax in model.py, CrossEntropyLoss in train.py; saving model.py without it clears train.py', async function () {
+    // A new folder and files written into it at once, as a checkout does: the file watcher can miss
+    // them (it did in a clean CI run); opening train.py reads its siblings into the index.
     const dir = join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'lint-project');
     await fs.mkdir(dir, { recursive: true });
     const header = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n';
