@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import type { RunRecord } from '../core/engine/types';
-import type { CompactSnapshotMsg, EpochMsg, LiveMsg, PackedRunEndMsg, FromWebview, FromWorker, ShowRunsMsg, SnapshotMsg, ThemeMsg, ToWebview } from '../protocol';
+import type { CompactSnapshotMsg, EpochMsg, LiveMsg, PackedRunEndMsg, FromWebview, FromWorker, RunEndMsg, ShowRunsMsg, SnapshotMsg, ThemeMsg, ToWebview } from '../protocol';
 import { compactSnapshot } from '../core/run/compactSnapshot';
 import { packEpochs, sameShape } from '../core/run/packedEpochs';
 import { applyRunEvent } from '../core/run/apply';
@@ -25,8 +25,11 @@ import { parseWebviewMessage } from './webviewMessages';
  *
  * At a run's end the snapshots it keeps but the panel was not sent are kept back, and follow the
  * experiment's end a few per frame: sent with the run's end, they were megabytes that held the final
- * picture up for 0.7–2 s in code-server (bench/editor-live.ts). The panel's record still ends equal
- * to the store's.
+ * picture up for 0.7–2 s in code-server (bench/editor-live.ts). So are its neuron maps (16 units of
+ * a 100×100 grid: 1.3 MB): the run's end goes without them and again, whole, after the experiment's
+ * end — the relay took 110–260 ms to carry them, ahead of the end, and the final state came
+ * 320–490 ms after the last epoch; without them 170–230 ms. The panel's record still ends equal to
+ * the store's.
  */
 const FRAME_MS = 16;
 /**
@@ -99,8 +102,8 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   private marks: [string, number][] = [];
   private queuedAt = 0;
   private flushTimer?: ReturnType<typeof setTimeout>;
-  /** Snapshots a finished run keeps that the panel was not sent, drained a few per frame. */
-  private backlog: { target: Target; msg: SnapshotMsg }[] = [];
+  /** Snapshots a finished run keeps that the panel was not sent, and its whole end, drained a few per frame. */
+  private backlog: { target: Target; msg: SnapshotMsg | RunEndMsg }[] = [];
   private backlogTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
@@ -276,7 +279,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
         const id = msg.type === 'runStart' ? msg.run.id : msg.runId;
         const record = applyRunEvent(live.records.get(id), msg);
         if (record) live.records.set(id, record);
-        if (msg.type === 'runEnd' && record) this.backfill(record);
+        if (msg.type === 'runEnd' && record) this.backfill(record, msg);
       } else if (msg.type !== 'prediction') {
         // The panel keys what it shows by experiment name: a replay must use the same one.
         if (msg.type === 'experimentStart') live.title = msg.name;
@@ -292,7 +295,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
       if (older !== undefined) this.outbox[older] = undefined;
       this.pendingSnapshot.set(msg.runId, this.outbox.length);
     }
-    this.outbox.push(msg);
+    this.outbox.push(msg.type === 'runEnd' && msg.run.neuronMaps ? withoutNeuronMaps(msg) : msg);
     if (msg.type === 'snapshot') this.arrived.push([msg.runId, msg.snapshot.epoch, Date.now()]);
     else if (msg.type === 'epoch' && msg.epoch.epoch === msg.totalEpochs) this.marks.push([`lastEpoch:${msg.runId}`, Date.now()]);
     else if (msg.type === 'runEnd') this.marks.push([`runEnd:${msg.runId}`, Date.now()]);
@@ -361,12 +364,13 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     return [...this.targets].filter((t) => t.ready && t.isVisible()).sort((a, b) => Number(b.editor) - Number(a.editor));
   }
 
-  /** At a run's end: the snapshots it keeps that the panel was not sent, queued in epoch order. */
-  private backfill(record: RunRecord): void {
+  /** At a run's end: its end with the neuron maps, then the snapshots it keeps that the panel was not sent, in epoch order. */
+  private backfill(record: RunRecord, end: RunEndMsg): void {
     // Snapshots still waiting in the outbox may be coalesced away: they count as not sent (a
     // snapshot that arrives twice replaces itself).
     // The first target's go first: the other view was only thinned for its sake.
     for (const target of this.liveTargets()) {
+      if (end.run.neuronMaps) this.backlog.push({ target, msg: end });
       const sent = sentSet(target, record.id);
       for (const snapshot of record.snapshots) {
         if (!sent.has(snapshot.epoch)) this.backlog.push({ target, msg: { type: 'snapshot', runId: record.id, snapshot } });
@@ -482,6 +486,12 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** A run's end without its neuron maps (they follow the experiment's end: see the top of this file). */
+function withoutNeuronMaps(m: RunEndMsg): RunEndMsg {
+  const { neuronMaps: _maps, ...run } = m.run;
+  return { ...m, run };
 }
 
 function sentSet(target: Target, runId: string): Set<number> {

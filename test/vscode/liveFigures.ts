@@ -48,6 +48,8 @@ export interface LiveFigures {
   endRunEndMs: number;
   endExperimentEndMs: number;
   endTransitMs: number;
+  /** The run's end with its neuron maps, sent after the experiment's end (panel.ts). */
+  mapsTransitMs: number;
   endPaintMs: number;
   /** Extension-host stalls and long GCs from the last epoch to the final paint ('hostBlocked:ms', 'hostGC:ms'). */
   endHostStalls: string[];
@@ -105,6 +107,7 @@ export function liveFigures(trace: LiveTraceData): LiveFigures | undefined {
     endRunEndMs: mark(`runEnd:${runId}`) - Math.max(...lastEpochs),
     endExperimentEndMs: mark('experimentEnd') - Math.max(...lastEpochs),
     endTransitMs: mark('webviewReceived:experimentEnd') - mark('hostPosted:experimentEnd'),
+    mapsTransitMs: mark('webviewReceived:runEndPacked') - mark('hostPosted:runEndPacked'),
     endPaintMs: finalAt - mark('webviewReceived:experimentEnd'),
     endHostStalls: trace.marks
       .filter((m) => /^host(Blocked|GC):/.test(m[0]) && m[1] >= Math.max(...lastEpochs) - 100 && m[1] <= finalAt)
@@ -120,7 +123,7 @@ export function formatLiveFigures(f: LiveFigures): string {
     `  behind the newest snapshot at the host when painted: median ${f.behindMedian}, max ${f.behindMax} snapshots`,
     `  snapshot at host → painted: median ${n(f.latencyMedianMs, 0)} ms, max ${n(f.latencyMaxMs, 0)} ms; batch host → webview: median ${n(f.transitMedianMs, 0)} ms, max ${n(f.transitMaxMs, 0)} ms, ${n(f.batchesPerSecond)} batches/s`,
     `  host held batches median ${n(f.holdMedianMs, 0)} ms, max ${n(f.holdMaxMs, 0)} ms; largest batch ${(f.batchMaxBytes / 1024).toFixed(0)} KiB of snapshots`,
-    `  end: last epoch at host → final state painted ${n(f.lastEpochToFinalMs, 0)} ms (runEnd at host +${n(f.endRunEndMs, 0)} ms, experimentEnd +${n(f.endExperimentEndMs, 0)} ms; experimentEnd at host → posted ${n(f.endHostMs, 0)} ms → webview ${n(f.endTransitMs, 0)} ms → painted ${n(f.endPaintMs, 0)} ms)`,
+    `  end: last epoch at host → final state painted ${n(f.lastEpochToFinalMs, 0)} ms (runEnd at host +${n(f.endRunEndMs, 0)} ms, experimentEnd +${n(f.endExperimentEndMs, 0)} ms; experimentEnd at host → posted ${n(f.endHostMs, 0)} ms → webview ${n(f.endTransitMs, 0)} ms → painted ${n(f.endPaintMs, 0)} ms; the neuron maps, after it: ${n(f.mapsTransitMs, 0)} ms in transit)`,
     ...(f.endHostStalls.length ? [`  extension host near the end: ${f.endHostStalls.join(', ')}`] : []),
   ].join('\n');
 }

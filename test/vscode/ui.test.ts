@@ -236,20 +236,23 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
     assert.ok(Math.max(0, ...liveStalls) < 2000, `the workbench main thread stalled ${Math.max(...liveStalls).toFixed(0)} ms while the live experiment trained`);
 
     // The side bar (open since step 5) was sent a boundary only now and then while the editor panel
-    // had the full stream; after the end it catches up: both hold every recorded boundary.
-    const boundariesPerPanel = async () => Promise.all((await allPanels(page)).map((f) => f.evaluate((id) => {
-      const ll = (window as unknown as { __logitLab: { store: { runs: { id: string; snapshots: unknown[] }[] } } }).__logitLab;
-      return ll.store.runs.find((r) => r.id === id)?.snapshots.length ?? -1;
-    }, figures.runId).catch(() => -1)));
-    const complete = (cs: number[]) => cs.length >= 2 && cs[0] > 0 && cs.every((c) => c === cs[0]);
-    let counts = await boundariesPerPanel();
-    for (let i = 0; i < 50 && !complete(counts); i++) {
+    // had the full stream; after the end it catches up: both hold every recorded boundary, and the
+    // run's neuron maps (held back until the experiment's end, so the final picture comes first).
+    const heldPerPanel = async () => Promise.all((await allPanels(page)).map((f) => f.evaluate((id) => {
+      const ll = (window as unknown as { __logitLab: { store: { runs: { id: string; snapshots: unknown[]; neuronMaps?: { values: unknown[] } }[] } } }).__logitLab;
+      const run = ll.store.runs.find((r) => r.id === id);
+      return run ? `${run.snapshots.length} boundaries, ${run.neuronMaps?.values.length ?? 0} neuron maps` : 'no run';
+    }, figures.runId).catch(() => 'no run')));
+    // The same boundaries in each (a hundred or more are kept of 600), a map per hidden unit (16).
+    const complete = (cs: string[]) => cs.length >= 2 && cs.every((c) => c === cs[0]) && /^\d{3,} boundaries, 16 neuron maps$/.test(cs[0]);
+    let held = await heldPerPanel();
+    for (let i = 0; i < 50 && !complete(held); i++) {
       await page.waitForTimeout(200);
-      counts = await boundariesPerPanel();
+      held = await heldPerPanel();
     }
-    console.log(`boundaries held by each Logit Lab webview after the end: ${counts.join(', ')}`);
-    assert.ok(counts.length >= 2, `expected the side bar and the editor panel on screen, found ${counts.length} webview(s)`);
-    assert.ok(complete(counts), `every webview should hold the run's recorded boundaries: ${counts.join(', ')}`);
+    console.log(`held by each Logit Lab webview after the end: ${held.join('; ')}`);
+    assert.ok(held.length >= 2, `expected the side bar and the editor panel on screen, found ${held.length} webview(s)`);
+    assert.ok(complete(held), `every webview should hold the run's recorded boundaries and its 16 neuron maps: ${held.join('; ')}`);
 
 
     await palette(page, 'Developer: Reload Window');
