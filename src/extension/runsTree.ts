@@ -10,7 +10,8 @@ export type RunsNode =
   | { kind: 'run'; folder: string; experiment: StoredExperiment; run: StoredRun };
 
 const STATUS_ICON: Record<RunRecord['status'], [string, string?]> = {
-  running: ['sync~spin'],
+  // Still, not ~spin: an animation redraws the workbench while the live panel paints (status.ts).
+  running: ['sync'],
   completed: ['pass', 'testing.iconPassed'],
   'early-stopped': ['pass-filled', 'testing.iconPassed'],
   diverged: ['flame', 'problemsWarningIcon.foreground'],
@@ -62,7 +63,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
       item.description = `${e.runs.length} run${e.runs.length === 1 ? '' : 's'} · ${when}${multiRoot ? ` · ${basename(node.folder)}` : ''}`;
       item.tooltip = `${e.name}\n${e.dir}${e.file ? `\nfrom ${e.file}` : ''}`;
       item.contextValue = 'logitLab.experimentRuns';
-      item.iconPath = new vscode.ThemeIcon(e.runs.some((r) => r.record.status === 'running' && !r.interrupted) ? 'sync~spin' : 'beaker');
+      item.iconPath = new vscode.ThemeIcon(e.runs.some((r) => r.record.status === 'running' && !r.interrupted) ? 'sync' : 'beaker');
       item.command = { command: 'logitLab.openRuns', title: 'Open in Panel', arguments: [node] };
       return item;
     }

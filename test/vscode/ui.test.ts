@@ -221,6 +221,11 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
     await page.screenshot({ path: shot('ui-5b-live') });
     assert.ok(figures, `no boundary painted while the live experiment trained; see ${shot('ui-5b-live')}`);
     console.log(formatLiveFigures(figures));
+    // What each webview spent painting (the side bar's share of the renderer the panel needs).
+    for (const f of await allPanels(page)) {
+      const st = await f.evaluate(() => (window as unknown as { __logitLab: { stats: { frames: number; renderMs: number; longestFrameMs: number } } }).__logitLab.stats).catch(() => undefined);
+      if (st) console.log(`webview frames: ${st.frames}, mean ${(st.renderMs / Math.max(1, st.frames)).toFixed(1)} ms, longest ${st.longestFrameMs.toFixed(0)} ms`);
+    }
     console.log(`workbench main thread while live trained: ${liveStalls.length} long tasks, longest ${Math.max(0, ...liveStalls).toFixed(0)} ms`);
     const replay1 = await replayFps(livePanel, 1);
     const replay4 = await replayFps(livePanel, 4);
