@@ -28,7 +28,7 @@ export class StatusBar implements vscode.Disposable {
   training(text: string, tooltip: string): void {
     // A still icon: a spinning one redraws the workbench 20 times a second, and in code-server the
     // live panel shares that thread — measured (bench/editor-live.ts, every20, alternated runs)
-    // ~20 boundaries a second with the spin and the 100 ms updates, 21–33 (median 26) without.
+    // a median of 20 boundaries a second with the spin and 100 ms updates, 26 without (trainer.ts).
     // The epoch count in the text shows the training moving.
     this.item.text = `$(sync) ${text}${this.backend ? ` · ${this.backend}` : ''}`;
     this.item.tooltip = `${tooltip}\nClick to stop training.`;
