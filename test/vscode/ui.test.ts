@@ -306,12 +306,15 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
       });
     const sweepPanel = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame').locator('body');
     let sweep = { statuses: [] as string[], text: '' };
-    for (let attempt = 0; attempt < 40 && sweep.statuses.length < 5; attempt++) {
+    // The notification comes from the extension host; the panel's last run end may still be on its
+    // way through the relay (up to ~1 s on a busy CI machine): wait for five runs, none running.
+    const settled = () => sweep.statuses.length >= 5 && !sweep.statuses.includes('running');
+    for (let attempt = 0; attempt < 40 && !settled(); attempt++) {
       sweep = await sweepPanel.evaluate(() => ({
         statuses: (window as unknown as { __logitLab: { store: { runs: { status: string }[] } } }).__logitLab.store.runs.map((r) => r.status),
         text: document.body.innerText.slice(0, 300),
       })).catch(() => sweep);
-      if (sweep.statuses.length < 5) await page.waitForTimeout(500);
+      if (!settled()) await page.waitForTimeout(500);
     }
     await page.screenshot({ path: shot('ui-7-sweep') });
     console.log(`lr sweep in the panel: ${sweep.statuses.join(', ')}`);
