@@ -28,8 +28,8 @@ import { parseWebviewMessage } from './webviewMessages';
  * picture up for 0.7–2 s in code-server (bench/editor-live.ts). So are its neuron maps (16 units of
  * a 100×100 grid: 1.3 MB): the run's end goes without them and again, whole, after the experiment's
  * end — the relay took 110–260 ms to carry them, ahead of the end, and the final state came
- * 320–490 ms after the last epoch; without them 170–230 ms. The panel's record still ends equal to
- * the store's.
+ * 320–490 ms after the last epoch (side bar live); without them 180–255 ms. The panel's record
+ * still ends equal to the store's.
  */
 const FRAME_MS = 16;
 /**
