@@ -121,6 +121,7 @@ export async function trainRun(spec: RunSpec, given: PreparedData, opts: TrainOp
       if (schedule) m.lr = lr;
       if (tracker.afterEpoch(epoch, m, performance.now() - e0) !== 'continue') break;
       if (schedule) session.setLearningRate((lr = schedule.next(m)));
+      if (tracker.aheadOfSnapshots) await tracker.keepUpWithSnapshots();
       if (epoch % yieldEvery === 0) {
         await nextMacrotask();
       }
