@@ -84,7 +84,8 @@ export interface ShowRunsMsg {
   experiments?: string[];
 }
 /** Worker messages in the order they came, batched to the panel's pace; snapshots compacted where they can be. */
-export interface LiveMsg { type: 'live'; msgs: (FromWorker | CompactSnapshotMsg | PackedRunEndMsg | PackedEpochsMsg)[]; trace?: LiveTrace }
+/** `seq`: a live batch the webview acknowledges on receipt (LiveAckMsg); the host keeps few in flight. */
+export interface LiveMsg { type: 'live'; msgs: (FromWorker | CompactSnapshotMsg | PackedRunEndMsg | PackedEpochsMsg)[]; trace?: LiveTrace; seq?: number }
 /** Consecutive epoch events of one run as one Float64Array (core/run/packedEpochs.ts). */
 export interface PackedEpochsMsg { type: 'epochsPacked'; packed: PackedEpochs }
 /**
@@ -121,9 +122,9 @@ export interface ExportMsg { type: 'export'; format: 'png' | 'csv' | 'json'; nam
 export interface OpenRunMsg { type: 'openRun'; runDir: string }
 /** The switcher picked an experiment the panel has not loaded: show its latest runs. */
 export interface ShowExperimentMsg { type: 'showExperiment'; name: string }
-/** How long live batches took from the host to the webview lately (ms): the host slows its pace when the editor's relay queues. */
-export interface LiveLagMsg { type: 'liveLag'; ms: number }
-export type FromWebview = LiveLagMsg | ReadyMsg | ExploreMsg | PredictMsg | ExportMsg | OpenRunMsg | ShowExperimentMsg;
+/** A live batch reached the webview: the host sends the next only while few are in flight. */
+export interface LiveAckMsg { type: 'liveAck'; seq: number }
+export type FromWebview = LiveAckMsg | ReadyMsg | ExploreMsg | PredictMsg | ExportMsg | OpenRunMsg | ShowExperimentMsg;
 
 // ---- runner → member threads (runs of one experiment trained side by side) ----------------
 // The runner (in the training worker or the CLI) hands whole runs to a pool of threads; each

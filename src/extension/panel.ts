@@ -33,16 +33,19 @@ import { parseWebviewMessage } from './webviewMessages';
  */
 const FRAME_MS = 16;
 /**
- * The pace gives way when the editor's relay queues (a busy or slow machine): the webview reports
- * how long batches took to reach it (LiveLagMsg, a few times a second) and the host stretches its
- * interval while that is over LAG_HIGH_MS, up to MAX_FRAME_MS, and tightens it back under
- * LAG_LOW_MS. Otherwise a queue in the relay holds every picture, and the end, behind seconds of others.
- * Set above the relay's ordinary hiccups (100–200 ms in code-server on a calm machine): at 120 ms
- * they stretched the pace for good and capped the panel at ~36 batches, 25 boundaries a second.
+ * Live batches on their way to a webview (posted, not yet acknowledged) at most. The editor's relay
+ * (extension host → workbench → webview iframe) stalls now and then for a few hundred ms on a busy
+ * machine and then delivers about one message per display frame: every batch posted meanwhile
+ * arrived, and was painted, one after another, the picture up to half a second behind for as long
+ * again. With few in flight the host holds the rest, keeping only the newest snapshot of each run,
+ * so the next picture after a stall is the newest one. Measured in alternated runs of
+ * bench/editor-live.ts (3 each): the slowest snapshot host → screen 140–488 ms before, 133–323 ms
+ * after; frames/s unchanged. The round trip is 30–80 ms in code-server: 3 in flight let 40–100
+ * batches a second through, more than the display's pace.
  */
-const MAX_FRAME_MS = 100;
-const LAG_HIGH_MS = 250;
-const LAG_LOW_MS = 50;
+const IN_FLIGHT = 3;
+/** An acknowledgement not back by then is taken as lost (a webview reloading), not as a full relay. */
+const ACK_TIMEOUT_MS = 1000;
 /** Backlog snapshots per frame (≈ 20 kB each at 100×100). */
 const BACKLOG_PER_FRAME = 6;
 /**
@@ -65,6 +68,10 @@ interface Target {
   /** Live messages not yet posted to it (a view that is not the first one gets them less often). */
   held: FromWorker[];
   lastPostAt: number;
+  /** Live batches posted to it and not yet acknowledged: sequence number → when posted. */
+  inFlight: Map<number, number>;
+  /** A send held back by a full relay, retried if no acknowledgement comes. */
+  retry?: ReturnType<typeof setTimeout>;
 }
 
 export interface PanelHandlers {
@@ -94,8 +101,8 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   private outbox: (FromWorker | undefined)[] = [];
   /** Where each run's pending snapshot sits in the outbox. */
   private pendingSnapshot = new Map<string, number>();
-  /** The live pace now (FRAME_MS … MAX_FRAME_MS). */
-  private frameMs = FRAME_MS;
+  /** Sequence numbers of live batches (acknowledged by the webviews). */
+  private seq = 0;
   private lastFlushAt = 0;
   /** When each snapshot of the outbox reached the host (for the panel's lag figures). */
   private arrived: [string, number, number][] = [];
@@ -167,7 +174,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   }
 
   private attach(webview: vscode.Webview, isVisible: () => boolean, label: string): Target {
-    const target: Target = { webview, ready: false, isVisible, editor: label === '(editor)', sent: new Map(), held: [], lastPostAt: 0 };
+    const target: Target = { webview, ready: false, isVisible, editor: label === '(editor)', sent: new Map(), held: [], lastPostAt: 0, inFlight: new Map() };
     this.targets.add(target);
     webview.html = this.html(webview);
     webview.onDidReceiveMessage((raw: unknown) => {
@@ -178,8 +185,9 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
         return;
       }
       const msg: FromWebview = parsed.msg;
-      if (msg.type === 'liveLag') {
-        this.frameMs = msg.ms > LAG_HIGH_MS ? Math.min(MAX_FRAME_MS, this.frameMs * 1.5) : msg.ms < LAG_LOW_MS ? Math.max(FRAME_MS, this.frameMs - 8) : this.frameMs;
+      if (msg.type === 'liveAck') {
+        target.inFlight.delete(msg.seq);
+        this.send(target);
         return;
       }
       if (msg.type === 'ready') {
@@ -253,8 +261,8 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     for (const t of this.targets) {
       t.sent.clear();
       t.held = [];
+      t.inFlight.clear();
     }
-    this.frameMs = FRAME_MS;
     this.watchLoop();
     this.dropPending();
   }
@@ -305,9 +313,9 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
       // finds the last batch a frame old goes at once, not a frame later (epochs just wait their frame).
       if (msg.type === 'snapshot') {
         clearTimeout(this.flushTimer);
-        this.flushTimer = setTimeout(() => this.flush(), Math.max(0, this.lastFlushAt + this.frameMs - Date.now()));
+        this.flushTimer = setTimeout(() => this.flush(), Math.max(0, this.lastFlushAt + FRAME_MS - Date.now()));
       } else {
-        this.flushTimer ??= setTimeout(() => this.flush(), this.frameMs);
+        this.flushTimer ??= setTimeout(() => this.flush(), FRAME_MS);
       }
     } else {
       this.flush();
@@ -323,37 +331,71 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
     this.outbox = [];
     this.lastFlushAt = Date.now();
     this.pendingSnapshot.clear();
-    const targets = this.liveTargets();
     const now = Date.now();
-    targets.forEach((t, i) => {
+    this.liveTargets().forEach((t, i) => {
       // The first target gets every batch; another, what gathered since its last one, every
-      // SECONDARY_MS or at a run's start or end, with only the newest snapshot of each run.
+      // SECONDARY_MS or at a run's start or end.
       t.held.push(...batch);
       if (i > 0 && now - t.lastPostAt < SECONDARY_MS && batch.every((m) => m.type === 'epoch' || m.type === 'snapshot')) return;
-      let msgs = t.held;
-      t.held = [];
-      if (i > 0) {
-        const newest = new Map<string, FromWorker>();
-        for (const m of msgs) if (m.type === 'snapshot') newest.set(m.runId, m);
-        msgs = msgs.filter((m) => m.type !== 'snapshot' || newest.get(m.runId) === m);
-      }
-      for (const m of msgs) if (m.type === 'snapshot') sentSet(t, m.runId).add(m.snapshot.epoch);
-      t.lastPostAt = now;
-      void t.webview.postMessage({ type: 'live', msgs: wireForm(msgs), trace: i === 0 ? { postedAt: now, queuedAt: this.queuedAt, arrived: this.arrived, marks: this.marks } : undefined } satisfies LiveMsg);
+      this.send(t);
     });
-    this.arrived = [];
-    this.marks = [];
   }
 
+  /** Posts what a webview is owed, unless IN_FLIGHT batches are still on their way to it. */
+  private send(t: Target): void {
+    if (!t.held.length || !t.ready || !t.isVisible() || this.relayFull(t)) return;
+    const primary = this.liveTargets()[0] === t;
+    // Held back, a run's snapshots pile up: only the newest is worth drawing (the run's end sends
+    // the rest, backfill).
+    const newest = new Map<string, FromWorker>();
+    for (const m of t.held) if (m.type === 'snapshot') newest.set(m.runId, m);
+    const msgs = t.held.filter((m) => m.type !== 'snapshot' || newest.get(m.runId) === m);
+    t.held = [];
+    for (const m of msgs) if (m.type === 'snapshot') sentSet(t, m.runId).add(m.snapshot.epoch);
+    const now = Date.now();
+    t.lastPostAt = now;
+    const seq = ++this.seq;
+    t.inFlight.set(seq, now);
+    void t.webview.postMessage({ type: 'live', msgs: wireForm(msgs), seq, trace: primary ? { postedAt: now, queuedAt: this.queuedAt, arrived: this.arrived, marks: this.marks } : undefined } satisfies LiveMsg);
+    if (primary) {
+      this.arrived = [];
+      this.marks = [];
+    }
+  }
+
+  /** Whether IN_FLIGHT batches are on their way to the webview (then a retry is set, for lost acknowledgements). */
+  private relayFull(t: Target): boolean {
+    const now = Date.now();
+    for (const [seq, at] of t.inFlight) if (now - at > ACK_TIMEOUT_MS) t.inFlight.delete(seq);
+    if (t.inFlight.size < IN_FLIGHT) return false;
+    t.retry ??= setTimeout(() => {
+      t.retry = undefined;
+      if (!this.targets.has(t)) return;
+      this.send(t);
+      if (this.backlog.length) this.backlogTimer ??= setTimeout(() => this.drainBacklog(), 0);
+    }, ACK_TIMEOUT_MS);
+    return true;
+  }
+
+  /**
+   * A few backlog messages per frame to each webview, after what it is still owed live (the run's
+   * and the experiment's end come first) and only while its relay has room.
+   */
   private drainBacklog(): void {
     this.backlogTimer = undefined;
     if (!this.outbox.length) {
-      const chunk = this.backlog.splice(0, BACKLOG_PER_FRAME);
       const primary = this.liveTargets()[0];
-      for (const t of new Set(chunk.map((c) => c.target))) {
-        if (!t.ready || !t.isVisible()) continue;
-        const msgs = chunk.filter((c) => c.target === t).map((c) => compact(c.msg));
-        void t.webview.postMessage({ type: 'live', msgs, trace: t === primary ? { postedAt: Date.now(), arrived: [], marks: this.marks.splice(0) } : undefined } satisfies LiveMsg);
+      for (const t of new Set(this.backlog.map((b) => b.target))) {
+        if (!t.ready || !t.isVisible()) {
+          this.backlog = this.backlog.filter((b) => b.target !== t);
+          continue;
+        }
+        if (t.held.length || this.relayFull(t)) continue;
+        const chunk: (SnapshotMsg | RunEndMsg)[] = [];
+        this.backlog = this.backlog.filter((b) => b.target !== t || chunk.length >= BACKLOG_PER_FRAME || (chunk.push(b.msg), false));
+        const seq = ++this.seq;
+        t.inFlight.set(seq, Date.now());
+        void t.webview.postMessage({ type: 'live', msgs: chunk.map(compact), seq, trace: t === primary ? { postedAt: Date.now(), arrived: [], marks: this.marks.splice(0) } : undefined } satisfies LiveMsg);
       }
     }
     if (this.backlog.length) this.backlogTimer = setTimeout(() => this.drainBacklog(), FRAME_MS);
@@ -433,6 +475,7 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
       send({ type: 'showRuns', runs: [...this.live.records.values()], title: this.live.title, live: true, experiments: this.names });
       target.sent.clear();
       target.held = [];
+      target.inFlight.clear();
       for (const r of this.live.records.values()) for (const snap of r.snapshots) sentSet(target, r.id).add(snap.epoch);
     }
   }

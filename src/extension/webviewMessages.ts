@@ -53,8 +53,8 @@ export function parseWebviewMessage(v: unknown): { ok: true; msg: FromWebview } 
   switch (v.type) {
     case 'ready':
       return { ok: true, msg: { type: 'ready' } };
-    case 'liveLag':
-      return typeof v.ms === 'number' && Number.isFinite(v.ms) && v.ms >= 0 ? { ok: true, msg: { type: 'liveLag', ms: Math.min(v.ms, 600_000) } } : refuse('liveLag: no duration');
+    case 'liveAck':
+      return Number.isSafeInteger(v.seq) ? { ok: true, msg: { type: 'liveAck', seq: v.seq as number } } : refuse('liveAck: seq is not an integer');
     case 'explore': {
       if (!isStr(v.path) || !EXPLORABLE.has(v.path)) return refuse(`explore: ${isStr(v.path) ? `"${v.path.slice(0, 80)}" is not a field of a run` : 'no path'}`);
       if (!isJsonValue(v.value)) return refuse(`explore ${v.path}: the value is not a plain JSON value`);

@@ -6,7 +6,7 @@ import { parseWebviewMessage } from '../../../src/extension/webviewMessages';
 
 const ok: unknown[] = [
   { type: 'ready' },
-  { type: 'liveLag', ms: 35 },
+  { type: 'liveAck', seq: 35 },
   { type: 'explore', path: 'optimizer.lr', value: 0.01 },
   { type: 'explore', path: 'model.hidden', value: [16, 16] },
   { type: 'explore', path: 'model.activation', value: 'tanh' },
@@ -23,8 +23,8 @@ const refused: [string, unknown][] = [
   ['a list', [{ type: 'ready' }]],
   ['no type', { path: 'seed' }],
   ['unknown type', { type: 'eval', code: 'process.exit()' }],
-  ['liveLag without a duration', { type: 'liveLag', ms: 'soon' }],
-  ['liveLag of a negative duration', { type: 'liveLag', ms: -5 }],
+  ['liveAck without a sequence number', { type: 'liveAck', seq: 'soon' }],
+  ['liveAck of a fractional sequence number', { type: 'liveAck', seq: 1.5 }],
   ['explore of the name', { type: 'explore', path: 'name', value: 'x' }],
   ['explore of an unknown path', { type: 'explore', path: '__proto__.polluted', value: 1 }],
   ['explore of a data path outside the schema', { type: 'explore', path: 'data.path.x', value: '../../etc/passwd' }],
