@@ -531,10 +531,13 @@ export class PanelHost implements vscode.Disposable, vscode.WebviewViewProvider,
   }
 }
 
-/** A run's end without its neuron maps (they follow the experiment's end: see the top of this file). */
+/**
+ * A run's end without its neuron maps (they follow the experiment's end: see the top of this file),
+ * but with their unit count and no values: the panel says they are on their way rather than that
+ * the run has none.
+ */
 function withoutNeuronMaps(m: RunEndMsg): RunEndMsg {
-  const { neuronMaps: _maps, ...run } = m.run;
-  return { ...m, run };
+  return { ...m, run: { ...m.run, neuronMaps: { units: m.run.neuronMaps?.units ?? 0, values: [] } } };
 }
 
 function sentSet(target: Target, runId: string): Set<number> {
@@ -575,7 +578,7 @@ function compact(m: FromWorker): FromWorker | CompactSnapshotMsg | PackedRunEndM
     const c = compactSnapshot(m.snapshot);
     return c ? { type: 'snapshotMilli', runId: m.runId, snapshot: c } : m;
   }
-  if (m.type === 'runEnd' && m.run.neuronMaps) {
+  if (m.type === 'runEnd' && m.run.neuronMaps?.values.length) {
     const { units, values } = m.run.neuronMaps;
     return { ...m, type: 'runEndPacked', run: { ...m.run, neuronMaps: { units, values: values.map((v) => Float64Array.from(v)) } } };
   }

@@ -9,7 +9,7 @@ import { compactSnapshot } from '../../src/core/run/compactSnapshot';
 import { packEpochs } from '../../src/core/run/packedEpochs';
 import { headerOf } from '../../src/core/run/apply';
 import { roundProbability } from '../../src/core/engine/plain-grid';
-import { loadFixture, send, settle, usePanels } from './harness';
+import { live, loadFixture, send, settle, usePanels } from './harness';
 
 const fixture = loadFixture<RunRecord>('moons-mlp.run.json');
 // What a run records: probabilities to 0.1%.
@@ -55,6 +55,28 @@ describe('live batches in compact form', () => {
     assert.deepEqual(shown.snapshots.map((s) => Array.from(s.probs)), run.snapshots.map((s) => s.probs), 'the snapshots, value by value');
     assert.deepEqual(shown.neuronMaps, run.neuronMaps, 'the neuron maps');
     assert.equal(shown.status, run.status);
+  });
+
+  it("a run's end sent ahead of its neuron maps says they are coming, then draws them", async () => {
+    const page = await panels.open();
+    const header = headerOf(run);
+    const maps = run.neuronMaps!;
+    // As panel.ts sends it live: the run's end with the maps' unit count and no values, the
+    // experiment's end, and only then the run's end whole.
+    await send(page, live({ type: 'experimentStart', name: 'moons-mlp', runIds: [run.id], outDir: '/tmp/x' }, { type: 'runStart', run: { ...header, status: 'running', final: undefined }, index: 0, total: 1 }));
+    await send(page, live({ type: 'runEnd', runId: run.id, dir: '/tmp/x/run', run: { ...header, neuronMaps: { units: maps.units, values: [] } } }, { type: 'experimentEnd', summary: { groups: [] }, outDir: '/tmp/x', cancelled: false }));
+    await page.click('[data-tab="network"]');
+    await settle(page);
+    const text = await page.locator('#ll-view').innerText();
+    assert.match(text, /Neuron maps are drawn once the training ends/);
+    assert.doesNotMatch(text, /No neuron maps for this run/);
+    assert.equal(await page.locator('canvas.ll-neuron').count(), 0);
+    await page.evaluate(({ header, maps, runId }) => {
+      window.postMessage({ type: 'live', msgs: [{ type: 'runEndPacked', runId, dir: '/tmp/x/run', run: { ...header, neuronMaps: { units: maps.units, values: maps.values.map((v) => Float64Array.from(v)) } } }] }, '*');
+    }, { header, maps, runId: run.id });
+    await settle(page);
+    assert.equal(await page.locator('canvas.ll-neuron').count(), maps.units);
+    assert.doesNotMatch(await page.locator('#ll-view').innerText(), /Neuron maps are drawn once/);
   });
 
   it('a compact form that is not what it claims is refused, never drawn', async () => {

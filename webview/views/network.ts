@@ -19,8 +19,10 @@ export const networkView: ViewDef = {
       const g = r.grid;
       maps.replaceChildren();
       // While training, a run's maps follow the experiment's end (the host holds them back so the
-      // final picture comes first).
-      if (!r.neuronMaps || !g || g.ny < 2) maps.append(h('p', { class: 'll-muted' }, store().live && g && g.ny >= 2 ? 'Neuron maps are drawn once the training ends.' : 'No neuron maps for this run (logistic regression or 1-D data).'));
+      // final picture comes first): meanwhile the run's end carries them without values.
+      const pending = g && g.ny >= 2 && (r.neuronMaps ? !r.neuronMaps.values.length : store().live);
+      if (pending) maps.append(h('p', { class: 'll-muted' }, 'Neuron maps are drawn once the training ends.'));
+      else if (!r.neuronMaps || !g || g.ny < 2) maps.append(h('p', { class: 'll-muted' }, 'No neuron maps for this run (logistic regression or 1-D data).'));
       else {
         r.neuronMaps.values.forEach((vals, u) => {
           const c = h('canvas', { class: 'll-neuron', role: 'img', 'aria-label': `Unit ${u + 1} activation over the input plane` });
