@@ -5,8 +5,9 @@
 // host → screen, the final state after the completion notification, the workbench's long tasks, and
 // replay at 1× and 4×. Figures only, no assertion (the UI test asserts loosely).
 // Run: npx tsx bench/editor-live.ts            (packages the VSIX; LOGIT_LAB_VSIX=… to reuse one)
-//      LIVE_EXPERIMENTS=every5 npx tsx bench/editor-live.ts
+//      LIVE_EXPERIMENTS=every200 npx tsx bench/editor-live.ts
 //      LIVE_SIDEBAR=1 …                       (the Logit Lab side bar open too: two live webviews)
+//      LIVE_DUMP=/tmp/dir …                   (each experiment's timeline as JSON, for a closer look)
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ import { editorPanel, installVsix, openWorkbench, palette, quickOpen, replayFps,
 
 /** Moons without a baseline (one run to follow), long enough to stream for a few seconds. */
 const EXPERIMENTS: Record<string, { epochs: number; every: number }> = {
+  // ~35 snapshots a second, near the display's pace: the case where each one should be painted.
+  every200: { epochs: 40000, every: 200 },
   every100: { epochs: 20000, every: 100 },
   every20: { epochs: 12000, every: 20 },
   every1: { epochs: 3000, every: 1 },
@@ -78,7 +81,7 @@ async function startTrace(page: Page): Promise<() => Promise<string>> {
 }
 
 async function main(): Promise<void> {
-  const chosen = (process.env.LIVE_EXPERIMENTS ?? 'every100,every20,every1').split(',').filter((k) => EXPERIMENTS[k]);
+  const chosen = (process.env.LIVE_EXPERIMENTS ?? 'every200,every100,every20,every1').split(',').filter((k) => EXPERIMENTS[k]);
   const { home } = installVsix('bench-live');
   const folder = join(home.home, 'ws');
   mkdirSync(folder, { recursive: true });
@@ -124,6 +127,7 @@ async function main(): Promise<void> {
       const longTasks = await takeLongTasks(page);
       await page.keyboard.press('Escape');
       const figures = liveFigures(state.trace);
+      if (process.env.LIVE_DUMP) writeFileSync(join(process.env.LIVE_DUMP, `${name}.trace.json`), JSON.stringify(state.trace));
       if (process.env.LIVE_MARKS) console.log(state.trace.marks.map(([w, at]) => `  ${w} +${at - state.trace.marks[0][1]}`).join('\n'));
       console.log(`\n== ${name}`);
       console.log(figures ? formatLiveFigures(figures) : 'live: no boundary painted while training');
