@@ -260,17 +260,21 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
     assert.ok(complete(held), `every webview should hold the run's recorded boundaries and its 16 neuron maps: ${held.join('; ')}`);
 
 
+    const reloadAt = Date.now();
+    const since = () => `${((Date.now() - reloadAt) / 1000).toFixed(1)} s`;
     await palette(page, 'Developer: Reload Window');
     await page.waitForTimeout(1500);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // The extension's contributions are back once its activity-bar entry is.
     await page.locator('.activitybar .action-item a[aria-label^="Logit Lab"], .activitybar .action-item[aria-label^="Logit Lab"]').first().waitFor({ timeout: 60_000 });
+    console.log(`reload: the workbench and the extension back after ${since()}`);
     await page.waitForTimeout(2000);
     await palette(page, 'Logit Lab: Open Panel').catch(async () => {
       await page.keyboard.press('Escape');
       await page.waitForTimeout(3000);
       await palette(page, 'Logit Lab: Open Panel');
     });
+    console.log(`reload: Open Panel run after ${since()}`);
     let reopened = { runs: 0, text: '' };
     for (let attempt = 0; attempt < 30 && reopened.runs === 0; attempt++) {
       reopened = await page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame').locator('body')
@@ -278,6 +282,7 @@ test('Logit Lab in code-server: palette → train moons → boundary and loss ch
         .catch(() => reopened);
       if (reopened.runs === 0) await page.waitForTimeout(500);
     }
+    console.log(`reload: the panel shows ${reopened.runs} run(s) after ${since()}`);
     await page.screenshot({ path: shot('ui-6-reopened') });
     assert.ok(reopened.runs > 0 && !/No runs to show yet/.test(reopened.text), `Open Panel after a reload shows no runs: ${reopened.text}; see ${shot('ui-6-reopened')}`);
 
