@@ -24,6 +24,8 @@ export interface ProjectFile {
 export class WorkspaceLintProjects implements vscode.Disposable {
   /** Per folder: whether the lint thread holds its project (false: too big, linted file by file). */
   private readonly indexed = new Map<string, Promise<boolean>>();
+  /** Folders whose .py files were read on an open (once each: after that the watcher has them). */
+  private readonly synced = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -49,6 +51,7 @@ export class WorkspaceLintProjects implements vscode.Disposable {
   /** Forgets which folders were indexed (the lint thread restarted without them). */
   forget(): void {
     this.indexed.clear();
+    this.synced.clear();
   }
 
   /** The project file for `uri`, indexing its folder on first use; undefined outside a folder or in a folder too big. */
@@ -83,10 +86,13 @@ export class WorkspaceLintProjects implements vscode.Disposable {
    * written into a folder right after it was created (inotify watches a new folder only once told
    * of it: `mkdir` then `git checkout`, or a script writing model.py and train.py); a sibling is
    * what `from model import Net` most often names. Unchanged files cost a comparison in the thread.
+   * Once per folder: a folder seen is watched, and opening its files again re-read up to 200 of them.
    */
   private async syncSiblings(uri: vscode.Uri): Promise<void> {
     if (uri.scheme !== 'file' || !uri.fsPath.endsWith('.py') || !vscode.workspace.getWorkspaceFolder(uri)) return;
     const dir = vscode.Uri.joinPath(uri, '..');
+    if (this.synced.has(dir.toString())) return;
+    this.synced.add(dir.toString());
     let names: string[];
     try {
       names = (await fs.readdir(dir.fsPath)).filter((n) => n.endsWith('.py'));
@@ -135,7 +141,7 @@ export class WorkspaceLintProjects implements vscode.Disposable {
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
-    this.indexed.clear();
+    this.forget();
   }
 }
 
